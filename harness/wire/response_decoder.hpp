@@ -1,0 +1,51 @@
+// Decodes the helper's stdout as Go's client does: a json.Decoder reading one
+// Response after another. Any whitespace (or none) between values, keys
+// matched case-insensitively, unknown keys ignored, the last duplicate key
+// wins, null leaves the zero value, and on a mismatch Go's own error text,
+// e.g. "json: cannot unmarshal string into Go struct field Response.ID of
+// type int64". The struct name follows the client profile ("ProgResponse"
+// before Go 1.24, "Response" after).
+//
+// Incremental: feed bytes in any chunks; the results are the same however the
+// input is split, and the same as Go's for the concatenated input.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+#include <string_view>
+
+#include "wire/messages.hpp"
+
+namespace cph::wire {
+
+class ResponseStreamDecoder {
+ public:
+  enum class Status {
+    value,      // `out` holds the next decoded Response
+    need_more,  // no complete value yet: feed more, or finish()
+    eof,        // finish() was called and only whitespace remained (Go: io.EOF)
+    error,      // `error` holds Go's error text; the stream is dead, as in Go
+  };
+  explicit ResponseStreamDecoder(std::string struct_name = "Response");
+  void feed(std::string_view bytes);
+  void finish();  // the peer closed its stdout
+  // Take the next result. Call repeatedly until need_more, eof or error.
+  Status next(Response& out, std::string& error);
+  // Bytes fed so far, and the offset of the end of the last value returned.
+  int64_t fed() const;
+  int64_t consumed() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// One-shot convenience over the stream decoder: decodes every value in `text`
+// followed by EOF. Stops at the first error.
+struct DecodedStream {
+  std::vector<Response> values;
+  std::string error;  // empty when the stream ended in a clean EOF
+};
+DecodedStream decode_responses(std::string_view text, const std::string& struct_name = "Response");
+
+}  // namespace cph::wire
