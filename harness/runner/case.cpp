@@ -1,0 +1,47 @@
+#include "runner/case.hpp"
+
+namespace cph::runner {
+
+const char* grade_name(Grade g) {
+  switch (g) {
+    case Grade::must: return "MUST";
+    case Grade::should: return "SHOULD";
+    case Grade::info: return "INFO";
+  }
+  return "?";
+}
+
+const char* status_name(Status s) {
+  switch (s) {
+    case Status::pass: return "pass";
+    case Status::fail: return "fail";
+    case Status::skip: return "skip";
+    case Status::error: return "error";
+  }
+  return "?";
+}
+
+std::optional<Grade> parse_grade(std::string_view s) {
+  for (Grade g : {Grade::must, Grade::should, Grade::info}) {
+    if (s == grade_name(g)) return g;
+  }
+  return std::nullopt;
+}
+
+std::optional<Status> parse_status(std::string_view s) {
+  for (Status st : {Status::pass, Status::fail, Status::skip, Status::error}) {
+    if (s == status_name(st)) return st;
+  }
+  return std::nullopt;
+}
+
+CaseOutcome CaseOutcome::pass(std::string observed) {
+  return {Status::pass, {}, std::move(observed), {}};
+}
+CaseOutcome CaseOutcome::fail(std::string expected, std::string observed, std::string details) {
+  return {Status::fail, std::move(expected), std::move(observed), std::move(details)};
+}
+CaseOutcome CaseOutcome::skip(std::string why) { return {Status::skip, {}, {}, std::move(why)}; }
+CaseOutcome CaseOutcome::error(std::string what) { return {Status::error, {}, {}, std::move(what)}; }
+
+}  // namespace cph::runner
