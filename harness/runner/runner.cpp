@@ -19,7 +19,7 @@ namespace {
 
 std::string seconds_text(Clock::duration d) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f s", std::chrono::duration<double>(d).count());
+  std::snprintf(buf, sizeof buf, "%g s", std::chrono::duration<double>(d).count());
   return buf;
 }
 
@@ -189,7 +189,10 @@ RunResults run_cases(const std::vector<const CaseDescriptor*>& cases, const RunO
       auto it = slots.find(index);
       if (it == slots.end()) continue;  // already abandoned
       it->second.thread.join();
-      finish(index, make_result(*it->second.running, it->second.cancelled, it->second.timeout));
+      Running& r = *it->second.running;
+      // The case may have seen its deadline pass before the runner did.
+      bool late = it->second.cancelled || r.ended >= r.token.deadline();
+      finish(index, make_result(r, late, it->second.timeout));
       slots.erase(it);
     }
 
