@@ -1,0 +1,140 @@
+// json.Decoder.Decode(&resp) in a loop, as Go's client reads the helper:
+// readValue (the scanner finds one complete value; syntax errors and
+// "unexpected EOF" come from here) and then unmarshal into a fresh Response.
+#include "wire/response_decoder.hpp"
+
+#include "wire/json_scanner.hpp"
+#include "wire/json_unmarshal.hpp"
+
+namespace cph::wire {
+namespace {
+
+enum Field { kID, kErr, kKnownCommands, kMiss, kOutputID, kSize, kTime, kDiskPath };
+
+// The Go type names in error texts: Go 1.21-1.23 cache.ProgResponse, Go 1.24
+// cacheprog.ProgResponse, Go 1.25+ cacheprog.Response. A bare "ProgResponse"
+// means the Go 1.21 one; pass "cacheprog.ProgResponse" for Go 1.24.
+gojson::StructSpec response_spec(const std::string& struct_name) {
+  std::string pkg, name = struct_name;
+  if (auto dot = struct_name.find('.'); dot != std::string::npos) {
+    pkg = struct_name.substr(0, dot);
+    name = struct_name.substr(dot + 1);
+  } else {
+    pkg = name == "ProgResponse" ? "cache" : "cacheprog";
+  }
+  const std::string cmd = pkg + (name.rfind("Prog", 0) == 0 ? ".ProgCmd" : ".Cmd");
+  using gojson::Kind;
+  return {name,
+          pkg + "." + name,
+          {{"ID", Kind::int64, "int64", ""},
+           {"Err", Kind::string, "string", ""},
+           {"KnownCommands", Kind::string_slice, "[]" + cmd, cmd},
+           {"Miss", Kind::boolean, "bool", ""},
+           {"OutputID", Kind::bytes, "[]uint8", "uint8"},
+           {"Size", Kind::int64, "int64", ""},
+           {"Time", Kind::time_ptr, "*time.Time", ""},
+           {"DiskPath", Kind::string, "string", ""}}};
+}
+
+}  // namespace
+
+struct ResponseStreamDecoder::State {
+  gojson::StructSpec spec;
+  gojson::Scanner scanner;
+  std::string buf;      // unconsumed input; buf[0] is at absolute offset base
+  int64_t base = 0;
+  size_t start = 0;     // where the current value (with its leading space) starts
+  size_t pos = 0;       // next byte to scan
+  bool finished = false;
+  std::string error;    // sticky, as Go's Decoder.err
+
+  Status emit(size_t end, Response& out, std::string& err) {
+    std::vector<gojson::FieldValue> v;
+    std::string e = gojson::unmarshal(std::string_view(buf).substr(start, end - start), spec, v);
+    start = pos = end;
+    scanner.reset();
+    if (start > 65536 && start * 2 > buf.size()) {  // keep the buffer small without going quadratic
+      buf.erase(0, start);
+      base += static_cast<int64_t>(start);
+      pos -= start;
+      start = 0;
+    }
+    if (!e.empty()) {
+      error = err = e;
+      return Status::error;
+    }
+    out = Response{};
+    out.id = v[kID].i;
+    out.err = v[kErr].s;
+    out.known_commands.assign(v[kKnownCommands].strings.begin(),
+                              v[kKnownCommands].strings.begin() + static_cast<ptrdiff_t>(v[kKnownCommands].len));
+    out.miss = v[kMiss].b;
+    out.output_id = std::string(v[kOutputID].slice_bytes());
+    out.size = v[kSize].i;
+    out.time = v[kTime].time;
+    out.disk_path = v[kDiskPath].s;
+    return Status::value;
+  }
+};
+
+ResponseStreamDecoder::ResponseStreamDecoder(std::string struct_name) : state_(std::make_shared<State>()) {
+  state_->spec = response_spec(struct_name);
+}
+
+void ResponseStreamDecoder::feed(std::string_view bytes) { state_->buf.append(bytes); }
+
+void ResponseStreamDecoder::finish() { state_->finished = true; }
+
+ResponseStreamDecoder::Status ResponseStreamDecoder::next(Response& out, std::string& error) {
+  State& s = *state_;
+  if (!s.error.empty()) {
+    error = s.error;
+    return Status::error;
+  }
+  for (; s.pos < s.buf.size(); ++s.pos) {
+    switch (s.scanner.step(static_cast<unsigned char>(s.buf[s.pos]))) {
+      case gojson::Op::end:  // delayed one byte: this byte is not part of the value
+        return s.emit(s.pos, out, error);
+      case gojson::Op::end_object:
+      case gojson::Op::end_array:
+        if (s.scanner.depth() == 0) return s.emit(s.pos + 1, out, error);
+        break;
+      case gojson::Op::error:
+        s.error = error = s.scanner.error();
+        return Status::error;
+      default:
+        break;
+    }
+  }
+  if (!s.finished) return Status::need_more;
+  if (s.scanner.step(' ') == gojson::Op::end) return s.emit(s.pos, out, error);
+  for (size_t i = s.start; i < s.buf.size(); ++i) {
+    if (!gojson::is_space(static_cast<unsigned char>(s.buf[i]))) {
+      s.error = error = "unexpected EOF";
+      return Status::error;
+    }
+  }
+  return Status::eof;
+}
+
+int64_t ResponseStreamDecoder::fed() const { return state_->base + static_cast<int64_t>(state_->buf.size()); }
+
+int64_t ResponseStreamDecoder::consumed() const { return state_->base + static_cast<int64_t>(state_->start); }
+
+DecodedStream decode_responses(std::string_view text, const std::string& struct_name) {
+  DecodedStream result;
+  ResponseStreamDecoder d(struct_name);
+  d.feed(text);
+  d.finish();
+  for (;;) {
+    Response r;
+    std::string err;
+    switch (d.next(r, err)) {
+      case ResponseStreamDecoder::Status::value: result.values.push_back(std::move(r)); break;
+      case ResponseStreamDecoder::Status::error: result.error = err; return result;
+      default: return result;
+    }
+  }
+}
+
+}  // namespace cph::wire
