@@ -1,0 +1,374 @@
+#include "engine.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "output.hpp"
+#include "reply.hpp"
+#include "rule_matcher.hpp"
+#include "stats.hpp"
+#include "store.hpp"
+#include "worker_pool.hpp"
+#include "wire/request_reader.hpp"
+#include "wire/sha256.hpp"
+#include "wire/transcript.hpp"
+
+namespace cph::fake {
+
+namespace {
+
+// Requests' bytes kept in the transcript, at most (put bodies can be huge).
+constexpr int64_t kTranscriptInputCap = 4 << 20;
+
+struct Job {
+  wire::Request req;
+  std::vector<Fired> fired;
+  int64_t previous_id = 0;
+  std::unique_ptr<Store::Put> put;
+};
+
+std::string make_temp_dir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/cph-fake-XXXXXX";
+  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp " + tmpl + ": " + std::strerror(errno));
+  return tmpl;
+}
+
+// The ID the request names its output by, in either dialect.
+std::string output_id_of(const wire::Request& r) {
+  if (r.had_output_id) return r.output_id;
+  if (r.had_object_id) return r.object_id.empty() ? r.output_id : r.object_id;
+  return r.output_id;
+}
+
+void write_stderr(std::string_view text) {
+  while (!text.empty()) {
+    ssize_t n = ::write(2, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+[[noreturn]] void sleep_forever() {
+  for (;;) ::pause();
+}
+
+class Engine {
+ public:
+  explicit Engine(const Options& o)
+      : opts_(o),
+        temp_dir_(o.dir.empty()),
+        store_(o.dir.empty() ? make_temp_dir() : o.dir),
+        transcript_(o.transcript_path.empty() ? nullptr : std::make_unique<wire::Transcript>(o.transcript_path)),
+        matcher_(opts_.script, o.seed),
+        output_(o.out_fd, transcript_.get(), stats_, o.seed),
+        pool_(o.workers < 1 ? 1 : o.workers),
+        reader_(o.strict_framing ? wire::RequestStreamReader::Mode::strict : wire::RequestStreamReader::Mode::tolerant,
+                {[this](const wire::Request& r) { on_request(r); },
+                 [this](std::string_view b) { on_body_bytes(b); },
+                 [this] { on_body_end(); }}) {}
+
+  int run() {
+    handshake();
+    std::vector<char> buf(64 * 1024);
+    int code = 0;
+    for (;;) {
+      ssize_t n = ::read(opts_.in_fd, buf.data(), buf.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        write_stderr(std::string("cph-fake: reading stdin: ") + std::strerror(errno) + "\n");
+        code = 1;
+        break;
+      }
+      if (n == 0) {
+        if (!done_ && reader_.finish() == wire::RequestStreamReader::Status::error) code = bad_stream();
+        break;
+      }
+      std::string_view chunk(buf.data(), static_cast<size_t>(n));
+      stats_.bytes_in += n;
+      record_input(chunk);
+      if (!done_ && reader_.feed(chunk) == wire::RequestStreamReader::Status::error) {
+        code = bad_stream();
+        break;
+      }
+      if (done_ && !linger_until_eof_) break;
+    }
+    finish_in_flight();
+    if (transcript_) transcript_->event("exit", {{"code", code}});
+    return code;
+  }
+
+  // Stats and the temp directory; called once at the end, or before a scripted exit/kill.
+  void finish_files() {
+    if (!opts_.stats_path.empty()) {
+      std::ofstream out(opts_.stats_path, std::ios::trunc);
+      out << stats_.to_json(matcher_fired()).dump(2) << "\n";
+    }
+    if (temp_dir_ && !opts_.keep) {
+      std::error_code ec;
+      std::filesystem::remove_all(store_.dir(), ec);
+    }
+  }
+
+ private:
+  std::vector<int64_t> matcher_fired() {
+    std::lock_guard lock(matcher_mu_);
+    return matcher_.fired_counts();
+  }
+
+  int bad_stream() {
+    write_stderr("cph-fake: bad request stream: " + reader_.error() + "\n");
+    if (transcript_) transcript_->event("bad-request-stream", {{"error", reader_.error()}});
+    return 1;
+  }
+
+  void record_input(std::string_view chunk) {
+    if (!transcript_ || recorded_in_ >= kTranscriptInputCap) return;
+    int64_t room = kTranscriptInputCap - recorded_in_;
+    if (static_cast<int64_t>(chunk.size()) > room) chunk = chunk.substr(0, static_cast<size_t>(room));
+    recorded_in_ += static_cast<int64_t>(chunk.size());
+    transcript_->bytes(wire::Direction::to_helper, chunk);
+    if (recorded_in_ >= kTranscriptInputCap) transcript_->event("to-helper-truncated", {{"after_bytes", recorded_in_}});
+  }
+
+  std::vector<Fired> fire(const Event& e, int64_t id) {
+    std::vector<Fired> fired;
+    {
+      std::lock_guard lock(matcher_mu_);
+      fired = matcher_.match(e);
+    }
+    for (const Fired& f : fired) {
+      nlohmann::json actions = nlohmann::json::array();
+      for (const Action& a : f.rule->actions) actions.push_back(action_name(a));
+      if (transcript_) {
+        transcript_->event("rule-fired", {{"rule", f.index}, {"path", f.rule->path},
+                                          {"on", e.handshake ? "handshake" : "request"}, {"request", id},
+                                          {"command", e.command}, {"actions", actions}});
+      }
+    }
+    return fired;
+  }
+
+  [[noreturn]] void die_exit(int code) {
+    if (transcript_) transcript_->event("exit", {{"code", code}, {"scripted", true}});
+    finish_files();
+    std::_Exit(code);
+  }
+
+  // Process actions, in order, as the rule fires.
+  void run_process_actions(const std::vector<Fired>& fired) {
+    for (const Fired& f : fired) {
+      for (const Action& a : f.rule->actions) {
+        if (auto* e = std::get_if<Exit>(&a)) die_exit(e->code);
+        if (auto* k = std::get_if<Kill>(&a)) {
+          if (transcript_) transcript_->event("kill", {{"signal", k->signal}});
+          if (k->signal != SIGSTOP) finish_files();
+          ::signal(k->signal, SIG_DFL);
+          ::kill(::getpid(), k->signal);
+          if (k->signal != SIGSTOP) sleep_forever();  // the signal is on its way
+        }
+        if (std::holds_alternative<CloseStdout>(a)) output_.close_stdout();
+        if (std::holds_alternative<Hang>(a)) {
+          if (transcript_) transcript_->event("hang");
+          output_.hang();
+          sleep_forever();
+        }
+        if (auto* s = std::get_if<StopReading>(&a)) std::this_thread::sleep_for(s->d);
+        if (auto* s = std::get_if<Stderr>(&a)) write_stderr(s->text);
+      }
+    }
+  }
+
+  static bool has_action(const std::vector<Fired>& fired, size_t index) {
+    for (const Fired& f : fired)
+      for (const Action& a : f.rule->actions)
+        if (a.index() == index) return true;
+    return false;
+  }
+
+  void handshake() {
+    Event e;
+    e.handshake = true;
+    e.command = "handshake";
+    auto fired = fire(e, 0);
+    run_process_actions(fired);
+    wire::Response res;
+    res.id = 0;
+    res.known_commands = {"get", "put", "close"};
+    ReplyContext ctx{&store_, 0, "", 0};
+    output_.schedule(plan_reply(res, fired, ctx));
+  }
+
+  void on_request(const wire::Request& req) {
+    if (done_) return;
+    auto job = std::make_shared<Job>();
+    job->req = req;
+    job->previous_id = previous_id_;
+    previous_id_ = req.id;
+    stats_.request(req.command);
+    Event e;
+    e.command = req.command;
+    e.request = ++requests_;
+    e.nth = ++per_command_[req.command];
+    e.action_hex = wire::to_hex(req.action_id);
+    e.elapsed = std::chrono::steady_clock::now() - start_;
+    job->fired = fire(e, req.id);
+    run_process_actions(job->fired);
+    if (req.command == "close") return close(*job);
+    {
+      std::lock_guard lock(flight_mu_);
+      ++in_flight_;
+    }
+    if (req.body_size > 0) {
+      if (req.command == "put") job->put = store_.begin_put();
+      current_ = job;  // the body follows; the job runs at its end
+      return;
+    }
+    submit(job);
+  }
+
+  void on_body_bytes(std::string_view bytes) {
+    if (!current_ || !current_->put) return;
+    stats_.body_bytes_in += static_cast<int64_t>(bytes.size());
+    current_->put->write(bytes);
+  }
+
+  void on_body_end() {
+    if (current_) submit(std::move(current_));
+    current_.reset();
+  }
+
+  void submit(std::shared_ptr<Job> job) {
+    pool_.submit([this, job] {
+      handle(*job);
+      std::lock_guard lock(flight_mu_);
+      --in_flight_;
+      flight_cv_.notify_all();
+    });
+  }
+
+  void handle(Job& job) {
+    const wire::Request& req = job.req;
+    wire::Response res;
+    res.id = req.id;
+    ReplyContext ctx{&store_, job.previous_id, "", 0};
+    if (req.command == "get") {
+      if (auto entry = store_.get(req.action_id)) {
+        res.output_id = entry->output_id;
+        res.size = entry->size;
+        res.time = entry->time;
+        res.disk_path = entry->disk_path;
+        ctx.object_path = entry->disk_path;
+        ctx.object_size = entry->size;
+        ++stats_.hits;
+        stats_.hit_bytes += entry->size;
+      } else {
+        res.miss = true;
+        ++stats_.misses;
+      }
+    } else if (req.command == "put") {
+      auto put = job.put ? std::move(job.put) : store_.begin_put();
+      auto result = put->commit(req.action_id, output_id_of(req), req.body_size);
+      if (result.entry) {
+        res.disk_path = result.entry->disk_path;
+        ctx.object_path = result.entry->disk_path;
+        ctx.object_size = result.entry->size;
+        ++stats_.puts_stored;
+      } else {
+        res.err = result.err;
+        ++stats_.put_errors;
+      }
+    } else {
+      res.err = "cph-fake: unknown command \"" + req.command + "\"";
+    }
+    output_.schedule(plan_reply(res, job.fired, ctx));
+  }
+
+  void wait_in_flight() {
+    std::unique_lock lock(flight_mu_);
+    flight_cv_.wait(lock, [&] { return in_flight_ == 0; });
+  }
+
+  void finish_in_flight() {
+    wait_in_flight();
+    output_.release_holds();
+    output_.drain();
+  }
+
+  // Close: answer after everything before it, then exit (or what the script says).
+  void close(const Job& job) {
+    finish_in_flight();
+    wire::Response res;
+    res.id = job.req.id;
+    ReplyContext ctx{&store_, job.previous_id, "", 0};
+    output_.schedule(plan_reply(res, job.fired, ctx));
+    output_.release_holds();
+    output_.drain();
+    if (has_action(job.fired, variant_index<KeepStdout>())) {
+      if (transcript_) transcript_->event("keep-stdout");
+      sleep_forever();
+    }
+    if (has_action(job.fired, variant_index<NeverExit>())) {
+      if (transcript_) transcript_->event("never-exit");
+      output_.close_stdout();
+      sleep_forever();
+    }
+    done_ = true;
+    // Without a reply the client still waits for us: leave at stdin EOF.
+    linger_until_eof_ = has_action(job.fired, variant_index<Drop>());
+  }
+
+  template <class T>
+  static size_t variant_index() {
+    return Action(T{}).index();
+  }
+
+  const Options& opts_;
+  bool temp_dir_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  Stats stats_;
+  Store store_;
+  std::unique_ptr<wire::Transcript> transcript_;
+  std::mutex matcher_mu_;
+  RuleMatcher matcher_;
+  Output output_;
+  WorkerPool pool_;
+  wire::RequestStreamReader reader_;
+  std::shared_ptr<Job> current_;
+  int64_t previous_id_ = 0;
+  int64_t requests_ = 0;
+  std::map<std::string, int64_t> per_command_;
+  int64_t recorded_in_ = 0;
+  std::mutex flight_mu_;
+  std::condition_variable flight_cv_;
+  int64_t in_flight_ = 0;
+  bool done_ = false;
+  bool linger_until_eof_ = false;
+};
+
+}  // namespace
+
+int run_fake(const Options& opts) {
+  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout shows up as EPIPE from write
+  int code = 0;
+  {
+    Engine engine(opts);
+    code = engine.run();
+    // The engine's destructor joins its threads; files are finished after.
+    engine.finish_files();
+  }
+  return code;
+}
+
+}  // namespace cph::fake

@@ -1,0 +1,365 @@
+#include "script.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <csignal>
+#include <cmath>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "wire/sha256.hpp"
+
+namespace cph::fake {
+
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+const std::vector<std::string> kRuleKeys = {"when", "do", "times", "probability", "description"};
+const std::vector<std::string> kWhenKeys = {"handshake", "command", "request", "nth", "action", "after", "close"};
+const std::vector<std::string> kActionNames = {
+    "delay", "hold", "drop", "duplicate", "id", "omit", "set", "raw", "prefix", "exit",
+    "kill", "close_stdout", "hang", "stop_reading", "stderr", "never_exit", "keep_stdout"};
+const std::vector<std::string> kFields = {"ID", "Err", "KnownCommands", "Miss", "OutputID", "Size", "Time", "DiskPath"};
+const std::vector<std::string> kDiskPathKeywords = {"missing", "directory", "wrong-content", "extension"};
+const std::vector<std::pair<std::string, RawKind>> kRawKeywords = {
+    {"malformed", RawKind::malformed}, {"truncated", RawKind::truncated}, {"pretty", RawKind::pretty},
+    {"joined", RawKind::joined}, {"invalid-utf8", RawKind::invalid_utf8}};
+const std::vector<std::pair<std::string, int>> kSignals = {
+    {"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"ABRT", SIGABRT}, {"KILL", SIGKILL},
+    {"SEGV", SIGSEGV}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM}, {"USR1", SIGUSR1},
+    {"USR2", SIGUSR2}, {"STOP", SIGSTOP}};
+
+// Collects the place of a value for error messages.
+struct Ctx {
+  const std::string& name;
+  [[noreturn]] void fail(const std::string& path, const std::string& msg) const {
+    throw ScriptError(name + ": " + path + ": " + msg);
+  }
+};
+
+std::string names(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+std::string unknown_msg(const std::string& what, const std::string& word, const std::vector<std::string>& known) {
+  std::string msg = "unknown " + what + " \"" + word + "\"";
+  std::string near = closest(word, known);
+  if (!near.empty()) return msg + "; did you mean \"" + near + "\"?";
+  return msg + " (known: " + names(known) + ")";
+}
+
+std::string type_of(const ojson& v) { return v.type_name(); }
+
+int64_t get_int(const Ctx& c, const std::string& path, const ojson& v, int64_t lo, int64_t hi) {
+  if (!v.is_number_integer()) c.fail(path, "want an integer, got " + type_of(v) + " " + v.dump());
+  int64_t n = v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : v.get<int64_t>();
+  if (n < lo || n > hi) c.fail(path, "want an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got " + v.dump());
+  return n;
+}
+
+std::string get_string(const Ctx& c, const std::string& path, const ojson& v) {
+  if (!v.is_string()) c.fail(path, "want a string, got " + type_of(v) + " " + v.dump());
+  return v.get<std::string>();
+}
+
+void want_true(const Ctx& c, const std::string& path, const ojson& v) {
+  if (!(v.is_boolean() && v.get<bool>())) c.fail(path, "want true, got " + v.dump());
+}
+
+Duration get_duration(const Ctx& c, const std::string& path, const ojson& v) {
+  auto d = parse_duration(nlohmann::json::parse(v.dump()));
+  if (!d) c.fail(path, "bad duration " + v.dump() + " (want e.g. \"250ms\", \"2s\", or a number of milliseconds)");
+  return *d;
+}
+
+std::string field_name(const Ctx& c, const std::string& path, const std::string& f) {
+  for (const auto& k : kFields) if (k == f) return f;
+  c.fail(path, unknown_msg("field", f, kFields));
+}
+
+Action parse_action(const Ctx& c, const std::string& path, const std::string& name, const ojson& v) {
+  if (name == "delay") return Delay{get_duration(c, path, v)};
+  if (name == "hold") {
+    Hold h;
+    if (v.is_object()) {
+      for (const auto& [k, x] : v.items()) {
+        if (k == "count") h.count = get_int(c, path + ".count", x, 1, 1 << 20);
+        else if (k == "order") {
+          std::string o = get_string(c, path + ".order", x);
+          if (o == "reversed") h.order = HoldOrder::reversed;
+          else if (o == "shuffled") h.order = HoldOrder::shuffled;
+          else c.fail(path + ".order", unknown_msg("order", o, {"reversed", "shuffled"}));
+        } else c.fail(path, unknown_msg("key", k, {"count", "order"}));
+      }
+    } else {
+      h.count = get_int(c, path, v, 1, 1 << 20);
+    }
+    return h;
+  }
+  if (name == "drop") { want_true(c, path, v); return Drop{}; }
+  if (name == "duplicate") {
+    if (v.is_boolean()) { want_true(c, path, v); return Duplicate{1}; }
+    return Duplicate{get_int(c, path, v, 1, 1000)};
+  }
+  if (name == "id") {
+    if (v.is_number_integer()) return ReplyId{IdMode::specific, get_int(c, path, v, INT64_MIN, INT64_MAX)};
+    std::string m = get_string(c, path, v);
+    if (m == "unknown") return ReplyId{IdMode::unknown, 0};
+    if (m == "previous") return ReplyId{IdMode::previous, 0};
+    if (m == "negative") return ReplyId{IdMode::negative, 0};
+    c.fail(path, unknown_msg("id mode", m, {"unknown", "previous", "negative"}) + " or an integer");
+  }
+  if (name == "omit") {
+    Omit o;
+    if (v.is_string()) o.fields.push_back(field_name(c, path, v.get<std::string>()));
+    else if (v.is_array()) {
+      for (size_t i = 0; i < v.size(); ++i) {
+        std::string p = path + "[" + std::to_string(i) + "]";
+        o.fields.push_back(field_name(c, p, get_string(c, p, v[i])));
+      }
+    } else c.fail(path, "want a field name or a list of them, got " + v.dump());
+    return o;
+  }
+  if (name == "set") {
+    if (!v.is_object() || v.empty()) c.fail(path, "want an object of fields, e.g. {\"Miss\": true}, got " + v.dump());
+    Set s;
+    for (const auto& [k, x] : v.items()) {
+      std::string p = path + "." + k;
+      field_name(c, path, k);
+      if (k == "OutputID") {
+        if (x.is_string()) {
+          std::string bytes;
+          if (!wire::from_hex(x.get<std::string>(), bytes)) c.fail(p, "want hex bytes or a length, got " + x.dump());
+        } else {
+          get_int(c, p, x, 0, 4096);
+        }
+      }
+      if (k == "DiskPath") {
+        std::string dp = get_string(c, p, x);
+        bool keyword = std::find(kDiskPathKeywords.begin(), kDiskPathKeywords.end(), dp) != kDiskPathKeywords.end();
+        if (!keyword && (dp.empty() || dp[0] != '/'))
+          c.fail(p, unknown_msg("DiskPath keyword", dp, kDiskPathKeywords) + " or an absolute path");
+      }
+      s.fields.emplace_back(k, nlohmann::json::parse(x.dump()));
+    }
+    return s;
+  }
+  if (name == "raw") {
+    if (v.is_string()) {
+      std::string kw = v.get<std::string>();
+      for (const auto& [n, k] : kRawKeywords) if (n == kw) return Raw{k, ""};
+      std::vector<std::string> known;
+      for (const auto& [n, k] : kRawKeywords) known.push_back(n);
+      c.fail(path, unknown_msg("raw keyword", kw, known) + " or {\"text\": ...} or {\"hex\": ...}");
+    }
+    if (v.is_object() && v.size() == 1 && v.contains("text")) return Raw{RawKind::text, get_string(c, path + ".text", v["text"])};
+    if (v.is_object() && v.size() == 1 && v.contains("hex")) {
+      std::string bytes;
+      if (!wire::from_hex(get_string(c, path + ".hex", v["hex"]), bytes)) c.fail(path + ".hex", "not hex: " + v["hex"].dump());
+      return Raw{RawKind::text, bytes};
+    }
+    c.fail(path, "want a raw keyword, {\"text\": ...} or {\"hex\": ...}, got " + v.dump());
+  }
+  if (name == "prefix") return Prefix{get_string(c, path, v)};
+  if (name == "exit") return Exit{static_cast<int>(get_int(c, path, v, 0, 255))};
+  if (name == "kill") {
+    if (v.is_number_integer()) return Kill{static_cast<int>(get_int(c, path, v, 1, 64))};
+    std::string s = get_string(c, path, v);
+    std::string bare = s.rfind("SIG", 0) == 0 ? s.substr(3) : s;
+    for (const auto& [n, sig] : kSignals) if (n == bare) return Kill{sig};
+    std::vector<std::string> known;
+    for (const auto& [n, sig] : kSignals) known.push_back("SIG" + n);
+    c.fail(path, unknown_msg("signal", s, known));
+  }
+  if (name == "close_stdout") { want_true(c, path, v); return CloseStdout{}; }
+  if (name == "hang") { want_true(c, path, v); return Hang{}; }
+  if (name == "stop_reading") return StopReading{get_duration(c, path, v)};
+  if (name == "stderr") return Stderr{get_string(c, path, v)};
+  if (name == "never_exit") { want_true(c, path, v); return NeverExit{}; }
+  if (name == "keep_stdout") { want_true(c, path, v); return KeepStdout{}; }
+  c.fail(path, unknown_msg("action", name, kActionNames));
+}
+
+When parse_when(const Ctx& c, const std::string& path, const ojson& v) {
+  When w;
+  if (!v.is_object()) c.fail(path, "want an object, got " + type_of(v) + " " + v.dump());
+  for (const auto& [k, x] : v.items()) {
+    std::string p = path + "." + k;
+    if (k == "handshake") { want_true(c, p, x); w.handshake = true; }
+    else if (k == "close") { want_true(c, p, x); w.command = "close"; }
+    else if (k == "command") w.command = get_string(c, p, x);
+    else if (k == "request") w.request = get_int(c, p, x, 1, INT64_MAX);
+    else if (k == "nth") w.nth = get_int(c, p, x, 1, INT64_MAX);
+    else if (k == "after") w.after = get_duration(c, p, x);
+    else if (k == "action") {
+      std::string h = get_string(c, p, x);
+      std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      if (!std::all_of(h.begin(), h.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); }))
+        c.fail(p, "want a hex prefix of the ActionID, got " + x.dump());
+      w.action = h;
+    } else c.fail(path, unknown_msg("condition", k, kWhenKeys));
+  }
+  if (w.handshake && (w.command || w.request || w.nth || w.action))
+    c.fail(path, "\"handshake\" cannot be combined with request conditions (command, close, request, nth, action)");
+  return w;
+}
+
+Rule parse_rule(const Ctx& c, const std::string& path, const ojson& v) {
+  Rule r;
+  r.path = path;
+  if (!v.is_object()) c.fail(path, "want a rule object {\"when\": ..., \"do\": ...}, got " + type_of(v));
+  for (const auto& [k, x] : v.items()) {
+    if (std::find(kRuleKeys.begin(), kRuleKeys.end(), k) == kRuleKeys.end()) c.fail(path, unknown_msg("key", k, kRuleKeys));
+  }
+  if (v.contains("when")) r.when = parse_when(c, path + ".when", v["when"]);
+  if (!v.contains("do")) c.fail(path, "missing \"do\"");
+  const ojson& d = v["do"];
+  auto add = [&](const std::string& p, const ojson& obj) {
+    if (!obj.is_object() || obj.empty()) c.fail(p, "want an action object like {\"delay\": \"100ms\"}, got " + obj.dump());
+    for (const auto& [name, arg] : obj.items()) {
+      std::string ap = obj.size() == 1 ? p : p + "." + name;
+      if (std::find(kActionNames.begin(), kActionNames.end(), name) == kActionNames.end())
+        c.fail(p, unknown_msg("action", name, kActionNames));
+      r.actions.push_back(parse_action(c, ap, name, arg));
+    }
+  };
+  if (d.is_array()) {
+    if (d.empty()) c.fail(path + ".do", "no actions");
+    for (size_t i = 0; i < d.size(); ++i) add(path + ".do[" + std::to_string(i) + "]", d[i]);
+  } else {
+    add(path + ".do", d);
+  }
+  if (v.contains("times")) r.times = get_int(c, path + ".times", v["times"], 0, INT64_MAX);
+  if (v.contains("probability")) {
+    const ojson& p = v["probability"];
+    if (!p.is_number() || p.get<double>() < 0 || p.get<double>() > 1)
+      c.fail(path + ".probability", "want a number in 0..1, got " + p.dump());
+    r.probability = p.get<double>();
+  }
+  if (v.contains("description")) get_string(c, path + ".description", v["description"]);
+  return r;
+}
+
+}  // namespace
+
+const char* action_name(const Action& a) {
+  static const char* const kNames[] = {"delay", "hold", "drop", "duplicate", "id", "omit", "set", "raw", "prefix",
+                                       "exit", "kill", "close_stdout", "hang", "stop_reading", "stderr",
+                                       "never_exit", "keep_stdout"};
+  static_assert(std::variant_size_v<Action> == sizeof(kNames) / sizeof(kNames[0]));
+  return kNames[a.index()];
+}
+
+std::pair<int64_t, int64_t> line_col(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  int64_t line = 1, col = 1;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') { ++line; col = 1; }
+    else ++col;
+  }
+  return {line, col};
+}
+
+std::optional<Duration> parse_duration(const nlohmann::json& v) {
+  using namespace std::chrono;
+  if (v.is_number()) {
+    double ms = v.get<double>();
+    if (!std::isfinite(ms) || ms < 0 || ms > 1e12) return std::nullopt;
+    return duration_cast<Duration>(duration<double, std::milli>(ms));
+  }
+  if (!v.is_string()) return std::nullopt;
+  std::string s = v.get<std::string>();
+  size_t i = 0;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+  if (i == 0) return std::nullopt;
+  double n = 0;
+  try {
+    size_t used = 0;
+    n = std::stod(s.substr(0, i), &used);
+    if (used != i) return std::nullopt;
+  } catch (...) {
+    return std::nullopt;
+  }
+  std::string unit = s.substr(i);
+  double ns_per = 0;
+  if (unit == "ns") ns_per = 1;
+  else if (unit == "us") ns_per = 1e3;
+  else if (unit == "ms") ns_per = 1e6;
+  else if (unit == "s") ns_per = 1e9;
+  else if (unit == "m") ns_per = 60e9;
+  else return std::nullopt;
+  double ns = n * ns_per;
+  if (!std::isfinite(ns) || ns > 1e21) return std::nullopt;
+  return Duration(static_cast<int64_t>(ns));
+}
+
+std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_d = SIZE_MAX;
+  for (const auto& cand : candidates) {
+    // Levenshtein distance, one row at a time.
+    std::vector<size_t> row(cand.size() + 1);
+    for (size_t j = 0; j <= cand.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= word.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= cand.size(); ++j) {
+        size_t up = row[j];
+        bool same = std::tolower(static_cast<unsigned char>(word[i - 1])) == std::tolower(static_cast<unsigned char>(cand[j - 1]));
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+        diag = up;
+      }
+    }
+    size_t d = row[cand.size()];
+    if (d < best_d) { best_d = d; best = cand; }
+  }
+  size_t limit = std::max<size_t>(1, std::min<size_t>(3, word.size() / 3 + 1));
+  return best_d <= limit ? best : "";
+}
+
+Script parse_script(std::string_view text, const std::string& name) {
+  Ctx c{name};
+  ojson doc;
+  try {
+    doc = ojson::parse(text.begin(), text.end(), nullptr, true, /*ignore_comments=*/true);
+  } catch (const ojson::parse_error& e) {
+    // e.byte is 1-based: the byte at which the parser gave up.
+    auto [line, col] = line_col(text, e.byte == 0 ? 0 : e.byte - 1);
+    std::string what = e.what();
+    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line L, column C: ".
+    size_t colon = what.find(": ");
+    if (what.rfind("[json.exception", 0) == 0 && colon != std::string::npos) what = what.substr(colon + 2);
+    throw ScriptError(name + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + what);
+  }
+  const ojson* rules = &doc;
+  std::string top = "rules";
+  if (doc.is_object()) {
+    for (const auto& [k, x] : doc.items()) {
+      if (k != "rules" && k != "description") c.fail("(top)", unknown_msg("key", k, {"rules", "description"}));
+    }
+    if (!doc.contains("rules")) c.fail("(top)", "missing \"rules\"");
+    rules = &doc["rules"];
+  }
+  if (!rules->is_array()) c.fail(doc.is_object() ? "rules" : "(top)", "want a list of rules, got " + type_of(*rules));
+  Script s;
+  for (size_t i = 0; i < rules->size(); ++i) s.rules.push_back(parse_rule(c, top + "[" + std::to_string(i) + "]", (*rules)[i]));
+  return s;
+}
+
+Script load_script(const std::string& arg) {
+  size_t first = arg.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && (arg[first] == '{' || arg[first] == '[')) return parse_script(arg, "<inline script>");
+  std::ifstream in(arg, std::ios::binary);
+  if (!in) throw ScriptError(arg + ": cannot read script: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_script(text.str(), arg);
+}
+
+}  // namespace cph::fake

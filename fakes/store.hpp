@@ -1,0 +1,72 @@
+// The fake's disk store: objects named by OutputID in hex (no extension) and
+// an action index of one small file per ActionID. Every file appears by
+// rename from a private temp file, so a reader (this process, another
+// cph-fake on the same directory, or `go`) never sees a partial one.
+//
+//   <dir>/objects/<outputid-hex>   the bodies
+//   <dir>/actions/<actionid-hex>   {"OutputID":hex,"Size":n,"Time":rfc3339,"Unix":s,"Nanos":ns}
+//   <dir>/tmp/                     temp files being written
+//   <dir>/faults/                  files made for scripted bad DiskPaths
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "wire/messages.hpp"
+#include "wire/sha256.hpp"
+
+namespace cph::fake {
+
+class Store {
+ public:
+  explicit Store(std::string dir);  // creates the layout; throws std::runtime_error
+  const std::string& dir() const { return dir_; }
+
+  struct Entry {
+    std::string output_id;  // raw bytes
+    int64_t size = 0;
+    wire::Time time;
+    std::string disk_path;
+  };
+  // The object put under this ActionID, if its index entry and object exist.
+  std::optional<Entry> get(std::string_view action_id) const;
+
+  // A put body on its way to disk: write() as bytes arrive, then commit().
+  class Put {
+   public:
+    ~Put();  // removes the temp file unless committed
+    void write(std::string_view bytes);
+    // Checks size and SHA-256, renames into place, writes the index entry.
+    // Returns the entry, or the error text for the reply's Err.
+    struct Result { std::optional<Entry> entry; std::string err; };
+    Result commit(std::string_view action_id, std::string_view output_id, int64_t body_size);
+   private:
+    friend class Store;
+    Put(const Store& store, std::string tmp_path, int fd);
+    const Store& store_;
+    std::string tmp_path_;
+    int fd_ = -1;
+    int64_t written_ = 0;
+    wire::Sha256 hash_;
+    std::string write_error_;
+  };
+  std::unique_ptr<Put> begin_put() const;
+
+  std::string object_path(std::string_view output_id) const;
+  // Paths for scripted faults, each unique.
+  std::string fault_missing() const;
+  std::string fault_directory() const;
+  std::string fault_wrong_content(const std::string& like_path, int64_t size) const;
+  std::string fault_extension(const std::string& like_path) const;
+
+ private:
+  std::string new_temp(int& fd) const;  // a fresh temp file in tmp/
+  void write_file_atomically(const std::string& path, std::string_view content) const;
+  std::string dir_;
+  mutable std::atomic<uint64_t> seq_{0};
+};
+
+}  // namespace cph::fake
