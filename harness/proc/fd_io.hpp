@@ -1,0 +1,48 @@
+// Reading and writing a pipe descriptor with a deadline: the descriptor is
+// non-blocking and every wait is a poll() bounded by the deadline, optionally
+// cut short by an Interrupt (so another thread can wake a blocked reader).
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <string_view>
+
+namespace cph::proc {
+
+using Clock = std::chrono::steady_clock;
+using Deadline = Clock::time_point;
+inline Deadline no_deadline() { return Deadline::max(); }
+inline Deadline deadline_in(Clock::duration d) { return Clock::now() + d; }
+
+// A one-shot wake-up flag backed by an eventfd, pollable with the pipe.
+class Interrupt {
+ public:
+  Interrupt();
+  ~Interrupt();
+  Interrupt(const Interrupt&) = delete;
+  Interrupt& operator=(const Interrupt&) = delete;
+  void fire();
+  bool fired() const;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+enum class IoStatus { ok, eof, timeout, interrupted, error };
+
+struct IoResult {
+  IoStatus status = IoStatus::ok;
+  size_t bytes = 0;  // transferred before the status
+  int error = 0;     // errno when status == error (EPIPE: the reader is gone)
+};
+
+// Reads at least one byte (up to `cap`) unless EOF, the deadline, the
+// interrupt or an error comes first.
+IoResult read_some(int fd, char* buf, size_t cap, Deadline deadline, const Interrupt* stop = nullptr);
+
+// Writes every byte unless the deadline, the interrupt or an error comes first.
+IoResult write_all(int fd, std::string_view data, Deadline deadline, const Interrupt* stop = nullptr);
+
+void set_nonblocking(int fd);
+
+}  // namespace cph::proc
