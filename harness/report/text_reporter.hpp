@@ -26,6 +26,7 @@ struct TextStyle {
 class TextReporter {
  public:
   TextReporter(std::ostream& out, TextStyle style);
+  void begin(size_t total) { total_ = total; }
   void case_started(const runner::CaseInfo& info);
   void case_finished(const runner::JudgedCase& c, size_t done, size_t total);
   void summary(const runner::RunReport& report);

@@ -134,6 +134,7 @@ int run_and_report(const std::string& suite, const std::vector<CaseDescriptor>& 
   progress.finished = [&](const CaseResult& r, size_t done, size_t total) {
     reporter.case_finished(judge_case(r, judge_against, o.strict), done, total);
   };
+  reporter.begin(selection.size());
   RunResults results = run_cases(selection, ro, progress);
 
   std::vector<std::string> catalogue;
