@@ -1,0 +1,259 @@
+// Fuzzes cph::base64 (Go's StdEncoding semantics), differentially:
+//  1. one-shot decode == a plain reference decoder written here, a direct
+//     port of Go's decodeQuantum loop: same bytes, same error offset;
+//  2. StreamDecoder fed in the chunks the input chooses == one-shot;
+//  3. encode then decode is the identity; StreamEncoder in chunks == encode
+//     == OpenSSL's EVP_EncodeBlock;
+//  4. against OpenSSL's decoders where both define the result:
+//     - what Go accepts, EVP_DecodeBlock accepts once '\r' and '\n' are
+//       removed, with the same bytes (EVP_DecodeBlock also returns the
+//       padding as zero bytes, which are cut off here);
+//     - canonical text (alphabet only, length % 4 == 0, padding only at the
+//       end) is accepted by both, with the same bytes;
+//     - what Go accepts, EVP_DecodeUpdate/Final accept fed in the same chunks,
+//       with the same bytes.
+// Where they differ (not asserted as equal, see fuzz/README.md):
+//     - Go skips '\r' and '\n' anywhere; EVP_DecodeBlock only trims them
+//       (and other whitespace) at the ends;
+//     - OpenSSL skips spaces and tabs (EVP_DecodeUpdate: anywhere;
+//       EVP_DecodeBlock: leading ones), Go rejects them (asserted: Go rejects);
+//     - EVP_DecodeBlock reads '=' anywhere as the value 0 ("A=AA" decodes);
+//     - EVP_DecodeUpdate stops at '-' (PEM's end marker); Go rejects it.
+// Input: byte 0 unused, byte 1 the chunking plan, then the payload, which is
+// both decoded as text and encoded as bytes.
+#include <openssl/evp.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "chunked_input.hpp"
+#include "fuzz_check.hpp"
+#include "wire/base64.hpp"
+
+namespace {
+
+using cph::fuzz::quoted;
+
+constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// A table rather than kAlphabet.find(): the comparisons of a search would be
+// traced by the fuzzer's instrumentation on every byte and cost exec/s.
+struct SymbolTable {
+  int value[256];
+  SymbolTable() {
+    for (int& v : value) v = -1;
+    for (size_t i = 0; i < kAlphabet.size(); ++i) value[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int>(i);
+  }
+};
+const SymbolTable kSymbols;
+
+int symbol_value(unsigned char c) { return kSymbols.value[c]; }
+
+struct Decoded {
+  std::string bytes;
+  std::optional<int64_t> error_offset;
+  bool operator==(const Decoded&) const = default;
+};
+
+std::string describe(const Decoded& d) {
+  return quoted(d.bytes) + (d.error_offset ? " error at " + std::to_string(*d.error_offset) : " ok");
+}
+
+// Go's Encoding.Decode without its fast paths (which give the same result):
+// quantum after quantum, each written only when the quantum is complete.
+Decoded reference_decode(std::string_view src) {
+  Decoded out;
+  const int64_t len = static_cast<int64_t>(src.size());
+  int64_t si = 0;
+  auto at = [&](int64_t i) { return static_cast<unsigned char>(src[static_cast<size_t>(i)]); };
+  auto skip_newlines = [&] {
+    while (si < len && (at(si) == '\n' || at(si) == '\r')) ++si;
+  };
+  while (si < len) {
+    int dbuf[4] = {0, 0, 0, 0};
+    int dlen = 4;
+    for (int j = 0; j < 4; ++j) {
+      if (si == len) {
+        if (j == 0) return out;
+        out.error_offset = si - j;  // an unfinished quantum (padding required)
+        return out;
+      }
+      const unsigned char in = at(si++);
+      if (const int v = symbol_value(in); v >= 0) {
+        dbuf[j] = v;
+        continue;
+      }
+      if (in == '\n' || in == '\r') {
+        --j;
+        continue;
+      }
+      if (in != '=' || j < 2) {
+        out.error_offset = si - 1;
+        return out;
+      }
+      if (j == 2) {  // the second '=' must follow, newlines allowed between
+        skip_newlines();
+        if (si == len) {
+          out.error_offset = len;
+          return out;
+        }
+        if (at(si) != '=') {
+          out.error_offset = si - 1;
+          return out;
+        }
+        ++si;
+      }
+      skip_newlines();
+      if (si < len) out.error_offset = si;  // trailing garbage, bytes still written
+      dlen = j;
+      break;
+    }
+    const uint32_t v = uint32_t(dbuf[0]) << 18 | uint32_t(dbuf[1]) << 12 | uint32_t(dbuf[2]) << 6 | uint32_t(dbuf[3]);
+    const char bytes[3] = {char(v >> 16), char(v >> 8), char(v)};
+    out.bytes.append(bytes, static_cast<size_t>(dlen - 1));
+    if (out.error_offset) return out;
+  }
+  return out;
+}
+
+Decoded cph_decode(std::string_view text) {
+  Decoded d;
+  if (auto e = cph::base64::decode(text, d.bytes)) d.error_offset = e->offset;
+  return d;
+}
+
+Decoded cph_stream_decode(const std::vector<std::string_view>& chunks) {
+  Decoded d;
+  cph::base64::StreamDecoder dec([&](std::string_view b) { d.bytes.append(b); });
+  std::optional<cph::base64::DecodeError> err;
+  for (auto c : chunks) {
+    err = dec.feed(c);
+    if (err) break;
+  }
+  if (!err) err = dec.finish();
+  if (err) d.error_offset = err->offset;
+  return d;
+}
+
+std::string without(std::string_view s, char drop1, char drop2) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s)
+    if (c != drop1 && c != drop2) out.push_back(c);
+  return out;
+}
+
+// EVP_DecodeBlock: -1 on error, else the decoded bytes including the zero
+// bytes it produces for the padding.
+std::optional<std::string> openssl_decode_block(std::string_view text) {
+  if (text.size() > (1u << 20)) return std::nullopt;
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::optional<std::string> openssl_decode_update(const std::vector<std::string_view>& chunks) {
+  static const std::unique_ptr<EVP_ENCODE_CTX, decltype(&EVP_ENCODE_CTX_free)> ctx(EVP_ENCODE_CTX_new(),
+                                                                                     EVP_ENCODE_CTX_free);
+  EVP_DecodeInit(ctx.get());
+  size_t total = 0;
+  for (auto c : chunks) total += c.size();
+  // EVP_DecodeUpdate writes at most 3 bytes per 4 symbols plus what it held
+  // back from earlier chunks (under 80 symbols).
+  std::string out(total / 4 * 3 + 80, '\0');
+  size_t used = 0;
+  for (auto c : chunks) {
+    int outl = 0;
+    if (EVP_DecodeUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data() + used), &outl,
+                         reinterpret_cast<const unsigned char*>(c.data()), static_cast<int>(c.size())) < 0)
+      return std::nullopt;
+    used += static_cast<size_t>(outl);
+  }
+  int outl = 0;
+  if (EVP_DecodeFinal(ctx.get(), reinterpret_cast<unsigned char*>(out.data() + used), &outl) < 0) return std::nullopt;
+  out.resize(used + static_cast<size_t>(outl));
+  return out;
+}
+
+std::string openssl_encode_block(std::string_view bytes) {
+  std::string out(cph::base64::encoded_len(bytes.size()) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+// Alphabet only, whole quanta, "=" or "==" only at the very end.
+bool canonical(std::string_view s) {
+  if (s.size() % 4 != 0) return false;
+  size_t pad = 0;
+  if (!s.empty() && s.back() == '=') pad = s.size() >= 2 && s[s.size() - 2] == '=' ? 2 : 1;
+  for (size_t i = 0; i + pad < s.size(); ++i)
+    if (symbol_value(static_cast<unsigned char>(s[i])) < 0) return false;
+  return true;
+}
+
+void check_decoding(std::string_view text, const std::vector<std::string_view>& chunks) {
+  const Decoded mine = cph_decode(text);
+  const Decoded ref = reference_decode(text);
+  CPH_FUZZ_CHECK(mine == ref, "decode(" + quoted(text) + "): cph " + describe(mine) + ", reference " + describe(ref));
+
+  const Decoded streamed = cph_stream_decode(chunks);
+  CPH_FUZZ_CHECK(streamed == mine, "decode(" + quoted(text) + "): in " + std::to_string(chunks.size()) +
+                                       " chunks " + describe(streamed) + ", one-shot " + describe(mine));
+
+  const std::string no_newlines = without(text, '\r', '\n');
+  if (!mine.error_offset) {
+    const auto block = openssl_decode_block(no_newlines);
+    CPH_FUZZ_CHECK(block && block->size() >= mine.bytes.size() && block->size() - mine.bytes.size() <= 2 &&
+                       block->compare(0, mine.bytes.size(), mine.bytes) == 0,
+                   "decode(" + quoted(text) + "): cph " + describe(mine) + ", EVP_DecodeBlock " +
+                       (block ? quoted(*block) : std::string("error")));
+    const auto update = openssl_decode_update(chunks);
+    CPH_FUZZ_CHECK(update && *update == mine.bytes, "decode(" + quoted(text) + "): cph " + describe(mine) +
+                                                        ", EVP_DecodeUpdate " +
+                                                        (update ? quoted(*update) : std::string("error")));
+  }
+  if (canonical(no_newlines)) {
+    CPH_FUZZ_CHECK(!mine.error_offset, "decode(" + quoted(text) + "): canonical text rejected: " + describe(mine));
+  }
+  // OpenSSL skips blanks, Go does not: text that is good apart from them is
+  // rejected by Go.
+  const std::string no_blanks = without(text, ' ', '\t');
+  if (no_blanks.size() != text.size() && !cph_decode(no_blanks).error_offset) {
+    CPH_FUZZ_CHECK(mine.error_offset.has_value(), "decode(" + quoted(text) + "): blanks accepted: " + describe(mine));
+  }
+}
+
+void check_encoding(std::string_view bytes, const std::vector<std::string_view>& chunks) {
+  const std::string text = cph::base64::encode(bytes);
+  CPH_FUZZ_CHECK(text.size() == cph::base64::encoded_len(bytes.size()),
+                 "encode(" + quoted(bytes) + ") length " + std::to_string(text.size()));
+  const std::string ossl = openssl_encode_block(bytes);
+  CPH_FUZZ_CHECK(text == ossl, "encode(" + quoted(bytes) + "): cph " + quoted(text) + ", EVP_EncodeBlock " + quoted(ossl));
+
+  std::string streamed;
+  cph::base64::StreamEncoder enc([&](std::string_view t) { streamed.append(t); });
+  for (auto c : chunks) enc.feed(c);
+  enc.finish();
+  CPH_FUZZ_CHECK(streamed == text, "encode(" + quoted(bytes) + "): in chunks " + quoted(streamed) + ", one-shot " + quoted(text));
+
+  const Decoded back = cph_decode(text);
+  CPH_FUZZ_CHECK(!back.error_offset && back.bytes == bytes,
+                 "decode(encode(" + quoted(bytes) + ")) = " + describe(back));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const auto in = cph::fuzz::parse_chunked_input(data, size);
+  check_decoding(in.payload, in.chunks);
+  check_encoding(in.payload, in.chunks);
+  return 0;
+}

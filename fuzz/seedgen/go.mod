@@ -1,0 +1,3 @@
+module cacheprog-harness/fuzz/seedgen
+
+go 1.22
