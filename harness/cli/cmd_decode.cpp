@@ -1,0 +1,81 @@
+// `cph decode response|request|base64`: reads stdin and decodes it as the
+// real go command (responses, base64) or a json.Decoder-based helper
+// (requests) would, printing one normalized line per value and Go's error.
+#include <iostream>
+#include <iterator>
+#include <string>
+
+#include "cli/command.hpp"
+#include "wire/normalized.hpp"
+#include "wire/request_reader.hpp"
+#include "wire/sha256.hpp"
+
+namespace cph::cli {
+namespace {
+
+std::string read_stdin() {
+  std::ios::sync_with_stdio(false);
+  return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+}
+
+// The client profile's struct, as Go names it in error texts.
+std::string struct_name_for(const std::string& profile) {
+  if (profile == "go1.21") return "ProgResponse";             // cmd/go/internal/cache.ProgResponse
+  if (profile == "go1.24") return "cacheprog.ProgResponse";   // renamed to Response in Go 1.25
+  return "Response";
+}
+
+int decode_requests(const std::string& input, bool strict) {
+  std::string body;
+  wire::RequestStreamReader reader(
+      strict ? wire::RequestStreamReader::Mode::strict : wire::RequestStreamReader::Mode::tolerant,
+      {[&](const wire::Request& r) {
+         std::cout << wire::normalized_request(r);
+         body.clear();
+       },
+       [&](std::string_view piece) { body.append(piece); },
+       [&] { std::cout << "{\"Body\":\"" << wire::to_hex(body) << "\"}\n"; }});
+  auto status = reader.feed(input);
+  if (status != wire::RequestStreamReader::Status::error) status = reader.finish();
+  if (status == wire::RequestStreamReader::Status::error) {
+    std::cout << "error: " << reader.error() << "\n";
+    return kExitFindings;
+  }
+  return kExitOk;
+}
+
+const CommandRegistration registration{
+    "decode", "Decode stdin as the go command (or a helper) would: response, request or base64",
+    [](CLI::App& sub) -> Runner {
+      auto what = std::make_shared<std::string>();
+      auto profile = std::make_shared<std::string>("go1.26");
+      auto strict = std::make_shared<bool>(false);
+      sub.add_option("what", *what, "What stdin holds: response (helper -> go), request (go -> helper), base64")
+          ->required()
+          ->check(CLI::IsMember({"response", "request", "base64"}));
+      sub.add_option("--profile", *profile, "Client profile: picks the Go struct name in error texts")
+          ->check(CLI::IsMember({"go1.21", "go1.24", "go1.25", "go1.26"}))
+          ->capture_default_str();
+      sub.add_flag("--strict", *strict, "request: accept only the exact framing the go command writes");
+      sub.footer(
+          "Output: one JSON line per decoded value (every field under Go's name, []byte as hex,\n"
+          "Time in UTC with nanoseconds), then 'error: <Go's error text>' if decoding stopped.\n"
+          "Exit 0 when everything decoded, 1 when it stopped on an error.\n\n"
+          "Examples:\n"
+          "  printf '{\"ID\":0,\"KnownCommands\":[\"get\",\"put\",\"close\"]}' | cph decode response\n"
+          "  printf 'aGVsbG8=' | cph decode base64");
+      return [what, profile, strict] {
+        const std::string input = read_stdin();
+        bool ok = true;
+        if (*what == "request") return decode_requests(input, *strict);
+        if (*what == "base64") {
+          std::cout << wire::normalized_base64(input, ok);
+        } else {
+          std::cout << wire::normalized_response_stream(input, struct_name_for(*profile), ok);
+        }
+        return ok ? kExitOk : kExitFindings;
+      };
+    }};
+
+}  // namespace
+}  // namespace cph::cli

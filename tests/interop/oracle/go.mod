@@ -1,0 +1,3 @@
+module cphoracle
+
+go 1.22
