@@ -35,7 +35,7 @@
 
 namespace {
 
-using cph::fuzz::quoted;
+using cph::fuzz::printable;
 
 constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -59,7 +59,7 @@ struct Decoded {
 };
 
 std::string describe(const Decoded& d) {
-  return quoted(d.bytes) + (d.error_offset ? " error at " + std::to_string(*d.error_offset) : " ok");
+  return printable(d.bytes) + (d.error_offset ? " error at " + std::to_string(*d.error_offset) : " ok");
 }
 
 // Go's Encoding.Decode without its fast paths (which give the same result):
@@ -202,10 +202,10 @@ bool canonical(std::string_view s) {
 void check_decoding(std::string_view text, const std::vector<std::string_view>& chunks) {
   const Decoded mine = cph_decode(text);
   const Decoded ref = reference_decode(text);
-  CPH_FUZZ_CHECK(mine == ref, "decode(" + quoted(text) + "): cph " + describe(mine) + ", reference " + describe(ref));
+  CPH_FUZZ_CHECK(mine == ref, "decode(" + printable(text) + "): cph " + describe(mine) + ", reference " + describe(ref));
 
   const Decoded streamed = cph_stream_decode(chunks);
-  CPH_FUZZ_CHECK(streamed == mine, "decode(" + quoted(text) + "): in " + std::to_string(chunks.size()) +
+  CPH_FUZZ_CHECK(streamed == mine, "decode(" + printable(text) + "): in " + std::to_string(chunks.size()) +
                                        " chunks " + describe(streamed) + ", one-shot " + describe(mine));
 
   const std::string no_newlines = without(text, '\r', '\n');
@@ -213,40 +213,40 @@ void check_decoding(std::string_view text, const std::vector<std::string_view>& 
     const auto block = openssl_decode_block(no_newlines);
     CPH_FUZZ_CHECK(block && block->size() >= mine.bytes.size() && block->size() - mine.bytes.size() <= 2 &&
                        block->compare(0, mine.bytes.size(), mine.bytes) == 0,
-                   "decode(" + quoted(text) + "): cph " + describe(mine) + ", EVP_DecodeBlock " +
-                       (block ? quoted(*block) : std::string("error")));
+                   "decode(" + printable(text) + "): cph " + describe(mine) + ", EVP_DecodeBlock " +
+                       (block ? printable(*block) : std::string("error")));
     const auto update = openssl_decode_update(chunks);
-    CPH_FUZZ_CHECK(update && *update == mine.bytes, "decode(" + quoted(text) + "): cph " + describe(mine) +
+    CPH_FUZZ_CHECK(update && *update == mine.bytes, "decode(" + printable(text) + "): cph " + describe(mine) +
                                                         ", EVP_DecodeUpdate " +
-                                                        (update ? quoted(*update) : std::string("error")));
+                                                        (update ? printable(*update) : std::string("error")));
   }
   if (canonical(no_newlines)) {
-    CPH_FUZZ_CHECK(!mine.error_offset, "decode(" + quoted(text) + "): canonical text rejected: " + describe(mine));
+    CPH_FUZZ_CHECK(!mine.error_offset, "decode(" + printable(text) + "): canonical text rejected: " + describe(mine));
   }
   // OpenSSL skips blanks, Go does not: text that is good apart from them is
   // rejected by Go.
   const std::string no_blanks = without(text, ' ', '\t');
   if (no_blanks.size() != text.size() && !cph_decode(no_blanks).error_offset) {
-    CPH_FUZZ_CHECK(mine.error_offset.has_value(), "decode(" + quoted(text) + "): blanks accepted: " + describe(mine));
+    CPH_FUZZ_CHECK(mine.error_offset.has_value(), "decode(" + printable(text) + "): blanks accepted: " + describe(mine));
   }
 }
 
 void check_encoding(std::string_view bytes, const std::vector<std::string_view>& chunks) {
   const std::string text = cph::base64::encode(bytes);
   CPH_FUZZ_CHECK(text.size() == cph::base64::encoded_len(bytes.size()),
-                 "encode(" + quoted(bytes) + ") length " + std::to_string(text.size()));
+                 "encode(" + printable(bytes) + ") length " + std::to_string(text.size()));
   const std::string ossl = openssl_encode_block(bytes);
-  CPH_FUZZ_CHECK(text == ossl, "encode(" + quoted(bytes) + "): cph " + quoted(text) + ", EVP_EncodeBlock " + quoted(ossl));
+  CPH_FUZZ_CHECK(text == ossl, "encode(" + printable(bytes) + "): cph " + printable(text) + ", EVP_EncodeBlock " + printable(ossl));
 
   std::string streamed;
   cph::base64::StreamEncoder enc([&](std::string_view t) { streamed.append(t); });
   for (auto c : chunks) enc.feed(c);
   enc.finish();
-  CPH_FUZZ_CHECK(streamed == text, "encode(" + quoted(bytes) + "): in chunks " + quoted(streamed) + ", one-shot " + quoted(text));
+  CPH_FUZZ_CHECK(streamed == text, "encode(" + printable(bytes) + "): in chunks " + printable(streamed) + ", one-shot " + printable(text));
 
   const Decoded back = cph_decode(text);
   CPH_FUZZ_CHECK(!back.error_offset && back.bytes == bytes,
-                 "decode(encode(" + quoted(bytes) + ")) = " + describe(back));
+                 "decode(encode(" + printable(bytes) + ")) = " + describe(back));
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 namespace cph::fuzz {
 
 // Bytes as a C-like literal, readable for text and exact for binary.
-inline std::string quoted(std::string_view s) {
+inline std::string printable(std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out = "\"";
   for (unsigned char c : s) {
