@@ -1,0 +1,114 @@
+#include "check/case_kit.hpp"
+
+#include "check/disk_check.hpp"
+#include "wire/encoders.hpp"
+#include "wire/sha256.hpp"
+
+namespace cph::check {
+
+runner::CaseDescriptor make_case(runner::CaseInfo info, const CheckConfig& config,
+                                 std::function<runner::CaseOutcome(runner::CaseContext&, const CheckConfig&)> run) {
+  auto shared = std::make_shared<const CheckConfig>(config);
+  return runner::CaseDescriptor{std::move(info),
+                                [shared, run = std::move(run)](runner::CaseContext& ctx) { return run(ctx, *shared); }};
+}
+
+CaseRig::CaseRig(runner::CaseContext& ctx, const CheckConfig& config) : ctx_(ctx), config_(config) {}
+
+CaseRig::~CaseRig() {
+  // Helpers go before the directory they use.
+  sessions_.clear();
+}
+
+Session* CaseRig::start_raw(std::string& failure) {
+  if (config_.helper.empty()) {
+    failure = "no helper command";
+    return nullptr;
+  }
+  std::string label = "helper " + std::to_string(++started_);
+  auto s = Session::start(expand_dir(config_.helper, dir()), dir(), config_.dialect, ctx_, label, failure);
+  if (!s) {
+    failure = "cannot start the helper: " + failure;
+    return nullptr;
+  }
+  sessions_.push_back(std::move(s));
+  return sessions_.back().get();
+}
+
+Session* CaseRig::start(std::string& failure) {
+  Session* s = start_raw(failure);
+  if (!s) return nullptr;
+  Reply hello = s->first_message(ctx_.scaled(std::chrono::seconds(5)));
+  if (!hello) {
+    failure = "no handshake: " + hello.failure;
+    return nullptr;
+  }
+  if (hello->id != 0 || hello->known_commands.empty()) {
+    failure = "bad handshake: " + describe(hello);
+    return nullptr;
+  }
+  return s;
+}
+
+void CaseRig::stop(Session* s) {
+  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+    if (it->get() != s) continue;
+    for (auto& p : s->problems()) stopped_problems_.push_back(p);
+    sessions_.erase(it);
+    return;
+  }
+}
+
+std::string CaseRig::action(std::string_view name) const {
+  return wire::sha256("cph-check " + ctx_.info.id + " " + std::string(name));
+}
+
+runner::CaseOutcome CaseRig::finish(runner::CaseOutcome outcome) {
+  if (outcome.status != runner::Status::pass) return outcome;
+  std::vector<std::string> problems = stopped_problems_;
+  for (auto& s : sessions_) {
+    for (auto& p : s->problems()) problems.push_back(p);
+  }
+  if (problems.empty()) return outcome;
+  return runner::CaseOutcome::fail("nothing on stdout that go treats as fatal", problems.front(),
+                                   std::to_string(problems.size()) + " such problem(s)");
+}
+
+std::string describe(const Reply& r) {
+  if (!r) return r.failure;
+  const auto& x = *r.response;
+  std::string s = "{ID " + std::to_string(x.id);
+  if (!x.err.empty()) s += ", Err " + wire::go_quote(x.err);
+  if (!x.known_commands.empty()) {
+    s += ", KnownCommands [";
+    for (size_t i = 0; i < x.known_commands.size(); ++i) s += (i ? " " : "") + x.known_commands[i];
+    s += "]";
+  }
+  if (x.miss) s += ", Miss";
+  if (!x.output_id.empty()) s += ", OutputID " + hex_prefix(x.output_id);
+  if (x.size) s += ", Size " + std::to_string(x.size);
+  if (x.time) s += ", Time " + x.time->text;
+  if (!x.disk_path.empty()) s += ", DiskPath " + wire::go_quote(x.disk_path);
+  return s + "}";
+}
+
+std::string put_problem(const Reply& r) {
+  if (!r) return r.failure;
+  if (!r->err.empty()) return "put failed: Err " + wire::go_quote(r->err);
+  if (r->disk_path.empty()) return "put reply without DiskPath (go: GOCACHEPROG didn't return DiskPath in put response)";
+  return "";
+}
+
+std::string hit_problem(const Reply& r, const std::string& output_id, int64_t size) {
+  if (!r) return r.failure;
+  if (!r->err.empty()) return "get failed: Err " + wire::go_quote(r->err);
+  if (r->miss) return "a miss";
+  if (r->disk_path.empty()) return "a hit without DiskPath (go: GOCACHEPROG didn't populate DiskPath on get hit)";
+  if (r->output_id != output_id) {
+    return "OutputID " + wire::to_hex(r->output_id) + ", want " + wire::to_hex(output_id);
+  }
+  if (r->size != size) return "Size " + std::to_string(r->size) + ", want " + std::to_string(size);
+  return disk_path_problem(r->disk_path, size, output_id);
+}
+
+}  // namespace cph::check

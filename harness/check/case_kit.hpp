@@ -1,0 +1,69 @@
+// What every check case needs: a fresh cache directory, helpers started in
+// it (each waiting for its handshake), stable action IDs, reply checks, and a
+// final word on anything a helper did that `go` would find fatal.
+#pragma once
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "check/catalogue.hpp"
+#include "check/session.hpp"
+#include "check/temp_dir.hpp"
+#include "runner/case.hpp"
+
+namespace cph::check {
+
+// Builds a CaseDescriptor whose function gets the config.
+runner::CaseDescriptor make_case(runner::CaseInfo info, const CheckConfig& config,
+                                 std::function<runner::CaseOutcome(runner::CaseContext&, const CheckConfig&)> run);
+
+// Where the requirements come from.
+inline constexpr const char* kCacheprogDoc = "cmd/go/internal/cacheprog/cacheprog.go";
+inline constexpr const char* kProgGo = "cmd/go/internal/cache/prog.go";
+inline constexpr const char* kCacheGo = "cmd/go/internal/cache/cache.go";
+
+class CaseRig {
+ public:
+  CaseRig(runner::CaseContext& ctx, const CheckConfig& config);
+  ~CaseRig();
+
+  const std::string& dir() const { return dir_.path(); }
+  runner::CaseContext& ctx() { return ctx_; }
+  const CheckConfig& config() const { return config_; }
+
+  // Starts a helper on dir() and waits for its handshake. Null on failure,
+  // with the reason in `failure`.
+  Session* start(std::string& failure);
+  // Starts a helper without waiting for anything.
+  Session* start_raw(std::string& failure);
+  // Ends a helper now (close stdin, grace, kill), keeping its problems.
+  void stop(Session* s);
+
+  // Usual bound on one reply (5 s, times --timeout-scale).
+  Clock::duration reply_timeout() const { return ctx_.scaled(std::chrono::seconds(5)); }
+
+  // A 32-byte action ID derived from the case ID and `name`.
+  std::string action(std::string_view name) const;
+
+  // The case's outcome, failed instead when a helper did something fatal to go.
+  runner::CaseOutcome finish(runner::CaseOutcome outcome);
+
+ private:
+  runner::CaseContext& ctx_;
+  const CheckConfig& config_;
+  TempDir dir_;
+  std::vector<std::unique_ptr<Session>> sessions_;
+  std::vector<std::string> stopped_problems_;
+  int started_ = 0;
+};
+
+// "" when `r` is a put reply go accepts (no Err, DiskPath set), else why not.
+std::string put_problem(const Reply& r);
+// "" when `r` is a get hit serving exactly `body_sha`/`size`, with a valid DiskPath.
+std::string hit_problem(const Reply& r, const std::string& output_id, int64_t size);
+// A short description of a reply for "observed" texts.
+std::string describe(const Reply& r);
+
+}  // namespace cph::check

@@ -1,0 +1,142 @@
+// close/* and eof/*: how a helper ends. go sends close (if declared), closes
+// the helper's stdin and waits, without a timeout and without a kill, for the
+// helper's stdout to reach EOF.
+#include "check/case_kit.hpp"
+#include "check/disk_check.hpp"
+#include "wire/sha256.hpp"
+
+namespace cph::check {
+
+namespace {
+
+using runner::CaseOutcome;
+using runner::Grade;
+
+std::string ms(Clock::duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
+}
+
+}  // namespace
+
+void add_close_cases(Catalogue& out, const CheckConfig& config) {
+  out.push_back(make_case(
+      {"close/reply", "close is answered",
+       "The cache program should reply to close and then exit (Go 1.21-1.23 deadlock when it exits without "
+       "replying, golang/go#70848).",
+       "cmd/go/internal/cacheprog/cacheprog.go; golang/go#70848", Grade::must},
+      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
+        CaseRig rig(ctx, cfg);
+        std::string failure;
+        Session* s = rig.start(failure);
+        if (!s) return CaseOutcome::error(failure);
+        Reply r = s->close(rig.reply_timeout());
+        if (!r) return CaseOutcome::fail("a reply to close", r.failure);
+        if (!r->err.empty()) return CaseOutcome::fail("a reply without Err", describe(r));
+        return rig.finish(CaseOutcome::pass(describe(r)));
+      }));
+  out.push_back(make_case(
+      {"close/exit-after-reply", "after close: exit 0 and EOF on stdout within 5 s",
+       "After replying to close and seeing its stdin closed, the helper exits with status 0, closing its stdout, "
+       "within 5 s (go waits for that EOF forever).",
+       kProgGo, Grade::must},
+      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
+        CaseRig rig(ctx, cfg);
+        std::string failure;
+        Session* s = rig.start(failure);
+        if (!s) return CaseOutcome::error(failure);
+        Reply r = s->close(rig.reply_timeout());
+        const auto t0 = Clock::now();
+        s->close_stdin();
+        const auto limit = ctx.scaled(std::chrono::seconds(5));
+        if (!s->wait_stdout_eof(limit)) {
+          return CaseOutcome::fail("EOF on stdout within " + ms(limit), "stdout still open after " + ms(limit),
+                                   "go would hang here; close reply: " + describe(r));
+        }
+        auto st = s->wait_exit(limit - (Clock::now() - t0));
+        if (!st) return CaseOutcome::fail("exit within " + ms(limit), "still running after " + ms(limit));
+        if (!st->success()) return CaseOutcome::fail("exit status 0", st->describe(), s->stderr_text());
+        return rig.finish(CaseOutcome::pass("exited after " + ms(Clock::now() - t0)));
+      }));
+  out.push_back(make_case(
+      {"close/diskpaths-valid-until-close", "DiskPaths stay valid until close",
+       "Every DiskPath returned by a put or get must exist, with its content, at least until the close request.",
+       kCacheprogDoc, Grade::must},
+      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
+        CaseRig rig(ctx, cfg);
+        std::string failure;
+        Session* s = rig.start(failure);
+        if (!s) return CaseOutcome::error(failure);
+        struct Seen {
+          std::string path, output_id;
+          int64_t size;
+        };
+        std::vector<Seen> seen;
+        constexpr int kObjects = 16;
+        for (int i = 0; i < kObjects; ++i) {
+          const std::string body = "kept until close " + std::to_string(i) + std::string(size_t(i) * 300, '#');
+          Reply p = s->put(rig.action(std::to_string(i)), body, rig.reply_timeout());
+          if (std::string why = put_problem(p); !why.empty()) return CaseOutcome::error("put " + std::to_string(i) + ": " + why);
+          seen.push_back({p->disk_path, wire::sha256(body), static_cast<int64_t>(body.size())});
+          Reply g = s->get(rig.action(std::to_string(i % 4)), rig.reply_timeout());
+          if (g && !g->miss && g->err.empty()) seen.push_back({g->disk_path, g->output_id, g->size});
+        }
+        // Every path seen so far, still there just before close.
+        for (const auto& x : seen) {
+          std::string p = disk_path_problem(x.path, x.size, x.output_id);
+          if (!p.empty()) return CaseOutcome::fail("every DiskPath intact before close", p);
+        }
+        return rig.finish(CaseOutcome::pass(std::to_string(seen.size()) + " paths intact"));
+      }));
+  out.push_back(make_case(
+      {"eof/answers-in-flight", "stdin EOF without close: requests in flight are answered",
+       "When its stdin ends without a close request (go was killed, or its pipe broke), the helper still answers the "
+       "requests it had read.",
+       kProgGo, Grade::should},
+      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
+        CaseRig rig(ctx, cfg);
+        std::string failure;
+        Session* s = rig.start(failure);
+        if (!s) return CaseOutcome::error(failure);
+        std::vector<int64_t> ids;
+        for (int i = 0; i < 8; ++i) {
+          wire::Request req;
+          req.id = s->next_id();
+          const std::string body = "in flight " + std::to_string(i);
+          req.command = i % 2 ? "get" : "put";
+          req.action_id = rig.action(std::to_string(i / 2));
+          if (req.command == "put") {
+            req.output_id = wire::sha256(body);
+            req.body_size = static_cast<int64_t>(body.size());
+          }
+          if (!s->send(req, req.command == "put" ? body : "", failure)) return CaseOutcome::error(failure);
+          ids.push_back(req.id);
+        }
+        s->close_stdin();
+        for (int64_t id : ids) {
+          Reply r = s->await(id, rig.reply_timeout());
+          if (!r) return CaseOutcome::fail("a reply to each of IDs 1-8", r.failure);
+        }
+        return rig.finish(CaseOutcome::pass("8 replies after EOF"));
+      }));
+  out.push_back(make_case(
+      {"eof/exit-within-5s", "stdin EOF without close: exit within 5 s",
+       "When its stdin ends without a close request, the helper exits (closing its stdout) within 5 s.",
+       kProgGo, Grade::should},
+      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
+        CaseRig rig(ctx, cfg);
+        std::string failure;
+        Session* s = rig.start(failure);
+        if (!s) return CaseOutcome::error(failure);
+        s->put(rig.action("a"), "before EOF", rig.reply_timeout());
+        const auto t0 = Clock::now();
+        s->close_stdin();
+        const auto limit = ctx.scaled(std::chrono::seconds(5));
+        if (!s->wait_stdout_eof(limit)) return CaseOutcome::fail("EOF on stdout within " + ms(limit), "stdout still open");
+        auto st = s->wait_exit(limit - (Clock::now() - t0));
+        if (!st) return CaseOutcome::fail("exit within " + ms(limit), "still running after " + ms(limit));
+        if (st->signaled()) return CaseOutcome::fail("an exit", st->describe(), s->stderr_text());
+        return rig.finish(CaseOutcome::pass(st->describe() + " after " + ms(Clock::now() - t0)));
+      }));
+}
+
+}  // namespace cph::check

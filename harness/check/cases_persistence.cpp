@@ -1,0 +1,48 @@
+// persistence/*: a helper restarted on the same directory serves what was put
+// (go's own cache persists across builds; a remote-backed helper may not).
+#include "check/case_kit.hpp"
+#include "wire/sha256.hpp"
+
+namespace cph::check {
+
+namespace {
+using runner::CaseOutcome;
+using runner::Grade;
+}  // namespace
+
+void add_persistence_cases(Catalogue& out, const CheckConfig& config) {
+  out.push_back(make_case(
+      {"persistence/restart-serves", "a restart on the same directory serves what was put",
+       "After close, a new helper on the same cache directory serves the objects the first one stored" +
+           std::string(config.keeps_nothing ? " (INFO: the helper is declared to keep nothing)." : "."),
+       kCacheGo, config.keeps_nothing ? Grade::info : Grade::should},
+      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
+        CaseRig rig(ctx, cfg);
+        if (!mentions_dir(cfg.helper)) {
+          // Still worth running: the helper may keep its cache elsewhere.
+          ctx.transcript.event("note", {{"text", "the helper command has no {dir}: it runs in the case directory"}});
+        }
+        std::string failure;
+        Session* s = rig.start(failure);
+        if (!s) return CaseOutcome::error(failure);
+        std::vector<std::string> bodies = {"", "persisted", std::string(100000, 'p')};
+        for (size_t i = 0; i < bodies.size(); ++i) {
+          std::string p = put_problem(s->put(rig.action(std::to_string(i)), bodies[i], rig.reply_timeout()));
+          if (!p.empty()) return CaseOutcome::error("put " + std::to_string(i) + ": " + p);
+        }
+        s->close(rig.reply_timeout());
+        s->close_stdin();
+        s->wait_exit(ctx.scaled(std::chrono::seconds(5)));
+        rig.stop(s);
+        Session* again = rig.start(failure);
+        if (!again) return CaseOutcome::error("restart: " + failure);
+        for (size_t i = 0; i < bodies.size(); ++i) {
+          std::string p = hit_problem(again->get(rig.action(std::to_string(i)), rig.reply_timeout()),
+                                      wire::sha256(bodies[i]), static_cast<int64_t>(bodies[i].size()));
+          if (!p.empty()) return CaseOutcome::fail("object " + std::to_string(i) + " served after the restart", p);
+        }
+        return rig.finish(CaseOutcome::pass(std::to_string(bodies.size()) + " objects served after a restart"));
+      }));
+}
+
+}  // namespace cph::check

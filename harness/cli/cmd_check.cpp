@@ -1,0 +1,78 @@
+// `cph check [options] -- HELPER ARGS...`: the check suite against any
+// GOCACHEPROG helper. A thin wrapper: the catalogue comes from check/, the
+// running and reporting from runner/ (the same options as `cph scenarios`).
+#include <iostream>
+
+#include "check/catalogue.hpp"
+#include "cli/command.hpp"
+#include "proc/quoted_split.hpp"
+#include "runner/report_options.hpp"
+
+namespace cph::cli {
+
+namespace {
+
+struct CheckOptions {
+  runner::ReportOptions report;
+  std::vector<std::string> command;  // after "--"
+  std::string helper;                // --helper "CMD ARGS", split like GOCACHEPROG
+  std::string dialect = "go1.25";
+  bool large = false;
+  bool keeps_nothing = false;
+  uint64_t seed = 1;
+};
+
+int run_check(const CheckOptions& o) {
+  check::CheckConfig config;
+  if (!o.helper.empty() && !o.command.empty()) {
+    std::cerr << "cph check: give the helper either after -- or with --helper, not both\n";
+    return kExitUsage;
+  }
+  if (!o.helper.empty()) {
+    auto split = proc::quoted_split(o.helper);
+    if (!split.ok()) {
+      std::cerr << "cph check: --helper: " << split.error << "\n";
+      return kExitUsage;
+    }
+    config.helper = split.fields;
+  } else {
+    config.helper = o.command;
+  }
+  if (config.helper.empty() && !o.report.list) {
+    std::cerr << "cph check: no helper: cph check [options] -- HELPER ARGS... (see --help)\n";
+    return kExitUsage;
+  }
+  if (!check::parse_dialect(o.dialect, config.dialect)) {
+    std::cerr << "cph check: --dialect " << o.dialect << ": want go1.21, go1.24 or go1.25\n";
+    return kExitUsage;
+  }
+  config.large = o.large;
+  config.keeps_nothing = o.keeps_nothing;
+  config.seed = o.seed;
+  return runner::run_and_report("check", check::check_catalogue(config), o.report);
+}
+
+Runner setup(CLI::App& sub) {
+  auto o = std::make_shared<CheckOptions>();
+  sub.footer(
+      "Each case starts the helper afresh in a new temporary cache directory; \"{dir}\" in its arguments is that "
+      "directory:\n  cph check -- go-cacher --cache-dir={dir}\nExit status: 0 ok, 1 a MUST failure (or SHOULD with "
+      "--strict) or a stale baseline, 2 usage.");
+  runner::add_report_options(sub, o->report);
+  sub.add_option("--helper", o->helper, "The helper command line, split as go splits GOCACHEPROG")
+      ->type_name("\"CMD ARGS\"");
+  sub.add_option("--dialect", o->dialect, "Request fields as this Go version writes them: go1.21, go1.24, go1.25")
+      ->capture_default_str();
+  sub.add_flag("--large", o->large, "Also run the 1 GiB body cases");
+  sub.add_flag("--keeps-nothing", o->keeps_nothing,
+               "The helper keeps nothing across restarts (persistence becomes INFO)");
+  sub.add_option("--seed", o->seed, "Seed of the random choices (crash-safety kill points)")->capture_default_str();
+  sub.add_option("command", o->command, "HELPER ARGS... (after --)");
+  return [o] { return run_check(*o); };
+}
+
+CommandRegistration registration("check", "Grade a GOCACHEPROG helper against the protocol, case by case", setup);
+
+}  // namespace
+
+}  // namespace cph::cli
