@@ -9,9 +9,7 @@
 
 namespace cph::proc {
 
-namespace {
-
-std::string go_quote_name(const std::string& s) {
+std::string go_strconv_quote(const std::string& s) {
   // strconv.Quote for the printable ASCII names we meet; others escaped.
   std::string out = "\"";
   for (unsigned char c : s) {
@@ -38,8 +36,10 @@ std::string go_quote_name(const std::string& s) {
   return out + "\"";
 }
 
+namespace {
+
 std::string exec_error(const std::string& name, const std::string& err) {
-  return "exec: " + go_quote_name(name) + ": " + err;
+  return "exec: " + go_strconv_quote(name) + ": " + err;
 }
 
 // findExecutable: 0 on success, else the errno Go would report.

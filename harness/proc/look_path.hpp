@@ -16,6 +16,9 @@ struct LookPathResult {
 // `path_env` is the value of PATH to search (pass getenv("PATH")).
 LookPathResult look_path(const std::string& name, const std::string& path_env);
 
+// Go's strconv.Quote, for the names in Go's messages: "prog".
+std::string go_strconv_quote(const std::string& s);
+
 // Go's text for an errno (syscall.Errno.Error()): "no such file or directory".
 std::string errno_text(int err);
 

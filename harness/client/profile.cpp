@@ -1,0 +1,55 @@
+#include "client/profile.hpp"
+
+#include <charconv>
+
+namespace cph::client {
+
+wire::Dialect Profile::dialect() const {
+  switch (id) {
+    case ProfileId::go1_21: return wire::Dialect::object_id;
+    case ProfileId::go1_24: return objectid_experiment ? wire::Dialect::output_and_object_id : wire::Dialect::output_id;
+    case ProfileId::go1_25:
+    case ProfileId::go1_26: return wire::Dialect::output_id;
+  }
+  return wire::Dialect::output_id;
+}
+
+std::string Profile::response_struct() const { return id == ProfileId::go1_21 ? "ProgResponse" : "Response"; }
+
+std::string Profile::name() const {
+  switch (id) {
+    case ProfileId::go1_21: return "go1.21";
+    case ProfileId::go1_24: return objectid_experiment ? "go1.24+objectid" : "go1.24";
+    case ProfileId::go1_25: return "go1.25";
+    case ProfileId::go1_26: return "go1.26";
+  }
+  return "unknown";
+}
+
+std::optional<Profile> Profile::parse(std::string_view name) {
+  Profile p;
+  constexpr std::string_view experiment = "+objectid";
+  if (name.size() > experiment.size() && name.substr(name.size() - experiment.size()) == experiment) {
+    p.objectid_experiment = true;
+    name.remove_suffix(experiment.size());
+  }
+  if (name.substr(0, 4) != "go1.") return std::nullopt;
+  int minor = 0;
+  const char* first = name.data() + 4;
+  const char* last = name.data() + name.size();
+  auto [ptr, ec] = std::from_chars(first, last, minor);
+  if (ec != std::errc() || ptr != last || minor < 21) return std::nullopt;
+  if (minor <= 23) {
+    p.id = ProfileId::go1_21;
+  } else if (minor == 24) {
+    p.id = ProfileId::go1_24;
+  } else if (minor == 25) {
+    p.id = ProfileId::go1_25;
+  } else {
+    p.id = ProfileId::go1_26;
+  }
+  if (p.objectid_experiment && p.id != ProfileId::go1_24) return std::nullopt;
+  return p;
+}
+
+}  // namespace cph::client

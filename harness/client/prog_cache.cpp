@@ -1,0 +1,713 @@
+#include "client/prog_cache.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "proc/look_path.hpp"
+#include "proc/quoted_split.hpp"
+#include "wire/base64.hpp"
+#include "wire/encoders.hpp"
+#include "wire/response_decoder.hpp"
+#include "wire/sha256.hpp"
+
+namespace cph::client {
+
+namespace {
+
+constexpr size_t kChunk = 64 * 1024;
+constexpr size_t kOutputIdSize = 32;  // Go's OutputID is [32]byte
+
+std::string seconds_text(milliseconds d) {
+  const auto ms = d.count();
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+std::string hex(std::string_view bytes) { return wire::to_hex(bytes); }
+
+class StringBody : public ProgCache::BodySource {
+ public:
+  explicit StringBody(std::string_view s) : s_(s) {}
+  bool rewind(std::string&) override {
+    pos_ = 0;
+    return true;
+  }
+  int64_t read(char* buf, size_t cap, std::string&) override {
+    const size_t n = std::min(cap, s_.size() - pos_);
+    std::memcpy(buf, s_.data() + pos_, n);
+    pos_ += n;
+    return static_cast<int64_t>(n);
+  }
+
+ private:
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+class FileBody : public ProgCache::BodySource {
+ public:
+  FileBody(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~FileBody() override { ::close(fd_); }
+  bool rewind(std::string& error) override {
+    if (::lseek(fd_, 0, SEEK_SET) < 0) {
+      error = "seek " + path_ + ": " + proc::errno_text(errno);
+      return false;
+    }
+    return true;
+  }
+  int64_t read(char* buf, size_t cap, std::string& error) override {
+    while (true) {
+      const ssize_t n = ::read(fd_, buf, cap);
+      if (n >= 0) return n;
+      if (errno == EINTR) continue;
+      error = "read " + path_ + ": " + proc::errno_text(errno);
+      return -1;
+    }
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+}  // namespace
+
+struct ProgCache::Slot {
+  std::optional<wire::Response> res;
+  bool closed = false;  // Go 1.24+ closes the channel when readLoop ends while closing
+};
+
+ProgCache::ProgCache(ClientOptions opts) : opts_(std::move(opts)) {
+  transcript_ = opts_.transcript ? opts_.transcript : std::make_shared<wire::Transcript>();
+}
+
+std::unique_ptr<ProgCache> ProgCache::start(ClientOptions opts) {
+  std::unique_ptr<ProgCache> pc(new ProgCache(std::move(opts)));
+  pc->run_start();
+  return pc;
+}
+
+void ProgCache::log(const std::string& line) {
+  if (opts_.on_log) opts_.on_log(line);
+}
+
+void ProgCache::set_fatal(const std::string& message) {
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    if (fatal_) return;
+    fatal_ = message;
+    shared_->cv.notify_all();
+  }
+  transcript_->event("fatal", {{"message", message}});
+  log(message);
+}
+
+void ProgCache::note_hang(const std::string& message) {
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    if (!first_hang_) first_hang_ = message;
+  }
+  transcript_->event("hang", {{"message", message}});
+}
+
+void ProgCache::run_start() {
+  const proc::QuotedSplit split = proc::quoted_split(opts_.command);
+  if (!split.ok()) {
+    set_fatal("GOCACHEPROG args: " + split.error);
+    start_outcome_ = Outcome::fatal(*fatal_);
+    return;
+  }
+  prog_ = split.fields.empty() ? std::string() : split.fields.front();
+  proc::SpawnOptions so;
+  so.argv = split.fields;
+  so.dir = opts_.dir;
+  so.env_extra = opts_.env_extra;
+  so.grace = opts_.teardown_grace;
+  std::string error;
+  child_ = proc::Child::spawn(so, error);
+  if (!child_) {
+    set_fatal("error starting GOCACHEPROG program " + proc::go_strconv_quote(prog_) + ": " + error);
+    start_outcome_ = Outcome::fatal(*fatal_);
+    return;
+  }
+  transcript_->event("helper-started", {{"command", opts_.command}, {"pid", child_->pid()},
+                                        {"profile", opts_.profile.name()}});
+
+  // Register interest in the ID-0 message before the reader can see it.
+  auto hello = std::make_shared<Slot>();
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    in_flight_[0] = hello;
+  }
+  reader_ = std::thread([this] { read_loop(); });
+  stderr_reader_ = std::thread([this] { stderr_loop(); });
+
+  const auto give_up = Clock::now() + opts_.handshake_timeout;
+  auto next_tick = Clock::now() + opts_.still_waiting_interval;
+  std::unique_lock<std::mutex> lock(shared_->mu);
+  while (true) {
+    if (hello->res) break;
+    if (fatal_) {
+      start_outcome_ = Outcome::fatal(*fatal_);
+      return;
+    }
+    const auto now = Clock::now();
+    if (now >= give_up) {
+      lock.unlock();
+      const std::string msg = "no handshake (ID 0) from GOCACHEPROG " + prog_ + " within " +
+                              seconds_text(opts_.handshake_timeout) + "; go would wait forever";
+      note_hang(msg);
+      lock.lock();
+      dead_ = msg;
+      start_outcome_ = Outcome::hang(msg);
+      return;
+    }
+    if (now >= next_tick) {
+      lock.unlock();
+      log("# still waiting for GOCACHEPROG " + prog_ + " ...");
+      lock.lock();
+      next_tick += opts_.still_waiting_interval;
+      continue;
+    }
+    shared_->cv.wait_until(lock, std::min(give_up, next_tick));
+  }
+  std::set<std::string> can(hello->res->known_commands.begin(), hello->res->known_commands.end());
+  lock.unlock();
+  if (can.empty()) {
+    set_fatal("GOCACHEPROG " + prog_ + " declared no supported commands");
+    start_outcome_ = Outcome::fatal(*fatal_);
+    return;
+  }
+  lock.lock();
+  can_ = std::move(can);
+  start_outcome_ = Outcome::ok();
+}
+
+void ProgCache::stderr_loop() {
+  char buf[4096];
+  while (true) {
+    const proc::IoResult r = child_->read_stderr(buf, sizeof buf, proc::no_deadline(), &read_stop_);
+    if (r.status != proc::IoStatus::ok) return;
+    const std::string_view bytes(buf, r.bytes);
+    transcript_->bytes(wire::Direction::helper_stderr, bytes);
+    if (opts_.on_stderr) opts_.on_stderr(bytes);
+  }
+}
+
+void ProgCache::end_read_loop_quietly() {
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  if (!opts_.profile.close_deadlocks_on_exit()) {
+    // Go 1.24+: close every pending channel; the waiters see "closed".
+    for (auto& [id, slot] : in_flight_) slot->closed = true;
+    in_flight_.clear();
+    in_flight_nil_ = true;
+  }
+  // Go 1.21-1.23 return without waking anyone (golang/go#70848).
+  reader_done_ = true;
+  shared_->cv.notify_all();
+}
+
+void ProgCache::read_loop() {
+  wire::ResponseStreamDecoder decoder(opts_.profile.response_struct());
+  std::vector<char> buf(kChunk);
+  bool finished = false;
+  auto mark_done = [this] {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    reader_done_ = true;
+    shared_->cv.notify_all();
+  };
+  while (true) {
+    wire::Response res;
+    std::string error;
+    const auto st = decoder.next(res, error);
+    if (tearing_down_) return mark_done();
+    if (st == wire::ResponseStreamDecoder::Status::value) {
+      std::shared_ptr<Slot> slot;
+      {
+        std::lock_guard<std::mutex> lock(shared_->mu);
+        auto it = in_flight_.find(res.id);
+        if (it != in_flight_.end()) {
+          slot = it->second;
+          in_flight_.erase(it);
+          slot->res = std::move(res);
+          shared_->cv.notify_all();
+          continue;
+        }
+      }
+      set_fatal("GOCACHEPROG sent response for unknown request ID " + std::to_string(res.id));
+      return mark_done();
+    }
+    if (st == wire::ResponseStreamDecoder::Status::eof || st == wire::ResponseStreamDecoder::Status::error) {
+      bool closing;
+      size_t pending;
+      {
+        std::lock_guard<std::mutex> lock(shared_->mu);
+        closing = closing_;
+        pending = in_flight_.size();
+      }
+      if (closing) return end_read_loop_quietly();
+      if (st == wire::ResponseStreamDecoder::Status::eof) {
+        set_fatal("GOCACHEPROG exited pre-Close with " + std::to_string(pending) + " pending requests");
+      } else {
+        set_fatal("error reading JSON from GOCACHEPROG: " + error);
+      }
+      return mark_done();
+    }
+    // need_more
+    if (finished) return mark_done();  // cannot happen: finish() yields eof or error
+    const proc::IoResult r = child_->read_stdout(buf.data(), buf.size(), proc::no_deadline(), &read_stop_);
+    if (r.status == proc::IoStatus::interrupted) return mark_done();
+    if (r.status == proc::IoStatus::ok) {
+      const std::string_view bytes(buf.data(), r.bytes);
+      transcript_->bytes(wire::Direction::from_helper, bytes);
+      decoder.feed(bytes);
+    } else {
+      decoder.finish();  // EOF (or a read error, which ends the stream too)
+      finished = true;
+    }
+  }
+}
+
+Outcome ProgCache::early_outcome_locked() const {
+  if (fatal_) return Outcome::fatal(*fatal_);
+  if (dead_) return Outcome::hang(*dead_);
+  if (!start_outcome_.is_ok()) return start_outcome_;
+  return Outcome::ok();
+}
+
+bool ProgCache::write_bytes(std::string_view bytes, std::string& error, bool& hung, int64_t id) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    // A deadline per chunk: a slow reader is fine, a stalled one is a hang.
+    const size_t n = std::min(kChunk, bytes.size() - done);
+    const proc::IoResult r = child_->write_stdin(bytes.substr(done, n), proc::deadline_in(opts_.write_stall_timeout),
+                                                 &write_stop_);
+    if (r.bytes > 0) transcript_->bytes(wire::Direction::to_helper, bytes.substr(done, r.bytes));
+    done += r.bytes;
+    if (r.status == proc::IoStatus::ok) continue;
+    if (r.status == proc::IoStatus::timeout) {
+      hung = true;
+      error = "write to GOCACHEPROG stalled for " + seconds_text(opts_.write_stall_timeout) + " (request ID " +
+              std::to_string(id) + "): the helper is not reading its stdin; go would block forever";
+      return false;
+    }
+    if (r.status == proc::IoStatus::interrupted || r.error == EBADF) {
+      error = "write |1: file already closed";  // os.File's error after in.Close()
+    } else {
+      error = "write |1: " + proc::errno_text(r.error);
+    }
+    return false;
+  }
+  return true;
+}
+
+// Go's writeToChild after the ID is assigned: the request, then the body.
+// Returns the error text ("" on success); `hung` when a write stalled.
+std::string ProgCache::write_request(const wire::Request& req, BodySource* body, bool& hung) {
+  std::string error;
+  if (!write_bytes(wire::encode_request(req, opts_.profile.dialect()), error, hung, req.id)) return error;
+  if (body == nullptr || req.body_size <= 0) return "";
+  std::string pending = "\"";
+  bool ok = true;
+  base64::StreamEncoder enc([&](std::string_view text) { pending.append(text); });
+  std::vector<char> buf(kChunk);
+  int64_t wrote = 0;
+  std::string read_error;
+  while (ok) {
+    const int64_t n = body->read(buf.data(), buf.size(), read_error);
+    if (n < 0) return read_error;
+    if (n == 0) break;
+    wrote += n;
+    enc.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
+    if (pending.size() >= kChunk) {
+      ok = write_bytes(pending, error, hung, req.id);
+      pending.clear();
+    }
+  }
+  if (!ok) return error;
+  enc.finish();
+  if (wrote != req.body_size) {
+    // Go returns here without the closing quote: the stream is left broken.
+    if (!write_bytes(pending, error, hung, req.id)) return error;
+    const char* what = opts_.profile.dialect() == wire::Dialect::object_id ? "object" : "output";
+    return "short write writing body to GOCACHEPROG for action " + hex(req.action_id) + ", " + what + " " +
+           hex(req.output_id) + ": wrote " + std::to_string(wrote) + "; expected " + std::to_string(req.body_size);
+  }
+  pending += "\"\n";
+  if (!write_bytes(pending, error, hung, req.id)) return error;
+  return "";
+}
+
+ProgCache::SendResult ProgCache::send(wire::Request req, BodySource* body, const Context& ctx,
+                                      milliseconds no_deadline_wait, const std::string& hang_what) {
+  SendResult out;
+  auto slot = std::make_shared<Slot>();
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    const Outcome early = early_outcome_locked();
+    if (!early.is_ok()) {
+      out.status = early.kind == OutcomeKind::fatal ? SendStatus::fatal : SendStatus::hang;
+      out.message = early.message;
+      return out;
+    }
+    if (in_flight_nil_) {
+      // Go 1.24+ writeToChild returns here with c.mu still locked: every
+      // later call deadlocks.
+      dead_ = "request after GOCACHEPROG's read loop ended: go's writeToChild returns holding its mutex and "
+              "blocks forever";
+      out.status = SendStatus::hang;
+      out.message = *dead_;
+      return out;
+    }
+    req.id = ++next_id_;
+    in_flight_[req.id] = slot;
+  }
+  out.id = req.id;
+
+  {
+    std::lock_guard<std::mutex> wlock(write_mu_);
+    std::string error;
+    bool hung = false;
+    {
+      std::lock_guard<std::mutex> lock(shared_->mu);
+      const Outcome early = early_outcome_locked();
+      if (!early.is_ok()) {  // e.g. the writer before us stalled for good
+        out.status = early.kind == OutcomeKind::fatal ? SendStatus::fatal : SendStatus::hang;
+        out.message = early.message;
+        return out;
+      }
+    }
+    if (!write_error_.empty()) {
+      error = write_error_;  // bufio.Writer's error is sticky
+    } else {
+      std::string rewind_error;
+      if (body && !body->rewind(rewind_error)) {
+        error = rewind_error;
+      } else {
+        error = write_request(req, body, hung);
+        if (!error.empty() && !hung) write_error_ = error;
+      }
+    }
+    if (hung) {
+      note_hang(error);
+      std::lock_guard<std::mutex> lock(shared_->mu);
+      dead_ = error;  // go holds writeMu forever: nobody else can send
+      shared_->cv.notify_all();
+      out.status = SendStatus::hang;
+      out.message = error;
+      return out;
+    }
+    if (!error.empty()) {
+      std::lock_guard<std::mutex> lock(shared_->mu);
+      if (!in_flight_nil_) in_flight_.erase(req.id);
+      out.status = SendStatus::error;
+      out.message = error;
+      return out;
+    }
+  }
+
+  // Go: select { case res := <-resc: ...; case <-ctx.Done(): ... }
+  std::shared_ptr<Shared> shared = shared_;
+  const uint64_t waker = ctx.add_waker([shared] {
+    std::lock_guard<std::mutex> lock(shared->mu);
+    shared->cv.notify_all();
+  });
+  const auto ctx_deadline = ctx.deadline();
+  const auto hang_at = ctx_deadline == Clock::time_point::max() ? Clock::now() + no_deadline_wait
+                                                                 : Clock::time_point::max();
+  std::unique_lock<std::mutex> lock(shared_->mu);
+  while (true) {
+    if (slot->res) {
+      out.res = *slot->res;
+      if (!out.res.err.empty()) {
+        out.status = SendStatus::error;
+        out.message = out.res.err;
+      } else {
+        out.status = SendStatus::reply;
+      }
+      break;
+    }
+    if (slot->closed) {
+      out.status = SendStatus::closed;
+      out.message = "GOCACHEPROG program closed unexpectedly";
+      break;
+    }
+    if (fatal_) {
+      out.status = SendStatus::fatal;
+      out.message = *fatal_;
+      break;
+    }
+    if (session_cancelled_) {
+      out.status = SendStatus::cancelled;
+      out.message = "context canceled";
+      break;
+    }
+    if (const std::string e = ctx.err(); !e.empty()) {
+      out.status = SendStatus::cancelled;
+      out.message = e;
+      break;
+    }
+    if (Clock::now() >= hang_at) {
+      out.status = SendStatus::hang;
+      out.message = "no reply to " + hang_what + " (request ID " + std::to_string(req.id) + ") within " +
+                    seconds_text(no_deadline_wait) + "; go would wait forever";
+      break;
+    }
+    shared_->cv.wait_until(lock, std::min(hang_at, ctx_deadline));
+  }
+  lock.unlock();
+  ctx.remove_waker(waker);
+  if (out.status == SendStatus::hang) note_hang(out.message);
+  return out;
+}
+
+GetResult ProgCache::get(std::string_view action_id, const Context& ctx) {
+  GetResult r;
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    r.outcome = early_outcome_locked();
+    if (!r.outcome.is_ok()) return r;
+    if (!can_.count("get")) {
+      r.outcome = Outcome::miss();  // a write-only cache: nothing is sent
+      return r;
+    }
+  }
+  wire::Request req;
+  req.command = "get";
+  req.action_id = std::string(action_id);
+  SendResult s = send(std::move(req), nullptr, ctx, opts_.reply_timeout, "get");
+  r.id = s.id;
+  switch (s.status) {
+    case SendStatus::reply: break;
+    case SendStatus::closed:
+    case SendStatus::error: r.outcome = Outcome::error(s.message); return r;
+    case SendStatus::cancelled: r.outcome = Outcome::cancelled(s.message); return r;
+    case SendStatus::hang: r.outcome = Outcome::hang(s.message); return r;
+    case SendStatus::fatal: r.outcome = Outcome::fatal(s.message); return r;
+  }
+  const wire::Response& res = s.res;
+  if (res.miss) {
+    r.outcome = Outcome::miss();
+    return r;
+  }
+  r.entry.size = res.size;
+  r.entry.time = res.time ? *res.time : wire::Time::now();
+  if (res.disk_path.empty()) {
+    r.outcome = Outcome::miss("GOCACHEPROG didn't populate DiskPath on get hit");
+    return r;
+  }
+  if (res.output_id.size() > kOutputIdSize) {
+    r.outcome = Outcome::miss("incomplete ProgResponse OutputID");
+    return r;
+  }
+  r.entry.output_id = res.output_id;
+  r.entry.output_id.resize(kOutputIdSize, '\0');
+  r.entry.disk_path = res.disk_path;
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    output_file_[r.entry.output_id] = res.disk_path;
+  }
+  r.outcome = Outcome::ok();
+  return r;
+}
+
+PutResult ProgCache::put(std::string_view action_id, std::string_view body, const Context& ctx) {
+  StringBody src(body);
+  return put_source(action_id, src, ctx);
+}
+
+PutResult ProgCache::put_file(std::string_view action_id, const std::string& path, const Context& ctx) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    PutResult r;
+    r.outcome = Outcome::error("open " + path + ": " + proc::errno_text(errno));
+    return r;
+  }
+  FileBody src(fd, path);
+  return put_source(action_id, src, ctx);
+}
+
+PutResult ProgCache::put_source(std::string_view action_id, BodySource& body, const Context& ctx) {
+  PutResult r;
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    r.outcome = early_outcome_locked();
+    if (!r.outcome.is_ok()) return r;
+  }
+  // Compute the output ID: SHA-256 of the body, read once in chunks.
+  std::string error;
+  if (!body.rewind(error)) {
+    r.outcome = Outcome::error(error);
+    return r;
+  }
+  wire::Sha256 h;
+  std::vector<char> buf(kChunk);
+  int64_t size = 0;
+  while (true) {
+    const int64_t n = body.read(buf.data(), buf.size(), error);
+    if (n < 0) {
+      r.outcome = Outcome::error(error);
+      return r;
+    }
+    if (n == 0) break;
+    h.update(std::string_view(buf.data(), static_cast<size_t>(n)));
+    size += n;
+  }
+  const std::string out = h.digest();
+  if (!can_.count("put")) {
+    r.outcome = Outcome::ok();  // a read-only cache: nothing is sent
+    r.output_id = out;
+    r.size = size;
+    return r;
+  }
+  wire::Request req;
+  req.command = "put";
+  req.action_id = std::string(action_id);
+  req.output_id = out;
+  req.body_size = size;
+  SendResult s = send(std::move(req), &body, ctx, opts_.reply_timeout, "put");
+  r.id = s.id;
+  switch (s.status) {
+    case SendStatus::reply: break;
+    case SendStatus::closed:
+    case SendStatus::error: r.outcome = Outcome::error(s.message); return r;
+    case SendStatus::cancelled: r.outcome = Outcome::cancelled(s.message); return r;
+    case SendStatus::hang: r.outcome = Outcome::hang(s.message); return r;
+    case SendStatus::fatal: r.outcome = Outcome::fatal(s.message); return r;
+  }
+  if (s.res.disk_path.empty()) {
+    r.outcome = Outcome::error("GOCACHEPROG didn't return DiskPath in put response");
+    return r;
+  }
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    output_file_[out] = s.res.disk_path;
+  }
+  r.outcome = Outcome::ok();
+  r.output_id = out;
+  r.size = size;
+  return r;
+}
+
+std::string ProgCache::output_file(std::string_view output_id, const Context&) const {
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  auto it = output_file_.find(std::string(output_id));
+  return it == output_file_.end() ? std::string() : it->second;
+}
+
+Outcome ProgCache::close(const Context& ctx) {
+  bool can_close;
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    closing_ = true;
+    const Outcome early = early_outcome_locked();
+    if (!early.is_ok()) return early;
+    can_close = can_.count("close") > 0;
+  }
+  Outcome result = Outcome::ok();
+  if (can_close) {
+    wire::Request req;
+    req.command = "close";
+    SendResult s = send(std::move(req), nullptr, ctx, opts_.close_timeout, "close");
+    switch (s.status) {
+      case SendStatus::reply:
+      case SendStatus::closed: break;  // 1.24+: the helper may quit without replying
+      case SendStatus::error: result = Outcome::error(s.message); break;
+      case SendStatus::cancelled: return Outcome::cancelled(s.message);
+      case SendStatus::fatal: return Outcome::fatal(s.message);
+      case SendStatus::hang: {
+        bool exited;
+        {
+          std::lock_guard<std::mutex> lock(shared_->mu);
+          exited = reader_done_;
+        }
+        if (exited && opts_.profile.close_deadlocks_on_exit()) {
+          const std::string m = "GOCACHEPROG exited after close without replying; go " + opts_.profile.name() +
+                                " waits for the reply forever (golang/go#70848)";
+          note_hang(m);
+          return Outcome::hang(m);
+        }
+        return Outcome::hang(s.message);
+      }
+    }
+  }
+  // Cancel Go's c.ctx: pending calls end, and cmd.Cancel closes stdin.
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    session_cancelled_ = true;
+    shared_->cv.notify_all();
+  }
+  {
+    std::lock_guard<std::mutex> wlock(write_mu_);
+    if (child_) child_->close_stdin();
+  }
+  // Wait until the helper closes its stdout (readLoopDone), which Go does
+  // without any timeout.
+  std::unique_lock<std::mutex> lock(shared_->mu);
+  const auto give_up = Clock::now() + opts_.close_timeout;
+  while (!reader_done_ && !fatal_) {
+    if (Clock::now() >= give_up) {
+      const std::string m = "GOCACHEPROG did not close its stdout within " + seconds_text(opts_.close_timeout) +
+                            " after close; go would wait forever";
+      lock.unlock();
+      note_hang(m);
+      return Outcome::hang(m);
+    }
+    shared_->cv.wait_until(lock, give_up);
+  }
+  if (fatal_) return Outcome::fatal(*fatal_);
+  return result;
+}
+
+Outcome ProgCache::start_outcome() const {
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  return start_outcome_;
+}
+
+Outcome ProgCache::session_outcome() const {
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  if (fatal_) return Outcome::fatal(*fatal_);
+  if (first_hang_) return Outcome::hang(*first_hang_);
+  return Outcome::ok();
+}
+
+std::set<std::string> ProgCache::known_commands() const {
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  return can_;
+}
+
+std::vector<int64_t> ProgCache::pending_ids() const {
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  std::vector<int64_t> ids;
+  for (const auto& [id, slot] : in_flight_) ids.push_back(id);
+  return ids;
+}
+
+std::optional<proc::ExitStatus> ProgCache::wait_helper_exit(milliseconds d) {
+  if (!child_) return std::nullopt;
+  return child_->wait_until(proc::deadline_in(d));
+}
+
+ProgCache::~ProgCache() {
+  tearing_down_ = true;
+  if (child_) {
+    write_stop_.fire();  // a stalled writer gives up at once
+    {
+      std::lock_guard<std::mutex> wlock(write_mu_);
+      child_->close_stdin();
+    }
+    std::optional<proc::ExitStatus> st = child_->wait_until(proc::deadline_in(opts_.teardown_grace));
+    if (!st) st = child_->terminate();
+    transcript_->event("helper-exit", {{"status", st->describe()}, {"peak_rss_kib", child_->peak_rss_kib()}});
+  }
+  read_stop_.fire();
+  if (reader_.joinable()) reader_.join();
+  if (stderr_reader_.joinable()) stderr_reader_.join();
+  child_.reset();  // closes the remaining pipe ends
+}
+
+}  // namespace cph::client

@@ -1,0 +1,187 @@
+// ProgCache: a faithful C++ port of Go's cmd/go/internal/cache.ProgCache,
+// the client side of GOCACHEPROG, on real pipes (proc::Child).
+//
+// It behaves as the profile's Go release does (client/profile.hpp): the same
+// request bytes, the same IDs (1, 2, 3, ... in call order), one writer at a
+// time (a large put body delays every other request), a reader thread like
+// Go's readLoop, and Go's messages word for word. The one difference by
+// design: where `go` would exit (base.Fatalf) or block forever, the call
+// returns a typed Outcome (fatal, hang) and the harness goes on. After a
+// fatal, every call returns the session's fatal outcome at once.
+//
+// Every byte both ways, the helper's stderr, and events (fatal, hang, helper
+// exit) go into a wire::Transcript.
+//
+// Thread-safe: get/put/close may be called from many threads at once. The
+// destructor must not race with calls in progress.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "client/context.hpp"
+#include "client/outcome.hpp"
+#include "client/profile.hpp"
+#include "proc/child.hpp"
+#include "wire/messages.hpp"
+#include "wire/transcript.hpp"
+
+namespace cph::client {
+
+using std::chrono::milliseconds;
+
+struct ClientOptions {
+  std::string command;  // the GOCACHEPROG value: program and arguments
+  Profile profile;
+  // Go logs "# still waiting for GOCACHEPROG <prog> ..." this often while it
+  // waits for the handshake (5 s in Go; shorter makes scenarios fast).
+  milliseconds still_waiting_interval{5000};
+  // Harness deadlines for waits that never end in Go; each turns into `hang`.
+  milliseconds handshake_timeout{10000};    // the ID-0 message
+  milliseconds reply_timeout{10000};        // a reply, when the caller's context has no deadline
+  milliseconds write_stall_timeout{10000};  // a write to stdin making no progress
+  milliseconds close_timeout{10000};        // Close's reply and the helper's stdout EOF
+  milliseconds teardown_grace{200};         // stdin closed -> SIGKILL of the group
+  // The helper's stderr as it arrives (Go copies it to its own stderr).
+  std::function<void(std::string_view)> on_stderr;
+  // Lines `go` would log: "# still waiting ...", and the fatal message.
+  std::function<void(const std::string&)> on_log;
+  std::shared_ptr<wire::Transcript> transcript;  // default: a new in-memory one
+  std::vector<std::string> env_extra;            // "KEY=VALUE" for the helper
+  std::string dir;                               // the helper's working directory
+};
+
+// Go's cache.Entry as Get returns it.
+struct Entry {
+  std::string output_id;  // 32 raw bytes (shorter replies zero-padded)
+  int64_t size = 0;
+  wire::Time time;        // the reply's Time, or now when it had none
+  std::string disk_path;  // as noted for output_file()
+};
+
+struct GetResult {
+  Outcome outcome;
+  Entry entry;     // meaningful when outcome is ok
+  int64_t id = 0;  // the request ID sent; 0 when nothing was sent
+};
+
+struct PutResult {
+  Outcome outcome;
+  std::string output_id;  // SHA-256 of the body (empty on error, as Go's OutputID{})
+  int64_t size = 0;
+  int64_t id = 0;
+};
+
+class ProgCache {
+ public:
+  // Splits the command like quoted.Split, starts the helper and waits for its
+  // handshake. Never null: check start_outcome() (ok, fatal or hang).
+  static std::unique_ptr<ProgCache> start(ClientOptions opts);
+  ~ProgCache();  // close stdin, grace, SIGKILL the group, reap, join threads
+  ProgCache(const ProgCache&) = delete;
+  ProgCache& operator=(const ProgCache&) = delete;
+
+  Outcome start_outcome() const;
+  // fatal if anything was fatal, else hang if anything hung, else ok.
+  Outcome session_outcome() const;
+
+  GetResult get(std::string_view action_id, const Context& ctx = Context::background());
+  PutResult put(std::string_view action_id, std::string_view body, const Context& ctx = Context::background());
+  // The body is read from the file twice (hash, then send), never held whole.
+  PutResult put_file(std::string_view action_id, const std::string& path,
+                     const Context& ctx = Context::background());
+  // The DiskPath last noted for this OutputID by get or put ("" if none).
+  std::string output_file(std::string_view output_id, const Context& ctx = Context::background()) const;
+  Outcome close(const Context& ctx = Context::background());
+
+  // The commands the helper declared, and the request IDs still in flight
+  // (0 while the handshake is pending), sorted.
+  std::set<std::string> known_commands() const;
+  std::vector<int64_t> pending_ids() const;
+  const Profile& profile() const { return opts_.profile; }
+  const std::string& prog() const { return prog_; }
+  wire::Transcript& transcript() { return *transcript_; }
+  std::shared_ptr<wire::Transcript> transcript_ptr() const { return transcript_; }
+  // The helper process (null when it never started).
+  proc::Child* child() { return child_.get(); }
+  // Waits up to `d` for the helper to exit (it is reaped; see proc::Child).
+  std::optional<proc::ExitStatus> wait_helper_exit(milliseconds d);
+
+  // A body for put: read in chunks, from the start again after rewind().
+  struct BodySource {
+    virtual ~BodySource() = default;
+    virtual bool rewind(std::string& error) = 0;
+    // Bytes read into buf; 0 at EOF; -1 on error (with `error`).
+    virtual int64_t read(char* buf, size_t cap, std::string& error) = 0;
+  };
+
+ private:
+  struct Slot;  // one in-flight request's reply
+  struct Shared {
+    std::mutex mu;
+    std::condition_variable cv;
+  };
+  enum class SendStatus { reply, closed, error, cancelled, hang, fatal };
+  struct SendResult {
+    SendStatus status = SendStatus::error;
+    wire::Response res;
+    std::string message;
+    int64_t id = 0;
+  };
+
+  explicit ProgCache(ClientOptions opts);
+  void run_start();
+  PutResult put_source(std::string_view action_id, BodySource& body, const Context& ctx);
+  SendResult send(wire::Request req, BodySource* body, const Context& ctx, milliseconds no_deadline_wait,
+                  const std::string& hang_what);
+  std::string write_request(const wire::Request& req, BodySource* body, bool& hung);
+  bool write_bytes(std::string_view bytes, std::string& error, bool& hung, int64_t id);
+  void read_loop();
+  void stderr_loop();
+  void end_read_loop_quietly();        // EOF or decode error while closing
+  void set_fatal(const std::string& message);  // like base.Fatalf; caller holds no lock
+  void note_hang(const std::string& message);
+  void log(const std::string& line);
+  Outcome early_outcome_locked() const;  // fatal or dead session, else ok
+
+  ClientOptions opts_;
+  std::string prog_;
+  std::shared_ptr<wire::Transcript> transcript_;
+  std::unique_ptr<proc::Child> child_;
+  proc::Interrupt read_stop_;
+  proc::Interrupt write_stop_;
+  std::thread reader_;
+  std::thread stderr_reader_;
+
+  // Guarded by shared_->mu (shared so that context wakers outlive nothing).
+  std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
+  Outcome start_outcome_;
+  std::optional<std::string> fatal_;
+  std::optional<std::string> first_hang_;
+  std::optional<std::string> dead_;  // Go would be blocked for good: every call hangs
+  std::set<std::string> can_;
+  int64_t next_id_ = 0;
+  std::map<int64_t, std::shared_ptr<Slot>> in_flight_;
+  bool in_flight_nil_ = false;  // Go 1.24+: readLoop ended while closing
+  bool closing_ = false;
+  bool session_cancelled_ = false;  // Close cancelled Go's c.ctx
+  bool reader_done_ = false;
+  std::map<std::string, std::string> output_file_;
+  std::atomic<bool> tearing_down_{false};
+
+  // Guarded by write_mu_: Go's writeMu, and bufio.Writer's sticky error.
+  std::mutex write_mu_;
+  std::string write_error_;
+};
+
+}  // namespace cph::client
