@@ -5,6 +5,7 @@
 
 #include "fake_peer_test.hpp"
 #include "wire/base64.hpp"
+#include "wire/transcript.hpp"
 
 namespace cph::fake::testing {
 namespace {
@@ -40,7 +41,7 @@ TEST(FakeDefault, HandshakeAtOnceThenPutGetMissClose) {
   ASSERT_TRUE(f.read_lines(4));
   ASSERT_TRUE(f.send(close_req(4)));
   ASSERT_TRUE(f.read_to_eof());
-  EXPECT_EQ(f.out().substr(f.out().size() - 29), "{\"ID\":3,\"Miss\":true}\n{\"ID\":4}\n");
+  EXPECT_TRUE(f.out().ends_with("{\"ID\":3,\"Miss\":true}\n{\"ID\":4}\n")) << f.out();
   auto st = f.wait();
   ASSERT_TRUE(st);
   EXPECT_EQ(st->describe(), "exit status 0");
@@ -96,7 +97,9 @@ TEST(FakeDefault, RequestsRunConcurrently) {
   for (auto& r : rs) {
     ids.insert(r.id);
     EXPECT_TRUE(r.err.empty()) << r.err;
-    if (r.id >= 100 && !r.miss) EXPECT_EQ(read_file(r.disk_path), bodies[r.id - 100]);
+    if (r.id >= 100 && !r.miss) {
+      EXPECT_EQ(read_file(r.disk_path), bodies[r.id - 100]);
+    }
   }
   EXPECT_EQ(ids.size(), 41u);
 }
@@ -262,7 +265,7 @@ TEST(FakeDefault, BadScriptExitsTwoNamingThePlace) {
   std::tie(st, err) = run_fake_cli({"--script", file});
   ASSERT_TRUE(st);
   EXPECT_EQ(st->describe(), "exit status 2");
-  EXPECT_EQ(err.rfind("cph-fake: " + file + ":2:24: ", 0), 0u) << err;
+  EXPECT_EQ(err.rfind("cph-fake: " + file + ":2:23: ", 0), 0u) << err;
 }
 
 TEST(FakeDefault, HelpListsTheFlags) {

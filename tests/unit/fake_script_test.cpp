@@ -105,11 +105,11 @@ TEST(FakeScript, UnknownActionSuggestsTheNearestName) {
 
 TEST(FakeScript, JsonSyntaxErrorsNameLineAndColumn) {
   std::string e = error_of("{\"rules\": [\n  {\"do\": {\"drop\": true},}\n]}");
-  EXPECT_EQ(e.rfind("t.json:2:26: ", 0), 0u) << e;
+  EXPECT_EQ(e.rfind("t.json:2:25: ", 0), 0u) << e;
   e = error_of("[\n// only a comment\n");
   EXPECT_EQ(e.rfind("t.json:3:1: ", 0), 0u) << e;
   e = error_of("[{\"do\": {\"delay\": tru}}]");
-  EXPECT_EQ(e.rfind("t.json:1:19: ", 0), 0u) << e;
+  EXPECT_EQ(e.rfind("t.json:1:22: ", 0), 0u) << e;
   EXPECT_EQ(e.find("[json.exception"), std::string::npos) << e;
 }
 

@@ -1,0 +1,197 @@
+// cph-fake's handshake and close actions over real pipes.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "fake_peer_test.hpp"
+
+namespace cph::fake::testing {
+namespace {
+
+std::vector<std::string> script(const std::string& s) { return {"--script", s}; }
+
+TEST(FakeHandshake, Delay) {
+  FakeProc f(script(R"([{"when": {"handshake": true}, "do": {"delay": "400ms"}}])"));
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(f.quiet_for(200ms));
+  ASSERT_TRUE(f.read_lines(1));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 400ms);
+  EXPECT_EQ(f.out(), handshake_line());
+}
+
+TEST(FakeHandshake, KnownCommandsSubsetEmptyOrMissing) {
+  struct Case { const char* script; const char* want; };
+  for (const Case& c : {Case{R"([{"when": {"handshake": true}, "do": {"set": {"KnownCommands": ["get"]}}}])", "{\"ID\":0,\"KnownCommands\":[\"get\"]}\n"},
+                        Case{R"([{"when": {"handshake": true}, "do": {"set": {"KnownCommands": []}}}])", "{\"ID\":0,\"KnownCommands\":[]}\n"},
+                        Case{R"([{"when": {"handshake": true}, "do": {"omit": "KnownCommands"}}])", "{\"ID\":0}\n"},
+                        Case{R"([{"when": {"handshake": true}, "do": {"id": 7}}])", "{\"ID\":7,\"KnownCommands\":[\"get\",\"put\",\"close\"]}\n"},
+                        Case{R"([{"when": {"handshake": true}, "do": {"prefix": "garbage\n"}}])", "garbage\n{\"ID\":0,\"KnownCommands\":[\"get\",\"put\",\"close\"]}\n"}}) {
+    FakeProc f(script(c.script));
+    ASSERT_TRUE(f.read_until([&](const std::string& s) { return s.size() >= std::string(c.want).size(); })) << c.script;
+    EXPECT_EQ(f.out(), c.want) << c.script;
+  }
+}
+
+TEST(FakeHandshake, SentTwice) {
+  FakeProc f(script(R"([{"when": {"handshake": true}, "do": {"duplicate": true}}])"));
+  ASSERT_TRUE(f.read_lines(2));
+  EXPECT_EQ(f.out(), handshake_line() + handshake_line());
+}
+
+TEST(FakeHandshake, NeverButRequestsAreStillServed) {
+  FakeProc f(script(R"([{"when": {"handshake": true}, "do": {"drop": true}}])"));
+  EXPECT_TRUE(f.quiet_for(200ms));
+  ASSERT_TRUE(f.send(get_req(1, action(1))));
+  ASSERT_TRUE(f.read_lines(1));
+  EXPECT_EQ(f.out(), "{\"ID\":1,\"Miss\":true}\n");
+}
+
+TEST(FakeHandshake, ExitBeforeIt) {
+  FakeProc f(script(R"([{"when": {"handshake": true}, "do": {"exit": 4}}])"));
+  auto st = f.wait();
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->describe(), "exit status 4");
+  ASSERT_TRUE(f.read_to_eof());
+  EXPECT_EQ(f.out(), "");
+}
+
+TEST(FakeClose, ReplyThenExitZero) {
+  FakeProc f({});
+  ASSERT_TRUE(f.send(close_req(1)));
+  ASSERT_TRUE(f.read_to_eof());
+  EXPECT_EQ(f.after_handshake(), "{\"ID\":1}\n");
+  auto st = f.wait();  // stdin still open: the exit came from close alone
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->describe(), "exit status 0");
+}
+
+TEST(FakeClose, NoReplyThenExitAtStdinEof) {
+  FakeProc f(script(R"([{"when": {"close": true}, "do": {"drop": true}}])"));
+  ASSERT_TRUE(f.read_lines(1));
+  ASSERT_TRUE(f.send(close_req(1)));
+  EXPECT_TRUE(f.quiet_for(200ms));
+  EXPECT_FALSE(f.child().try_wait());
+  auto st = f.finish();
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->describe(), "exit status 0");
+  ASSERT_TRUE(f.read_to_eof());
+  EXPECT_EQ(f.out(), handshake_line());
+}
+
+TEST(FakeClose, ExitBeforeReplying) {
+  FakeProc f(script(R"([{"when": {"close": true}, "do": {"exit": 0}}])"));
+  ASSERT_TRUE(f.send(get_req(1, action(1))));
+  ASSERT_TRUE(f.read_lines(2));
+  ASSERT_TRUE(f.send(close_req(2)));
+  auto st = f.wait();
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->describe(), "exit status 0");
+  ASSERT_TRUE(f.read_to_eof());
+  EXPECT_EQ(f.after_handshake(), "{\"ID\":1,\"Miss\":true}\n");
+}
+
+TEST(FakeClose, NeverExitClosesStdoutAndStaysAlive) {
+  FakeProc f(script(R"([{"when": {"close": true}, "do": {"never_exit": true}}])"));
+  ASSERT_TRUE(f.send(close_req(1)));
+  ASSERT_TRUE(f.read_to_eof());
+  EXPECT_EQ(f.after_handshake(), "{\"ID\":1}\n");
+  f.child().close_stdin();
+  EXPECT_FALSE(f.wait(300ms));  // still running after stdout EOF and stdin EOF
+  EXPECT_EQ(f.child().terminate().describe(), "signal: killed");
+}
+
+TEST(FakeClose, KeepStdoutOpenAndStayAlive) {
+  FakeProc f(script(R"([{"when": {"close": true}, "do": {"keep_stdout": true}}])"));
+  ASSERT_TRUE(f.send(close_req(1)));
+  ASSERT_TRUE(f.read_lines(2));
+  EXPECT_EQ(f.after_handshake(), "{\"ID\":1}\n");
+  f.child().close_stdin();
+  EXPECT_TRUE(f.quiet_for(300ms));  // no EOF: go would wait forever
+  EXPECT_FALSE(f.child().try_wait());
+  EXPECT_EQ(f.child().terminate().describe(), "signal: killed");
+}
+
+TEST(FakeClose, CloseWaitsForEarlierReplies) {
+  FakeProc f(script(R"([{"when": {"command": "get"}, "do": {"delay": "200ms"}}])"));
+  ASSERT_TRUE(f.send(get_req(1, action(1))));
+  ASSERT_TRUE(f.send(close_req(2)));
+  ASSERT_TRUE(f.read_to_eof());
+  EXPECT_EQ(f.after_handshake(), "{\"ID\":1,\"Miss\":true}\n{\"ID\":2}\n");
+}
+
+TEST(FakeProcess, ExitWithACode) {
+  FakeProc f(script(R"([{"when": {"command": "put"}, "do": {"exit": 3}}])"));
+  ASSERT_TRUE(f.send(get_req(1, action(1))));
+  ASSERT_TRUE(f.read_lines(2));
+  ASSERT_TRUE(f.send(put_req(2, action(1), "x"), "x"));
+  auto st = f.wait();
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->describe(), "exit status 3");
+  ASSERT_TRUE(f.read_to_eof());
+  EXPECT_EQ(f.after_handshake(), "{\"ID\":1,\"Miss\":true}\n");
+}
+
+TEST(FakeProcess, KillItselfWithASignal) {
+  for (auto [sig, want] : {std::pair{"SIGSEGV", "signal: segmentation fault"}, std::pair{"KILL", "signal: killed"},
+                           std::pair{"15", "signal: terminated"}}) {
+    std::string arg = std::string(sig) == "15" ? "15" : "\"" + std::string(sig) + "\"";
+    FakeProc f(script("[{\"when\": {\"command\": \"get\"}, \"do\": {\"kill\": " + arg + "}}]"));
+    ASSERT_TRUE(f.send(get_req(1, action(1))));
+    auto st = f.wait();
+    ASSERT_TRUE(st);
+    // A core dump may be noted: compare the start.
+    EXPECT_EQ(st->describe().substr(0, std::string(want).size()), want);
+  }
+}
+
+TEST(FakeProcess, CloseStdoutAndKeepRunning) {
+  FakeProc f(script(R"([{"when": {"request": 2}, "do": {"close_stdout": true}}])"));
+  ASSERT_TRUE(f.send(get_req(1, action(1))));
+  ASSERT_TRUE(f.read_lines(2));
+  ASSERT_TRUE(f.send(get_req(2, action(2))));
+  ASSERT_TRUE(f.read_to_eof());
+  EXPECT_EQ(f.after_handshake(), "{\"ID\":1,\"Miss\":true}\n");
+  // Still reading requests after stdout is gone, and still alive.
+  ASSERT_TRUE(f.send(get_req(3, action(3))));
+  EXPECT_FALSE(f.wait(200ms));
+  auto st = f.finish();
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->describe(), "exit status 0");
+}
+
+TEST(FakeProcess, HangStopsReadingAndWriting) {
+  FakeProc f(script(R"([{"when": {"request": 2}, "do": {"hang": true}}, {"when": {"request": 1}, "do": {"delay": "100ms"}}])"));
+  ASSERT_TRUE(f.read_lines(1));
+  ASSERT_TRUE(f.send(get_req(1, action(1))));  // its reply is delayed past the hang
+  ASSERT_TRUE(f.send(get_req(2, action(2))));
+  EXPECT_TRUE(f.quiet_for(400ms));
+  // Nothing is read any more: a big write fills the pipe and times out.
+  EXPECT_FALSE(f.send(std::string(4 << 20, ' '), 300ms));
+  f.child().close_stdin();
+  EXPECT_FALSE(f.wait(200ms));
+  EXPECT_EQ(f.child().terminate().describe(), "signal: killed");
+}
+
+TEST(FakeProcess, StopReadingIsBackPressure) {
+  FakeProc f(script(R"([{"when": {"request": 1}, "do": {"stop_reading": "1500ms"}}])"));
+  ASSERT_TRUE(f.send(get_req(1, action(1))));
+  // While the fake reads nothing, a large write cannot complete...
+  std::string filler(4 << 20, '\n');  // whitespace between requests is allowed
+  auto r = f.child().write_stdin(filler, proc::deadline_in(300ms));
+  EXPECT_EQ(r.status, proc::IoStatus::timeout);
+  // ...and afterwards it does, and requests flow again.
+  ASSERT_TRUE(f.send(std::string_view(filler).substr(r.bytes), 10s));
+  ASSERT_TRUE(f.send(get_req(2, action(2))));
+  ASSERT_TRUE(f.read_lines(3));
+  EXPECT_EQ(f.after_handshake(), "{\"ID\":1,\"Miss\":true}\n{\"ID\":2,\"Miss\":true}\n");
+}
+
+TEST(FakeProcess, WriteToStderr) {
+  FakeProc f(script(R"([{"when": {"command": "get"}, "do": {"stderr": "fake: disk full\n"}}])"));
+  ASSERT_TRUE(f.send(get_req(1, action(1))));
+  EXPECT_TRUE(f.stderr_has("fake: disk full\n"));
+  ASSERT_TRUE(f.read_lines(2));
+  EXPECT_EQ(f.after_handshake(), "{\"ID\":1,\"Miss\":true}\n");
+}
+
+}  // namespace
+}  // namespace cph::fake::testing
