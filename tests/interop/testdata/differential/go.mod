@@ -1,0 +1,3 @@
+module example.com/differential
+
+go 1.24
