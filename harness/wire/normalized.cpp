@@ -21,12 +21,15 @@ std::string normalized_response(const Response& r) {
   return out;
 }
 
+// OutputID and ObjectID as they were on the wire. Request keeps ObjectID
+// separately only when it differs from OutputID (an empty ObjectID next to a
+// non-empty OutputID is the one case this rendering cannot tell apart).
 std::string normalized_request(const Request& r) {
-  std::string out = "{\"ID\":" + std::to_string(r.id) + ",\"Command\":" + go_quote(r.command) +
-                    ",\"ActionID\":\"" + to_hex(r.action_id) + "\",\"OutputID\":\"" + to_hex(r.output_id) +
-                    "\",\"BodySize\":" + std::to_string(r.body_size) + ",\"ObjectID\":\"" +
-                    to_hex(r.had_object_id ? r.object_id : std::string()) + "\"}\n";
-  return out;
+  const std::string& object_id = r.had_output_id && !r.object_id.empty() ? r.object_id : r.output_id;
+  return "{\"ID\":" + std::to_string(r.id) + ",\"Command\":" + go_quote(r.command) + ",\"ActionID\":\"" +
+         to_hex(r.action_id) + "\",\"OutputID\":\"" + to_hex(r.had_output_id ? r.output_id : std::string()) +
+         "\",\"BodySize\":" + std::to_string(r.body_size) + ",\"ObjectID\":\"" +
+         to_hex(r.had_object_id ? object_id : std::string()) + "\"}\n";
 }
 
 std::string normalized_response_stream(std::string_view input, const std::string& struct_name, bool& ok) {
