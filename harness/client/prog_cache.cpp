@@ -272,9 +272,12 @@ void ProgCache::read_loop() {
   }
 }
 
-Outcome ProgCache::early_outcome_locked() const {
+Outcome ProgCache::early_outcome_locked() {
   if (fatal_) return Outcome::fatal(*fatal_);
-  if (dead_) return Outcome::hang(*dead_);
+  if (dead_) {
+    if (!first_hang_) first_hang_ = *dead_;  // this call is where go would block
+    return Outcome::hang(*dead_);
+  }
   if (!start_outcome_.is_ok()) return start_outcome_;
   return Outcome::ok();
 }
@@ -355,12 +358,11 @@ ProgCache::SendResult ProgCache::send(wire::Request req, BodySource* body, const
       return out;
     }
     if (in_flight_nil_) {
-      // Go 1.24+ writeToChild returns here with c.mu still locked: every
-      // later call deadlocks.
-      dead_ = "request after GOCACHEPROG's read loop ended: go's writeToChild returns holding its mutex and "
-              "blocks forever";
-      out.status = SendStatus::hang;
-      out.message = *dead_;
+      // Go 1.24+ writeToChild returns errCacheprogClosed here but leaves
+      // c.mu locked: this call fails, every later one deadlocks.
+      dead_ = "a request after GOCACHEPROG's read loop ended left go's mutex locked; go would block forever";
+      out.status = SendStatus::error;
+      out.message = "GOCACHEPROG program closed unexpectedly";
       return out;
     }
     req.id = ++next_id_;

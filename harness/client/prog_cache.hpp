@@ -152,7 +152,7 @@ class ProgCache {
   void set_fatal(const std::string& message);  // like base.Fatalf; caller holds no lock
   void note_hang(const std::string& message);
   void log(const std::string& line);
-  Outcome early_outcome_locked() const;  // fatal or dead session, else ok
+  Outcome early_outcome_locked();  // fatal or dead session, else ok
 
   ClientOptions opts_;
   std::string prog_;

@@ -345,6 +345,22 @@ TEST(ClientFake, CloseWhenHelperExitsWithoutReplying) {
   EXPECT_EQ(pc21->pending_ids(), std::vector<int64_t>{1});
 }
 
+TEST(ClientFake, CallsAfterClose) {
+  // Go 1.24+: the read loop has ended; writeToChild fails once and leaves
+  // its mutex locked, so the next call would block forever.
+  auto pc = ProgCache::start(fake());
+  ASSERT_EQ(pc->close(), Outcome::ok());
+  EXPECT_EQ(pc->get(kAction).outcome, Outcome::error("GOCACHEPROG program closed unexpectedly"));
+  EXPECT_EQ(pc->session_outcome(), Outcome::ok());
+  EXPECT_EQ(pc->get(kAction).outcome.kind, OutcomeKind::hang);
+  EXPECT_EQ(pc->session_outcome().kind, OutcomeKind::hang);
+  // Go 1.21: stdin is closed, the write fails.
+  auto pc21 = ProgCache::start(fake("", go121()));
+  ASSERT_EQ(pc21->close(), Outcome::ok());
+  EXPECT_EQ(pc21->get(kAction).outcome, Outcome::error("write |1: file already closed"));
+  EXPECT_EQ(pc21->pending_ids(), std::vector<int64_t>{});
+}
+
 TEST(ClientFake, CloseVariants) {
   {
     ClientOptions o = fake(R"({"rules":[{"when":{"close":true},"do":{"drop":true}}]})");
