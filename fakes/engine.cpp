@@ -1,5 +1,6 @@
 #include "engine.hpp"
 
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -60,6 +61,29 @@ void write_stderr(std::string_view text) {
   }
 }
 
+// SIGINT, SIGTERM and SIGHUP (Ctrl-C on a `go build`, a polite kill) remove
+// the temp directory before the process dies of the signal as usual. The
+// signals are blocked before any thread starts, so one waiting thread takes them.
+sigset_t exit_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, sig);
+  return set;
+}
+
+void remove_dir_on_signals(std::string dir) {
+  sigset_t set = exit_signals();
+  std::thread([set, dir = std::move(dir)] {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) return;
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+    ::signal(sig, SIG_DFL);
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+    ::kill(::getpid(), sig);
+  }).detach();
+}
+
 [[noreturn]] void sleep_forever() {
   for (;;) ::pause();
 }
@@ -80,6 +104,7 @@ class Engine {
                  [this] { on_body_end(); }}) {}
 
   int run() {
+    remove_dir_on_signals(temp_dir_ && !opts_.keep ? store_.dir() : "");
     handshake();
     std::vector<char> buf(64 * 1024);
     int code = 0;
@@ -103,6 +128,11 @@ class Engine {
         break;
       }
       if (done_ && !linger_until_eof_) break;
+    }
+    if (current_) {  // the stream ended inside a put body: that put never completes
+      current_.reset();
+      std::lock_guard lock(flight_mu_);
+      --in_flight_;
     }
     finish_in_flight();
     if (transcript_) transcript_->event("exit", {{"code", code}});
@@ -251,7 +281,14 @@ class Engine {
 
   void submit(std::shared_ptr<Job> job) {
     pool_.submit([this, job] {
-      handle(*job);
+      try {
+        handle(*job);
+      } catch (const std::exception& e) {  // e.g. the store's disk is full: an Err reply, not a crash
+        wire::Response res;
+        res.id = job->req.id;
+        res.err = std::string("cph-fake: ") + e.what();
+        output_.schedule(plan_reply(res, {}, ReplyContext{&store_, job->previous_id, "", 0}));
+      }
       std::lock_guard lock(flight_mu_);
       --in_flight_;
       flight_cv_.notify_all();
@@ -361,6 +398,8 @@ class Engine {
 
 int run_fake(const Options& opts) {
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout shows up as EPIPE from write
+  sigset_t set = exit_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
   int code = 0;
   {
     Engine engine(opts);

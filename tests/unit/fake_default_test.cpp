@@ -1,6 +1,7 @@
 // cph-fake without a script, over real pipes: the exact bytes of a correct
 // helper, the store on disk, stats, dialects, close and EOF.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "fake_peer_test.hpp"
@@ -251,6 +252,44 @@ TEST(FakeDefault, GarbageOnStdinIsAClearErrorNotACrash) {
   EXPECT_EQ(err.rfind("cph-fake: bad request stream: ", 0), 0u) << err;
   ASSERT_TRUE(f.read_to_eof());
   EXPECT_EQ(f.after_handshake(), "{\"ID\":1,\"Miss\":true}\n");  // in-flight work finished first
+}
+
+TEST(FakeDefault, EofInsideAPutBodyIsAnErrorNotAHang) {
+  FakeProc f({});
+  std::string body(300000, 'b');
+  std::string bytes = wire::encode_request(put_req(1, action(1), body), wire::Dialect::output_id) +
+                      wire::encode_body_line(body);
+  ASSERT_TRUE(f.send(std::string_view(bytes).substr(0, bytes.size() / 2)));
+  auto st = f.finish();
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->describe(), "exit status 1");
+  EXPECT_EQ(f.stderr_text().rfind("cph-fake: bad request stream: ", 0), 0u);
+  EXPECT_FALSE(std::filesystem::exists(f.object_path(body)));
+  EXPECT_TRUE(std::filesystem::is_empty(f.store() + "/tmp"));
+}
+
+TEST(FakeDefault, SigtermRemovesTheTempDirectory) {
+  TempDir tmp;
+  proc::SpawnOptions opts;
+  opts.argv = {CPH_FAKE_BIN};
+  opts.env_extra = {"TMPDIR=" + tmp.path()};
+  std::string err;
+  auto child = proc::Child::spawn(opts, err);
+  ASSERT_TRUE(child) << err;
+  std::string out;
+  char buf[4096];
+  auto deadline = proc::deadline_in(10s);
+  while (out.find('\n') == std::string::npos) {  // the handshake: the directory exists by now
+    auto res = child->read_stdout(buf, sizeof buf, deadline);
+    ASSERT_EQ(res.status, proc::IoStatus::ok);
+    out.append(buf, res.bytes);
+  }
+  ASSERT_FALSE(std::filesystem::is_empty(tmp.path()));
+  child->kill_group(SIGTERM);
+  auto st = child->wait_until(proc::deadline_in(10s));
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->describe(), "signal: terminated");
+  EXPECT_TRUE(std::filesystem::is_empty(tmp.path()));
 }
 
 TEST(FakeDefault, BadScriptExitsTwoNamingThePlace) {
