@@ -29,9 +29,11 @@ static bool match_here(std::string_view p, std::string_view s) {
 
 bool glob_match(std::string_view pattern, std::string_view id) {
   if (match_here(pattern, id)) return true;
-  // A plain prefix selects the subtree: "close" matches "close/...".
+  // A plain prefix selects the subtree ("close" matches "close/...") and the
+  // variants ("close/clean" matches "close/clean@go1.21").
   if (pattern.find_first_of("*?") == std::string_view::npos && id.size() > pattern.size() &&
-      id.substr(0, pattern.size()) == pattern && (pattern.ends_with('/') || id[pattern.size()] == '/')) {
+      id.substr(0, pattern.size()) == pattern &&
+      (pattern.ends_with('/') || id[pattern.size()] == '/' || id[pattern.size()] == '@')) {
     return true;
   }
   return false;

@@ -1,7 +1,8 @@
 // Glob matching for case and scenario IDs (--only, --skip, baselines):
 // '*' matches any run of characters except '/', '**' matches across '/',
 // '?' one character except '/'. A pattern with no wildcard also matches every
-// ID below it: "close" selects "close/exit-after-reply".
+// ID below it: "close" selects "close/exit-after-reply", and every variant of
+// it: "close/clean" selects "close/clean@go1.21" (a scenario under a profile).
 #pragma once
 #include <string_view>
 #include <vector>

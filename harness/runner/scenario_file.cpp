@@ -359,7 +359,8 @@ class Parser {
 
   StepExpectation step_expect(const json& v, const std::string& path, StepKind kind) const {
     if (!v.is_object()) fail(path, "want an object such as {\"outcome\": \"miss\"}");
-    std::vector<std::string> allowed{"outcome", "message", "message_regex", "request_id"};
+    std::vector<std::string> allowed{"outcome", "message", "message_regex"};
+    if (kind != StepKind::close) allowed.push_back("request_id");
     if (kind == StepKind::get) allowed.push_back("size");
     keys(v, path, allowed);
     StepExpectation e;
