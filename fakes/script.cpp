@@ -326,8 +326,14 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
 Script parse_script(std::string_view text, const std::string& name) {
   Ctx c{name};
   ojson doc;
+  // Deep nesting is refused while parsing: printing or copying it would recurse.
+  constexpr int kMaxDepth = 64;
+  auto limit_depth = [&](int depth, ojson::parse_event_t, ojson&) {
+    if (depth > kMaxDepth) throw ScriptError(name + ": nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    return true;
+  };
   try {
-    doc = ojson::parse(text.begin(), text.end(), nullptr, true, /*ignore_comments=*/true);
+    doc = ojson::parse(text.begin(), text.end(), limit_depth, true, /*ignore_comments=*/true);
   } catch (const ojson::parse_error& e) {
     // e.byte is 1-based: the byte at which the parser gave up.
     auto [line, col] = line_col(text, e.byte == 0 ? 0 : e.byte - 1);

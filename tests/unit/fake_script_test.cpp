@@ -138,6 +138,13 @@ TEST(FakeScript, BadValuesNameTheirPath) {
   EXPECT_EQ(error_of(R"([{"do": {"hold": {"count": 0}}}])"), "t.json: rules[0].do.count: want an integer in 1..1048576, got 0");
 }
 
+TEST(FakeScript, DeepNestingIsRefusedNotRecursedInto) {
+  std::string deep = "[{\"do\": {\"set\": {\"Err\": " + std::string(100000, '[') + std::string(100000, ']') + "}}}]";
+  EXPECT_EQ(error_of(deep), "t.json: nested deeper than 64 levels");
+  EXPECT_EQ(error_of(std::string(100000, '[')), "t.json: nested deeper than 64 levels");
+  EXPECT_EQ(error_of("[\"\xff\"]").rfind("t.json:1:3: ", 0), 0u) << error_of("[\"\xff\"]");  // invalid UTF-8
+}
+
 TEST(FakeScript, DurationsAndPositions) {
   EXPECT_EQ(*parse_duration("3m"), std::chrono::minutes(3));
   EXPECT_EQ(*parse_duration(0.5), std::chrono::microseconds(500));
