@@ -2,7 +2,8 @@
 # OSS-Fuzz / ClusterFuzzLite build script. Honours CC, CXX, CFLAGS, CXXFLAGS,
 # LIB_FUZZING_ENGINE and OUT as OSS-Fuzz sets them (SRC and WORK optional).
 # Writes to $OUT: every fuzz target, <target>_seed_corpus.zip, <target>.dict
-# and <target>.options where present.
+# and <target>.options where present, and cph-fake (fuzz_client_trace starts
+# it as its peer and finds it next to itself).
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
 work=${WORK:-$(mktemp -d)}
@@ -17,7 +18,7 @@ cmake -S "$src" -B "$build" -G Ninja \
   -DCPH_BUILD_TESTS=OFF -DCPH_BUILD_BENCH=OFF >/dev/null
 
 targets=$(cd "$src/fuzz" && ls fuzz_*.cpp | sed 's/\.cpp$//')
-cmake --build "$build" -j "$(nproc)" --target $targets
+cmake --build "$build" -j "$(nproc)" --target $targets cph-fake
 
 zip_dir() {  # zip_dir DIR ZIPFILE: a flat zip of the files in DIR
   if command -v zip >/dev/null; then
@@ -35,6 +36,7 @@ PY
 }
 
 mkdir -p "$OUT"
+cp "$build/fakes/cph-fake" "$OUT/"
 for t in $targets; do
   cp "$build/fuzz/$t" "$OUT/"
   [[ -d "$src/fuzz/corpus/$t" ]] && zip_dir "$src/fuzz/corpus/$t" "$OUT/${t}_seed_corpus.zip"

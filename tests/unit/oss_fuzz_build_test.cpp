@@ -1,0 +1,110 @@
+// The OSS-Fuzz / ClusterFuzzLite build (fuzz/oss-fuzz/build.sh), run as
+// OSS-Fuzz runs it: clang with ASan and the libFuzzer engine, OUT and WORK
+// given. Every fuzz target must land in $OUT, run one input, and have its
+// seed-corpus zip. Slow (it builds the library with clang): the name says so,
+// so quick runs can leave it out with --gtest_filter=-*Slow*.
+// WORK is kept under the build directory so that a second run is incremental.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool on_path(const std::string& prog) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "");
+  for (std::string dir; std::getline(dirs, dir, ':');)
+    if (!dir.empty() && access((fs::path(dir) / prog).c_str(), X_OK) == 0) return true;
+  return false;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs `cmd` under coreutils' timeout (the deadline), output to `log`;
+// returns the exit status (124 when the deadline hit).
+int run(const std::string& cmd, int seconds, const fs::path& log) {
+  const std::string line = "timeout --kill-after=10 " + std::to_string(seconds) + " " + cmd + " >" +
+                           shell_quote(log.string()) + " 2>&1 </dev/null";
+  const int st = std::system(line.c_str());
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "cph-oss-fuzz-out-XXXXXX").string();
+    if (mkdtemp(tmpl.data())) path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+TEST(OssFuzzBuildSlow, EveryTargetBuildsRunsOneInputAndHasItsSeedCorpus) {
+  if (!on_path("clang++-14") || !on_path("clang-14")) GTEST_SKIP() << "clang++-14 is not on PATH; the OSS-Fuzz build needs it";
+  if (!on_path("timeout")) GTEST_SKIP() << "coreutils timeout is not on PATH";
+  const fs::path src = CPH_SOURCE_DIR;
+  const fs::path work = fs::path(CPH_BINARY_DIR) / "oss-fuzz-work";
+  fs::create_directories(work);
+  TempDir out;
+  ASSERT_FALSE(out.path().empty()) << "mkdtemp failed";
+
+  const std::string env = "CC=clang-14 CXX=clang++-14 CFLAGS=-fsanitize=address,fuzzer-no-link "
+                          "CXXFLAGS=-fsanitize=address,fuzzer-no-link LIB_FUZZING_ENGINE=-fsanitize=fuzzer "
+                          "OUT=" + shell_quote(out.path().string()) + " WORK=" + shell_quote(work.string());
+  const fs::path build_log = work / "build.log";
+  const int built = run("env " + env + " bash " + shell_quote((src / "fuzz/oss-fuzz/build.sh").string()), 280, build_log);
+  ASSERT_EQ(built, 0) << "fuzz/oss-fuzz/build.sh failed (124: took over 280 s); log " << build_log << ":\n"
+                      << read_file(build_log).substr(0, 20000);
+
+  std::vector<std::string> targets;
+  for (const auto& e : fs::directory_iterator(src / "fuzz")) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("fuzz_", 0) == 0 && e.path().extension() == ".cpp") targets.push_back(e.path().stem().string());
+  }
+  ASSERT_FALSE(targets.empty());
+  for (const auto& t : targets) {
+    SCOPED_TRACE(t);
+    const fs::path bin = out.path() / t;
+    ASSERT_TRUE(fs::exists(bin)) << bin << " was not built";
+    EXPECT_TRUE(fs::exists(out.path() / (t + "_seed_corpus.zip"))) << "no seed corpus zip for " << t;
+    EXPECT_TRUE(fs::exists(out.path() / (t + ".dict"))) << "no dictionary for " << t;
+    EXPECT_TRUE(fs::exists(out.path() / (t + ".options"))) << "no options for " << t;
+    // One input: the first seed of its corpus.
+    std::set<fs::path> seeds;
+    for (const auto& e : fs::directory_iterator(src / "fuzz/corpus" / t)) seeds.insert(e.path());
+    ASSERT_FALSE(seeds.empty()) << "empty corpus for " << t;
+    const fs::path log = out.path() / (t + ".run.log");
+    const int ran = run(shell_quote(bin.string()) + " -runs=1 " + shell_quote(seeds.begin()->string()), 120, log);
+    EXPECT_EQ(ran, 0) << t << " -runs=1 " << *seeds.begin() << ":\n" << read_file(log);
+    EXPECT_NE(read_file(log).find("Executed "), std::string::npos) << read_file(log);
+  }
+}
+
+}  // namespace
