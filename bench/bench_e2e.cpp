@@ -2,7 +2,7 @@
 // ProgCache) against a real helper process over real pipes. Prints one JSON
 // object per run on stdout, for scripts/bench.sh to tabulate.
 //
-//   bench_e2e roundtrip --helper CMD [--inflight N] [--requests M]
+//   bench_e2e roundtrip --helper CMD [--inflight N] [--seconds S]
 //       N threads each call Get in a loop on their own small object (a hit),
 //       so N requests are in flight at once, as N build goroutines would.
 //   bench_e2e put --helper CMD --size BYTES [--count K]
@@ -50,6 +50,13 @@ using cph::client::ClientOptions;
 using cph::client::ProgCache;
 using Clock = std::chrono::steady_clock;
 using Json = nlohmann::json;
+
+std::string g_label;  // --label: a name for the run, echoed into its result
+
+void emit(Json j) {
+  j["label"] = g_label;
+  std::cout << j.dump() << std::endl;
+}
 
 int64_t self_peak_rss_kib() {
   rusage ru{};
@@ -113,7 +120,7 @@ double percentile(std::vector<double>& sorted, double p) {
   return sorted[i];
 }
 
-int roundtrip(const std::string& helper, int inflight, int64_t requests, size_t object_size) {
+int roundtrip(const std::string& helper, int inflight, double run_seconds, size_t object_size) {
   auto pc = start(helper);
   const std::string body(object_size, 'x');
   for (int t = 0; t < inflight; ++t) {
@@ -123,22 +130,22 @@ int roundtrip(const std::string& helper, int inflight, int64_t requests, size_t 
       return 1;
     }
   }
-  const int64_t per_thread = std::max<int64_t>(1, requests / inflight);
   std::vector<std::vector<double>> lat(static_cast<size_t>(inflight));
   std::atomic<int64_t> failures{0};
   std::string first_failure;
   std::mutex failure_mu;
   std::atomic<int> ready{0};
   std::atomic<bool> go{false};
+  std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
   for (int t = 0; t < inflight; ++t) {
     threads.emplace_back([&, t] {
       const std::string id = action_id(static_cast<uint64_t>(t));
       auto& mine = lat[static_cast<size_t>(t)];
-      mine.reserve(static_cast<size_t>(per_thread));
+      mine.reserve(4096);
       ++ready;
       while (!go) std::this_thread::yield();  // start line: every thread at once
-      for (int64_t i = 0; i < per_thread; ++i) {
+      while (!stop) {
         const auto t0 = Clock::now();
         auto r = pc->get(id);
         mine.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
@@ -154,6 +161,8 @@ int roundtrip(const std::string& helper, int inflight, int64_t requests, size_t 
   while (ready < inflight) std::this_thread::yield();
   const auto t0 = Clock::now();
   go = true;
+  std::this_thread::sleep_for(std::chrono::duration<double>(run_seconds));  // the measured period
+  stop = true;
   for (auto& th : threads) th.join();
   const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   std::vector<double> all;
@@ -172,7 +181,7 @@ int roundtrip(const std::string& helper, int inflight, int64_t requests, size_t 
          {"first_failure", first_failure},
          {"helper_peak_rss_kib", helper_rss},
          {"client_peak_rss_kib", self_peak_rss_kib()}};
-  std::cout << j.dump() << std::endl;
+  emit(j);
   return failures == 0 ? 0 : 1;
 }
 
@@ -232,7 +241,7 @@ int put(const std::string& helper, int64_t size, int64_t count, const std::strin
          {"first_failure", first_failure},
          {"helper_peak_rss_kib", helper_rss},
          {"client_peak_rss_kib", self_peak_rss_kib()}};
-  std::cout << j.dump() << std::endl;
+  emit(j);
   return failures == 0 ? 0 : 1;
 }
 
@@ -346,7 +355,7 @@ int pipeline(const std::string& helper, int inflight, int64_t requests) {
          {"failures", failures + (requests - static_cast<int64_t>(lat.size()))},
          {"helper_peak_rss_kib", helper_rss},
          {"client_peak_rss_kib", self_peak_rss_kib()}};
-  std::cout << j.dump() << std::endl;
+  emit(j);
   return failures == 0 && static_cast<int64_t>(lat.size()) == requests ? 0 : 1;
 }
 
@@ -398,7 +407,7 @@ int rawput(const std::string& helper, int64_t size) {
          {"first_failure", ok ? "" : r.err},
          {"helper_peak_rss_kib", helper_rss},
          {"client_peak_rss_kib", self_peak_rss_kib()}};
-  std::cout << j.dump() << std::endl;
+  emit(j);
   return ok ? 0 : 1;
 }
 
@@ -410,6 +419,7 @@ int main(int argc, char** argv) {
   std::string helper = CPH_FAKE_BIN;
   int inflight = 64;
   int64_t requests = 200000;
+  double run_seconds = 3;
   size_t object_size = 100;
   int64_t size = 1 << 20;
   int64_t count = 1;
@@ -417,7 +427,7 @@ int main(int argc, char** argv) {
   auto* rt = app.add_subcommand("roundtrip", "N threads doing get hits at once");
   rt->add_option("--helper", helper, "GOCACHEPROG command");
   rt->add_option("--inflight", inflight, "threads, so requests in flight")->check(CLI::Range(1, 4096));
-  rt->add_option("--requests", requests, "total gets");
+  rt->add_option("--seconds", run_seconds, "how long the threads run");
   rt->add_option("--object-size", object_size, "bytes of each cached object");
   auto* pt = app.add_subcommand("put", "puts of one size, one at a time");
   pt->add_option("--helper", helper, "GOCACHEPROG command");
@@ -431,9 +441,10 @@ int main(int argc, char** argv) {
   auto* rp = app.add_subcommand("rawput", "raw pipes, no client: one put of a generated body");
   rp->add_option("--helper", helper, "helper command (split on spaces)");
   rp->add_option("--size", size, "body bytes")->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  app.add_option("--label", g_label, "a name for this run, echoed into the result")->expected(1);
   CLI11_PARSE(app, argc, argv);
   try {
-    if (rt->parsed()) return roundtrip(helper, inflight, requests, object_size);
+    if (rt->parsed()) return roundtrip(helper, inflight, run_seconds, object_size);
     if (pl->parsed()) return pipeline(helper, inflight, requests);
     if (rp->parsed()) return rawput(helper, size);
   } catch (const std::exception& e) {

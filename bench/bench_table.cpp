@@ -1,0 +1,215 @@
+// Turns one scripts/bench.sh run into one table: every figure beside the
+// baseline measured in the same run, the ratio, the target and a verdict.
+//
+//   bench_table DIR
+// reads DIR/base64.json and DIR/json.json (Google Benchmark JSON output) and
+// DIR/e2e.jsonl (one JSON object per line: bench_e2e results and the go build
+// timings the script writes), and prints Markdown on stdout.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Json = nlohmann::json;
+
+std::optional<Json> read_json(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return std::nullopt;
+  try {
+    return Json::parse(f);
+  } catch (const Json::exception& e) {
+    std::cerr << "bench_table: " << path << ": " << e.what() << "\n";
+    return std::nullopt;
+  }
+}
+
+// Google Benchmark results by name: bytes_per_second / items_per_second.
+struct GBench {
+  std::map<std::string, Json> by_name;
+  void load(const std::optional<Json>& j) {
+    if (!j) return;
+    for (const auto& b : j->value("benchmarks", Json::array()))
+      if (!b.value("error_occurred", false)) by_name[b.value("name", "")] = b;
+  }
+  std::optional<double> get(const std::string& name, const char* field) const {
+    auto it = by_name.find(name);
+    if (it == by_name.end() || !it->second.contains(field)) return std::nullopt;
+    return it->second[field].get<double>();
+  }
+};
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+std::string gbps(std::optional<double> v) { return v ? fmt("%.2f GB/s", *v / 1e9) : "n/a"; }
+std::string per_s(std::optional<double> v) {
+  if (!v) return "n/a";
+  return *v >= 1e6 ? fmt("%.2f M/s", *v / 1e6) : fmt("%.1f k/s", *v / 1e3);
+}
+std::string mib(double kib) { return fmt("%.1f MiB", kib / 1024); }
+
+struct Row {
+  std::string measure, result, baseline, ratio, target, verdict;
+};
+
+std::string verdict(std::optional<bool> ok) { return !ok ? "n/a" : *ok ? "**meets**" : "**misses**"; }
+
+void print(const std::vector<Row>& rows, const std::vector<std::string>& head) {
+  std::cout << "|";
+  for (auto& h : head) std::cout << " " << h << " |";
+  std::cout << "\n|";
+  for (size_t i = 0; i < head.size(); ++i) std::cout << "---|";
+  std::cout << "\n";
+  for (auto& r : rows) {
+    std::cout << "| " << r.measure << " | " << r.result << " | " << r.baseline << " | " << r.ratio << " | " << r.target
+              << " | " << r.verdict << " |\n";
+  }
+  std::cout << "\n";
+}
+
+std::optional<double> ratio(std::optional<double> a, std::optional<double> b) {
+  if (!a || !b || *b == 0) return std::nullopt;
+  return *a / *b;
+}
+std::string x(std::optional<double> r) { return r ? fmt("%.2fx", *r) : "n/a"; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: bench_table DIR\n";
+    return 2;
+  }
+  const std::string dir = argv[1];
+  GBench gb;
+  gb.load(read_json(dir + "/base64.json"));
+  gb.load(read_json(dir + "/json.json"));
+  std::map<std::string, Json> e2e;  // by label
+  {
+    std::ifstream f(dir + "/e2e.jsonl");
+    std::string line;
+    int n = 0;
+    while (std::getline(f, line)) {
+      ++n;
+      if (line.empty()) continue;
+      try {
+        Json j = Json::parse(line);
+        e2e[j.value("label", "")] = j;
+      } catch (const Json::exception& e) {
+        std::cerr << "bench_table: " << dir << "/e2e.jsonl:" << n << ": " << e.what() << "\n";
+      }
+    }
+  }
+  auto e = [&](const std::string& label, const char* field) -> std::optional<double> {
+    auto it = e2e.find(label);
+    if (it == e2e.end() || !it->second.contains(field) || !it->second[field].is_number()) return std::nullopt;
+    return it->second[field].get<double>();
+  };
+
+  std::vector<Row> rows;
+  // base64: each kernel against OpenSSL and memcpy, per size.
+  for (const std::string size : {"16777216", "49152"}) {
+    const std::string sz = size == "49152" ? "48 KiB" : "16 MiB";
+    const auto mem = gb.get("Memcpy/" + size, "bytes_per_second");
+    for (const std::string op : {"Decode", "Encode"}) {
+      const auto ssl = gb.get(op + "OpenSSL/" + size, "bytes_per_second");
+      const auto avx = gb.get(op + "AVX2/" + size, "bytes_per_second");
+      const auto sca = gb.get(op + "Scalar/" + size, "bytes_per_second");
+      const auto exact = gb.get(op + "Exact/" + size, "bytes_per_second");
+      const std::string what = op == "Decode" ? "base64 decode" : "base64 encode";
+      const std::string ssl_name = op == "Decode" ? "EVP_DecodeBlock " : "EVP_EncodeBlock ";
+      auto ra = ratio(avx, ssl);
+      rows.push_back({what + " AVX2, " + sz, gbps(avx), ssl_name + gbps(ssl), x(ra), ">= 3 GB/s and >= 4x",
+                      verdict(avx && ra ? std::optional<bool>(*avx >= 3e9 && *ra >= 4) : std::nullopt)});
+      auto rs = ratio(sca, ssl);
+      rows.push_back({what + " scalar, " + sz, gbps(sca), ssl_name + gbps(ssl), x(rs), ">= 1x",
+                      verdict(rs ? std::optional<bool>(*rs >= 1) : std::nullopt)});
+      rows.push_back({what + " AVX2 vs memcpy, " + sz, gbps(avx), "memcpy " + gbps(mem), x(ratio(avx, mem)),
+                      "ceiling", "info"});
+      rows.push_back({what + " exact (base64.cpp today), " + sz, gbps(exact), ssl_name + gbps(ssl),
+                      x(ratio(exact, ssl)), "-", "info"});
+    }
+  }
+  // JSON per message.
+  struct JsonRow { const char* name; const char* what; double target; };
+  for (auto [name, what, target] : {JsonRow{"DecodeResponseHits", "decode responses (get hits)", 1e6},
+                                    JsonRow{"DecodeResponseMisses", "decode responses (misses)", 1e6},
+                                    JsonRow{"EncodeRequestGet", "encode requests (get)", 2e6},
+                                    JsonRow{"EncodeRequestPut", "encode requests (put header)", 2e6},
+                                    JsonRow{"ReadRequestsGet", "helper side: read get requests", 0},
+                                    JsonRow{"EncodeResponseHit", "helper side: encode get hits", 0}}) {
+    const auto v = gb.get(name, "items_per_second");
+    rows.push_back({std::string("JSON ") + what + ", one core", per_s(v), "-", "-",
+                    target > 0 ? ">= " + per_s(target) : "-",
+                    target > 0 ? verdict(v ? std::optional<bool>(*v >= target) : std::nullopt) : "info"});
+  }
+  // Round trips, 64 in flight.
+  auto rt_row = [&](const std::string& what, const std::string& a, const std::string& b, bool targeted) {
+    const auto ra = e(a, "rps"), rb = e(b, "rps");
+    const auto r = ratio(ra, rb);
+    std::string res = per_s(ra);
+    if (ra) res += fmt(", p50 %.0f us", *e(a, "p50_us")) + fmt(", p99 %.0f us", *e(a, "p99_us"));
+    rows.push_back({what, res, "go-cacher " + per_s(rb), x(r), targeted ? ">= 100k/s and >= 2x" : "-",
+                    targeted ? verdict(ra && r ? std::optional<bool>(*ra >= 1e5 && *r >= 2) : std::nullopt) : "info"});
+  };
+  rt_row("round trips, client + cph-fake, 64 in flight, get hits", "rt-fake-64", "rt-gocacher-64", true);
+  rt_row("round trips, no client (raw pipes) + cph-fake, 64 in flight", "pipe-fake-64", "pipe-gocacher-64", false);
+  // Large put.
+  auto put_row = [&](const std::string& what, const std::string& label) {
+    const auto bps = e(label, "bytes_per_second");
+    const auto crss = e(label, "client_peak_rss_kib"), hrss = e(label, "helper_peak_rss_kib");
+    std::optional<bool> ok;
+    if (bps && crss && hrss) ok = *bps >= 1e9 && *crss < 65536 && *hrss < 65536;
+    rows.push_back({what, gbps(bps) + (crss ? ", client RSS " + mib(*crss) : "") + (hrss ? ", helper RSS " + mib(*hrss) : ""),
+                    "-", "-", ">= 1 GB/s, RSS < 64 MiB each", verdict(ok)});
+  };
+  put_row("put 1 GiB, client -> cph-fake", "put-client-1g");
+  put_row("put 1 GiB, raw pipes (no client) -> cph-fake", "put-raw-1g");
+  // go build.
+  {
+    const auto d = e("gobuild-default", "median_s"), p = e("gobuild-fake", "median_s");
+    const auto r = ratio(p, d);
+    rows.push_back({"warm `go build` of the sample, GOCACHEPROG=cph-fake", p ? fmt("%.3f s (median)", *p) : "n/a",
+                    "default cache " + (d ? fmt("%.3f s", *d) : std::string("n/a")), x(r), "<= 1.2x",
+                    verdict(r ? std::optional<bool>(*r <= 1.2) : std::nullopt)});
+  }
+  print(rows, {"Measure", "Result", "Baseline (same run)", "Ratio", "Target", "Verdict"});
+
+  // Scaling.
+  std::vector<Row> scale;
+  for (int n : {1, 4, 16, 64, 256, 1024}) {
+    const std::string c = "rt-fake-" + std::to_string(n), p = "pipe-fake-" + std::to_string(n);
+    auto cell = [&](const std::string& l) {
+      const auto r = e(l, "rps");
+      if (!r) return std::string("n/a");
+      return per_s(r) + fmt(" (p50 %.0f us", *e(l, "p50_us")) + fmt(", p99 %.0f us)", *e(l, "p99_us"));
+    };
+    scale.push_back({std::to_string(n), cell(c), cell(p), "", "", ""});
+  }
+  std::cout << "Round trips by requests in flight (get hits, cph-fake):\n\n";
+  std::cout << "| In flight | Client (threads) | Raw pipes (no client) |\n|---|---|---|\n";
+  for (auto& r : scale) std::cout << "| " << r.measure << " | " << r.result << " | " << r.baseline << " |\n";
+  std::cout << "\nPut cost by body size (client -> cph-fake, one at a time):\n\n";
+  std::cout << "| Size | Throughput | Per put | Client peak RSS | Helper peak RSS |\n|---|---|---|---|---|\n";
+  for (const std::string s : {"1k", "64k", "1m", "16m", "256m", "1g"}) {
+    const std::string l = s == "1g" ? "put-client-1g" : "put-client-" + s;
+    const auto bps = e(l, "bytes_per_second"), us = e(l, "us_per_put");
+    const auto crss = e(l, "client_peak_rss_kib"), hrss = e(l, "helper_peak_rss_kib");
+    std::string label = s;
+    label.back() = static_cast<char>(label.back() - 'a' + 'A');  // "64k" -> "64K"
+    std::cout << "| " << label << "iB | " << gbps(bps) << " | "
+              << (us ? fmt("%.0f us", *us) : "n/a") << " | " << (crss ? mib(*crss) : "n/a") << " | "
+              << (hrss ? mib(*hrss) : "n/a") << " |\n";
+  }
+  std::cout << "\n";
+  return 0;
+}
