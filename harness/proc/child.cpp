@@ -41,6 +41,12 @@ struct ChildSetup : bp::extend::handler {
       ::dup2(from, to);
     }
   }
+  // Boost does not reap a child whose exec failed; remember it so we can.
+  pid_t* failed_pid = nullptr;
+  template <class Executor>
+  void on_error(Executor& exec, const std::error_code&) const {
+    if (failed_pid && exec.pid > 0) *failed_pid = exec.pid;
+  }
   template <class Executor>
   void on_exec_setup(Executor&) const {
     ::setpgid(0, 0);
@@ -134,6 +140,8 @@ std::unique_ptr<Child> Child::spawn(const SpawnOptions& opts, std::string& error
     env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
 
+  pid_t failed_pid = -1;
+  setup.failed_pid = &failed_pid;
   std::error_code ec;
   bp::child c;
   {
@@ -142,6 +150,10 @@ std::unique_ptr<Child> Child::spawn(const SpawnOptions& opts, std::string& error
       c = bp::child(bp::exe = lp.path, bp::args = args, env, setup, ec);
     } else {
       c = bp::child(bp::exe = lp.path, bp::args = args, env, bp::start_dir = opts.dir, setup, ec);
+    }
+  }
+  if (failed_pid > 0) {
+    while (::waitpid(failed_pid, nullptr, 0) < 0 && errno == EINTR) {
     }
   }
   if (ec || !c.valid()) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "client/prog_cache.hpp"
@@ -25,9 +26,10 @@ int count_fds() {
   return n;
 }
 
-// Processes whose parent is this process (zombies included).
-std::vector<pid_t> children_of_self() {
-  std::vector<pid_t> out;
+// Processes whose parent is this process (zombies included), as
+// "pid state (comm)" for readable failures.
+std::vector<std::string> children_of_self() {
+  std::vector<std::string> out;
   const pid_t self = ::getpid();
   DIR* d = ::opendir("/proc");
   while (dirent* e = ::readdir(d)) {
@@ -42,7 +44,7 @@ std::vector<pid_t> children_of_self() {
     char state;
     pid_t ppid = 0;
     rest >> state >> ppid;
-    if (ppid == self) out.push_back(std::stoi(e->d_name));
+    if (ppid == self) out.push_back(std::string(e->d_name) + " " + state + " " + line.substr(line.find('(')));
   }
   ::closedir(d);
   return out;
@@ -97,7 +99,7 @@ TEST(ClientStress, SixtyFourThreadsGetTheirOwnReplies) {
 
 TEST(ClientStress, AThousandAbandonedHelpersLeaveNothingBehind) {
   const int fds_before = count_fds();
-  ASSERT_TRUE(children_of_self().empty());
+  ASSERT_EQ(children_of_self(), std::vector<std::string>{});
   const std::string hello = R"({\"ID\":0,\"KnownCommands\":[\"get\",\"put\",\"close\"]})";
   int hung_seen_as_hang = 0;
   for (int i = 0; i < 1000; ++i) {
@@ -127,7 +129,7 @@ TEST(ClientStress, AThousandAbandonedHelpersLeaveNothingBehind) {
     }
   }
   EXPECT_EQ(hung_seen_as_hang, 250);
-  EXPECT_EQ(children_of_self(), std::vector<pid_t>{});
+  EXPECT_EQ(children_of_self(), std::vector<std::string>{});
   EXPECT_EQ(count_fds(), fds_before);
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "proc/child.hpp"
 
@@ -90,7 +91,27 @@ TEST(ProcChild, OwnProcessGroup) {
   EXPECT_NE(::getpgid(c->pid()), ::getpgrp());
 }
 
+// Processes whose parent is this process, zombies included.
+int count_children() {
+  int n = 0;
+  const std::string self = std::to_string(::getpid());
+  DIR* d = ::opendir("/proc");
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    std::ifstream stat(std::string("/proc/") + e->d_name + "/stat");
+    std::string line;
+    if (!std::getline(stat, line) || line.rfind(')') == std::string::npos) continue;
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    std::string state, ppid;
+    rest >> state >> ppid;
+    n += ppid == self;
+  }
+  ::closedir(d);
+  return n;
+}
+
 TEST(ProcChild, StartErrorsInGoWords) {
+  const int children_before = count_children();
   std::string error;
   EXPECT_FALSE(Child::spawn(opts({"cph-no-such-program"}), error));
   EXPECT_EQ(error, "exec: \"cph-no-such-program\": executable file not found in $PATH");
@@ -100,6 +121,7 @@ TEST(ProcChild, StartErrorsInGoWords) {
   EXPECT_EQ(error, "fork/exec /tmp: permission denied");
   EXPECT_FALSE(Child::spawn(opts({}), error));
   EXPECT_EQ(error, "exec: no command");
+  EXPECT_EQ(count_children(), children_before);  // a failed exec leaves no zombie
 }
 
 TEST(ProcChild, FindsProgramsInPath) {
