@@ -25,6 +25,7 @@ struct Hostile {
   // Framing a helper may fairly wait on (more body, more JSON): then an exit
   // with a message once stdin ends is acceptable too.
   bool may_wait = false;
+  std::optional<int64_t> fixed_id = std::nullopt;  // the ID the bytes carry, when not the next one
 };
 
 std::string b64(std::string_view raw) { return "\"" + base64::encode(raw) + "\""; }
@@ -74,7 +75,8 @@ std::vector<Hostile> hostile_inputs() {
        [](int64_t id, const std::string&) { return "{\"ID\":" + std::to_string(id) + " \"Command\":\"get\"}\n\n"; },
        false, false, true},
       {"hostile/huge-id", "the largest ID", "a get with ID 9223372036854775807, answered under that ID",
-       [](int64_t, const std::string& a) { return header(INT64_MAX, "get", ",\"ActionID\":" + b64(a)); }, true, true},
+       [](int64_t id, const std::string& a) { return header(id, "get", ",\"ActionID\":" + b64(a)); }, true, true,
+       false, INT64_MAX},
       {"hostile/id-overflow", "an ID beyond int64", "a get with ID 99999999999999999999",
        [](int64_t, const std::string& a) {
          return "{\"ID\":99999999999999999999,\"Command\":\"get\",\"ActionID\":" + b64(a) + "}\n\n";
@@ -151,7 +153,7 @@ CaseOutcome run_hostile(runner::CaseContext& ctx, const CheckConfig& cfg, const 
   std::string failure;
   Session* s = rig.start(failure);
   if (!s) return CaseOutcome::error(failure);
-  const int64_t id = s->next_id();
+  const int64_t id = h.fixed_id ? *h.fixed_id : s->next_id();
   const std::string action = rig.action("hostile");
   if (!s->send_raw(h.bytes(id, action), h.has_id ? std::optional<int64_t>(id) : std::nullopt, failure)) {
     // It stopped reading: judged by how it ended.

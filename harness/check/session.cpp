@@ -1,6 +1,9 @@
 #include "check/session.hpp"
 
 #include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <cstring>
 
@@ -34,6 +37,12 @@ std::unique_ptr<Session> Session::start(const std::vector<std::string>& argv, co
   proc::SpawnOptions opts;
   opts.argv = argv;
   opts.dir = cwd;
+  // A relative program path means the same as it does to the go command,
+  // which runs the helper in its own working directory, not in `cwd`.
+  if (!argv.empty() && argv[0].find('/') != std::string::npos && argv[0].front() != '/') {
+    std::error_code ec;
+    opts.argv[0] = std::filesystem::absolute(argv[0], ec).string();
+  }
   opts.grace = std::chrono::milliseconds(500);
   s->started_ = Clock::now();
   s->child_ = proc::Child::spawn(opts, error);
@@ -53,6 +62,7 @@ std::unique_ptr<Session> Session::start(const std::vector<std::string>& argv, co
 }
 
 Session::~Session() {
+  if (!child_) return;  // never started
   {
     std::lock_guard lock(hook_->mu);
     hook_->session = nullptr;
@@ -318,9 +328,13 @@ std::string Session::stderr_text() const {
   return stderr_;
 }
 
-int64_t Session::peak_rss_kib() {
-  child_->sample_rss();
-  return child_->peak_rss_kib();
+int64_t Session::peak_rss_kib() const {
+  std::ifstream f("/proc/" + std::to_string(child_->pid()) + "/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atoll(line.c_str() + 6);
+  }
+  return 0;
 }
 
 size_t Session::replies_received() const {

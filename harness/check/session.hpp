@@ -85,7 +85,10 @@ class Session {
   std::vector<std::string> problems() const;
   bool stdout_eof() const;
   std::string stderr_text() const;
-  int64_t peak_rss_kib();
+  // The helper's peak RSS in KiB (VmHWM, read live from /proc; 0 once it has
+  // exited). Not ru_maxrss: that also counts the harness's own pages in the
+  // forked child before exec.
+  int64_t peak_rss_kib() const;
   size_t replies_received() const;
   pid_t pid() const;
 

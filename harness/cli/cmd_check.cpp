@@ -67,7 +67,10 @@ Runner setup(CLI::App& sub) {
   sub.add_flag("--keeps-nothing", o->keeps_nothing,
                "The helper keeps nothing across restarts (persistence becomes INFO)");
   sub.add_option("--seed", o->seed, "Seed of the random choices (crash-safety kill points)")->capture_default_str();
-  sub.add_option("command", o->command, "HELPER ARGS... (after --)");
+  // Everything after "--" is the helper's, options included (CLI11 2.1 needs
+  // both settings for that to hold right after the subcommand name).
+  sub.add_option("command", o->command, "HELPER ARGS... (after --)")->allow_extra_args();
+  sub.positionals_at_end();
   return [o] { return run_check(*o); };
 }
 
