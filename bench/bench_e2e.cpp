@@ -53,8 +53,24 @@ using Json = nlohmann::json;
 
 std::string g_label;  // --label: a name for the run, echoed into its result
 
+double cpu_seconds(int who) {
+  rusage ru{};
+  getrusage(who, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU time of this process over the measured period (on a loaded machine
+// wall time says little; CPU seconds per request say what a core can do).
+double g_cpu_start = 0, g_cpu_stop = 0;
+void measure_start() { g_cpu_start = cpu_seconds(RUSAGE_SELF); }
+void measure_stop() { g_cpu_stop = cpu_seconds(RUSAGE_SELF); }
+
+// Call after the helper is reaped: its CPU time is then in RUSAGE_CHILDREN.
 void emit(Json j) {
   j["label"] = g_label;
+  j["client_cpu_s"] = g_cpu_stop - g_cpu_start;
+  j["helper_cpu_s"] = cpu_seconds(RUSAGE_CHILDREN);
   std::cout << j.dump() << std::endl;
 }
 
@@ -159,12 +175,14 @@ int roundtrip(const std::string& helper, int inflight, double run_seconds, size_
     });
   }
   while (ready < inflight) std::this_thread::yield();
+  measure_start();
   const auto t0 = Clock::now();
   go = true;
   std::this_thread::sleep_for(std::chrono::duration<double>(run_seconds));  // the measured period
   stop = true;
   for (auto& th : threads) th.join();
   const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  measure_stop();
   std::vector<double> all;
   for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
   std::sort(all.begin(), all.end());
@@ -220,6 +238,7 @@ int put(const std::string& helper, int64_t size, int64_t count, const std::strin
   double seconds = 0;
   {
     RssSampler sampler(pc->child());
+    measure_start();
     const auto t0 = Clock::now();
     for (int64_t i = 0; i < count; ++i) {
       const std::string id = action_id(static_cast<uint64_t>(i) + 1000000);
@@ -227,6 +246,7 @@ int put(const std::string& helper, int64_t size, int64_t count, const std::strin
       if (!r.outcome.is_ok() && failures++ == 0) first_failure = r.outcome.to_string();
     }
     seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    measure_stop();
   }
   const int64_t helper_rss = finish(*pc);
   if (!file.empty()) fs::remove(file);
@@ -334,6 +354,7 @@ int pipeline(const std::string& helper, int inflight, int64_t requests) {
   std::vector<double> lat;
   lat.reserve(static_cast<size_t>(requests));
   int64_t failures = 0;
+  measure_start();
   const auto t0 = Clock::now();
   while (static_cast<int64_t>(lat.size()) < requests && h.next(r)) {
     lat.push_back(std::chrono::duration<double, std::micro>(Clock::now() - sent[static_cast<size_t>(r.id)]).count());
@@ -342,6 +363,7 @@ int pipeline(const std::string& helper, int inflight, int64_t requests) {
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   writer.join();
+  measure_stop();
   std::sort(lat.begin(), lat.end());
   const int64_t helper_rss = h.close();
   Json j{{"kind", "pipeline"},
@@ -384,6 +406,7 @@ int rawput(const std::string& helper, int64_t size) {
   bool ok = false;
   {
     RssSampler sampler(h.child.get());
+    measure_start();
     const auto t0 = Clock::now();
     std::string out = cph::wire::encode_request(put, cph::wire::Dialect::output_id) + "\"";
     for (int64_t left = size; left > 0; left -= static_cast<int64_t>(chunk.size())) {
@@ -395,6 +418,7 @@ int rawput(const std::string& helper, int64_t size) {
     h.write("\"\n");
     ok = h.next(r) && r.err.empty() && !r.disk_path.empty();
     seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    measure_stop();
   }
   const int64_t helper_rss = h.close();
   Json j{{"kind", "rawput"},

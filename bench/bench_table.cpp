@@ -115,6 +115,18 @@ int main(int argc, char** argv) {
     return it->second[field].get<double>();
   };
 
+  // CPU seconds per unit of work: what a core does, whatever the machine's load.
+  auto cpu_per_request = [&](const std::string& label) -> std::string {
+    const auto n = e(label, "requests"), c = e(label, "client_cpu_s"), h = e(label, "helper_cpu_s");
+    if (!n || !c || !h || *n == 0) return "";
+    return fmt("; CPU per request: client %.1f us", *c * 1e6 / *n) + fmt(", helper %.1f us", *h * 1e6 / *n);
+  };
+  auto cpu_throughput = [&](const std::string& label) -> std::string {
+    const auto sz = e(label, "size"), k = e(label, "count"), c = e(label, "client_cpu_s"), h = e(label, "helper_cpu_s");
+    if (!sz || !k || !c || !h || *c == 0 || *h == 0) return "";
+    const double bytes = *sz * *k;
+    return fmt(" (per CPU-second: client %.2f GB", bytes / *c / 1e9) + fmt(", helper %.2f GB)", bytes / *h / 1e9);
+  };
   std::vector<Row> rows;
   // base64: each kernel against OpenSSL and memcpy, per size.
   for (const std::string size : {"16777216", "49152"}) {
@@ -157,7 +169,7 @@ int main(int argc, char** argv) {
     const auto ra = e(a, "rps"), rb = e(b, "rps");
     const auto r = ratio(ra, rb);
     std::string res = per_s(ra);
-    if (ra) res += fmt(", p50 %.0f us", *e(a, "p50_us")) + fmt(", p99 %.0f us", *e(a, "p99_us"));
+    if (ra) res += fmt(", p50 %.0f us", *e(a, "p50_us")) + fmt(", p99 %.0f us", *e(a, "p99_us")) + cpu_per_request(a);
     rows.push_back({what, res, "go-cacher " + per_s(rb), x(r), targeted ? ">= 100k/s and >= 2x" : "-",
                     targeted ? verdict(ra && r ? std::optional<bool>(*ra >= 1e5 && *r >= 2) : std::nullopt) : "info"});
   };
@@ -169,7 +181,7 @@ int main(int argc, char** argv) {
     const auto crss = e(label, "client_peak_rss_kib"), hrss = e(label, "helper_peak_rss_kib");
     std::optional<bool> ok;
     if (bps && crss && hrss) ok = *bps >= 1e9 && *crss < 65536 && *hrss < 65536;
-    rows.push_back({what, gbps(bps) + (crss ? ", client RSS " + mib(*crss) : "") + (hrss ? ", helper RSS " + mib(*hrss) : ""),
+    rows.push_back({what, gbps(bps) + cpu_throughput(label) + (crss ? ", client RSS " + mib(*crss) : "") + (hrss ? ", helper RSS " + mib(*hrss) : ""),
                     "-", "-", ">= 1 GB/s, RSS < 64 MiB each", verdict(ok)});
   };
   put_row("put 1 GiB, client -> cph-fake", "put-client-1g");
@@ -191,7 +203,8 @@ int main(int argc, char** argv) {
     auto cell = [&](const std::string& l) {
       const auto r = e(l, "rps");
       if (!r) return std::string("n/a");
-      return per_s(r) + fmt(" (p50 %.0f us", *e(l, "p50_us")) + fmt(", p99 %.0f us)", *e(l, "p99_us"));
+      return per_s(r) + fmt(" (p50 %.0f us", *e(l, "p50_us")) + fmt(", p99 %.0f us)", *e(l, "p99_us")) +
+             cpu_per_request(l);
     };
     scale.push_back({std::to_string(n), cell(c), cell(p), "", "", ""});
   }
@@ -206,7 +219,7 @@ int main(int argc, char** argv) {
     const auto crss = e(l, "client_peak_rss_kib"), hrss = e(l, "helper_peak_rss_kib");
     std::string label = s;
     label.back() = static_cast<char>(label.back() - 'a' + 'A');  // "64k" -> "64K"
-    std::cout << "| " << label << "iB | " << gbps(bps) << " | "
+    std::cout << "| " << label << "iB | " << gbps(bps) << cpu_throughput(l) << " | "
               << (us ? fmt("%.0f us", *us) : "n/a") << " | " << (crss ? mib(*crss) : "n/a") << " | "
               << (hrss ? mib(*hrss) : "n/a") << " |\n";
   }
