@@ -35,7 +35,7 @@ TEST(ScenarioExec, CleanSessionAgainstTheDefaultFake) {
       {"get": "ab", "expect": {"outcome": "ok", "size": 5, "request_id": 3}},
       {"close": true, "expect": {"outcome": "ok"}}],
     "expect": {"outcome": "ok", "pending": [],
-               "fake_saw": {"requests": {"get": 2, "put": 1}, "hits": 1, "misses": 1}}})");
+               "fake_saw": {"requests": {"get": 2, "put": 1}, "hits": 1, "misses": 1}})");
   auto o = execute_scenario(s, "go1.26", env());
   EXPECT_EQ(mismatches_text(compare_scenario(s, o)), "");
   ASSERT_EQ(o.steps.size(), 4u);
