@@ -15,6 +15,7 @@
 
 #include "wire/base64.hpp"
 #include "wire/encoders.hpp"
+#include "wire/go_time.hpp"
 #include "wire/normalized.hpp"
 #include "wire/response_decoder.hpp"
 
@@ -240,6 +241,23 @@ std::vector<Case> generate_cases() {
   }
   for (int i = 0; i < 2000; ++i) {
     cases.push_back({profile(), mutate(cph::wire::encode_response(random_response(rng)), rng)});
+  }
+  // RFC 3339 times, valid and mutated: Go's time.Parse port has many paths.
+  static const char* time_alphabet = "0123456789-+:.,TZz tx";
+  for (int i = 0; i < 1500; ++i) {
+    std::string t = cph::gotime::format_rfc3339(static_cast<int64_t>(rng() % 400000000000ULL) - 62135596800LL,
+                                                rng() % 2 ? static_cast<int32_t>(rng() % 1000000000) : 0,
+                                                (static_cast<int32_t>(rng() % 57) - 28) * 3600 + 60 * (rng() % 4),
+                                                false);
+    for (size_t k = rng() % 3; k > 0 && !t.empty(); --k) {
+      const size_t pos = rng() % t.size();
+      if (rng() % 2) {
+        t[pos] = time_alphabet[rng() % 21];
+      } else {
+        t.erase(pos, 1);
+      }
+    }
+    cases.push_back({profile(), "{\"Time\":\"" + t + "\"}"});
   }
   // Base64: valid, then mutated.
   for (int i = 0; i < 800; ++i) cases.push_back({"base64", cph::base64::encode(random_bytes(rng, 30))});
