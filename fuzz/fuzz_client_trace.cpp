@@ -189,14 +189,24 @@ std::string fake_path() {
   return CPH_FUZZ_FAKE_BIN;
 }
 
-// Per process: a directory for the script and each input's store.
-const fs::path& work_dir() {
-  static const fs::path dir = [] {
+// Per process: a directory for the script and each input's store, removed
+// at exit.
+struct WorkDir {
+  fs::path path;
+  WorkDir() {
     std::string tmpl = (fs::temp_directory_path() / "cph-fuzz-client-XXXXXX").string();
     if (!mkdtemp(tmpl.data())) cph::fuzz::fail(__FILE__, __LINE__, "mkdtemp failed");
-    return fs::path(tmpl);
-  }();
-  return dir;
+    path = tmpl;
+  }
+  ~WorkDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+const fs::path& work_dir() {
+  static const WorkDir dir;
+  return dir.path;
 }
 
 bool is_go_fatal(const std::string& m) {
