@@ -129,6 +129,18 @@ void EncodeKernel(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * raw.size()));
 }
 
+// The framing readers' scan for the end of a body string.
+template <Kernel K>
+void AlphabetPrefix(benchmark::State& state) {
+  if (K == Kernel::avx2 && cph::base64::fast::best_kernel() != Kernel::avx2) {
+    state.SkipWithError("no AVX2 on this CPU");
+    return;
+  }
+  const std::string text = cph::base64::encode(random_bytes(raw_size(state)));
+  for (auto _ : state) benchmark::DoNotOptimize(cph::base64::fast::alphabet_prefix(text, K));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+
 // 48 KiB stays in L2 (a typical cache object); 16 MiB streams from memory.
 #define CPH_SIZES ->Arg(48 << 10)->Arg(16 << 20)
 
@@ -142,6 +154,8 @@ BENCHMARK(EncodeOpenSSL) CPH_SIZES;
 BENCHMARK(EncodeExact) CPH_SIZES;
 BENCHMARK_TEMPLATE(EncodeKernel, Kernel::scalar)->Name("EncodeScalar") CPH_SIZES;
 BENCHMARK_TEMPLATE(EncodeKernel, Kernel::avx2)->Name("EncodeAVX2") CPH_SIZES;
+BENCHMARK_TEMPLATE(AlphabetPrefix, Kernel::scalar)->Name("AlphabetPrefixScalar") CPH_SIZES;
+BENCHMARK_TEMPLATE(AlphabetPrefix, Kernel::avx2)->Name("AlphabetPrefixAVX2") CPH_SIZES;
 
 }  // namespace
 

@@ -122,6 +122,31 @@ __attribute__((target("avx2"))) inline bool decode32_avx2(const unsigned char* i
   return true;
 }
 
+// Bit i set when in[i] is not an alphabet character (same classes as above).
+__attribute__((target("avx2"))) inline uint32_t invalid_mask32_avx2(const unsigned char* in) {
+  const __m256i lut_lo = _mm256_setr_epi8(
+      0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A,
+      0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
+  const __m256i lut_hi = _mm256_setr_epi8(
+      0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
+      0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+  const __m256i mask_2f = _mm256_set1_epi8(0x2f);
+  const __m256i str = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
+  const __m256i hi = _mm256_shuffle_epi8(lut_hi, _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f));
+  const __m256i lo = _mm256_shuffle_epi8(lut_lo, _mm256_and_si256(str, mask_2f));
+  const __m256i valid = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
+  return ~static_cast<uint32_t>(_mm256_movemask_epi8(valid));
+}
+
+__attribute__((target("avx2"))) size_t alphabet_prefix_avx2(const unsigned char* in, size_t n) {
+  size_t i = 0;
+  for (; n - i >= 32; i += 32) {
+    if (const uint32_t bad = invalid_mask32_avx2(in + i)) return i + static_cast<size_t>(__builtin_ctz(bad));
+  }
+  while (i < n && !(kDecode[0][in[i]] & kInvalid)) ++i;
+  return i;
+}
+
 __attribute__((target("avx2"))) Progress decode_avx2(const unsigned char* in, size_t n, unsigned char* out) {
   size_t i = 0, o = 0;
   while (n - i >= 32 && decode32_avx2(in + i, out + o)) {
@@ -192,6 +217,17 @@ size_t encode_to(const unsigned char* in, size_t n, char* out, Kernel k) {
 #endif
   (void)k;
   return encode_scalar(in, n, out);
+}
+
+size_t alphabet_prefix(std::string_view text, Kernel k) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+#ifdef CPH_BASE64_X86
+  if (k == Kernel::avx2 && best_kernel() == Kernel::avx2) return alphabet_prefix_avx2(p, text.size());
+#endif
+  (void)k;
+  size_t i = 0;
+  while (i < text.size() && !(kDecode[0][p[i]] & kInvalid)) ++i;
+  return i;
 }
 
 size_t decode_prefix_append(std::string_view text, std::string& out, Kernel k) {

@@ -41,6 +41,11 @@ Progress decode_prefix(const char* in, size_t n, unsigned char* out, Kernel k = 
 // exactly encoded_len(n).
 size_t encode_to(const unsigned char* in, size_t n, char* out, Kernel k = best_kernel());
 
+// The length of the longest prefix of `text` made only of the 64 alphabet
+// characters: for framing readers that look for the end of a body string
+// (RequestStreamReader's plain-byte run) without a loop per byte.
+size_t alphabet_prefix(std::string_view text, Kernel k = best_kernel());
+
 // Appends the decoding of text's fast prefix to `out`; returns the input
 // bytes consumed. For StreamDecoder::feed: when no quantum is pending, start
 // the exact loop at the returned index.

@@ -116,6 +116,24 @@ TEST_F(Base64FastTest, EveryByteAtEveryPositionOfALongRun) {
   }
 }
 
+TEST_F(Base64FastTest, AlphabetPrefixStopsAtTheFirstOtherByte) {
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const std::string base = cph::base64::encode(random_bytes(rng, 75)).substr(0, 100);  // no '='
+  for (Kernel k : runnable_kernels()) {
+    EXPECT_EQ(alphabet_prefix(base, k), base.size()) << kernel_name(k);
+    EXPECT_EQ(alphabet_prefix("", k), 0u) << kernel_name(k);
+    for (size_t pos = 0; pos < base.size(); ++pos) {
+      for (int c = 0; c < 256; ++c) {
+        std::string text = base;
+        text[pos] = static_cast<char>(c);
+        const bool in_alphabet = alphabet.find(static_cast<char>(c)) != std::string::npos;
+        ASSERT_EQ(alphabet_prefix(text, k), in_alphabet ? base.size() : pos)
+            << kernel_name(k) << " byte " << c << " at " << pos;
+      }
+    }
+  }
+}
+
 TEST_F(Base64FastTest, RandomValidInputsWithAndWithoutPadding) {
   for (int round = 0; round < 3000; ++round) {
     const size_t n = rng() % 400;
