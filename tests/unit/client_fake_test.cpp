@@ -5,6 +5,7 @@
 #include <atomic>
 #include <fstream>
 #include <mutex>
+#include <thread>
 
 #include "client/caller_checks.hpp"
 #include "client/prog_cache.hpp"
@@ -103,6 +104,31 @@ TEST(ClientFake, ProfilesChooseTheRequestDialect) {
     EXPECT_EQ(sent.find("\"ObjectID\"") != std::string::npos, prof.id == ProfileId::go1_21 || prof.objectid_experiment)
         << name;
   }
+}
+
+TEST(ClientFake, WritesAreSerialisedWholeRequestsAtATime) {
+  // The helper stops reading at the put, so the body is still being written
+  // when the get is issued: its request must wait for the whole body.
+  auto pc = ProgCache::start(fake(R"({"rules":[{"when":{"command":"put"},"do":{"stop_reading":"200ms"}}]})"));
+  const std::string body(2 << 20, 'q');
+  std::atomic<bool> put_started{false};
+  PutResult put;
+  std::thread writer([&] {
+    put_started = true;
+    put = pc->put(kAction, body);
+  });
+  while (!put_started) std::this_thread::yield();
+  GetResult get = pc->get(kAction2);
+  writer.join();
+  ASSERT_EQ(put.outcome, Outcome::ok());
+  ASSERT_EQ(get.outcome, Outcome::miss());
+  const auto d = wire::Dialect::output_id;
+  const std::string put_bytes =
+      wire::encode_request(request(put.id, "put", kAction, wire::sha256(body), static_cast<int64_t>(body.size())), d) +
+      wire::encode_body_line(body);
+  const std::string get_bytes = wire::encode_request(request(get.id, "get", kAction2), d);
+  const std::string sent = to_helper(pc->transcript());
+  EXPECT_TRUE(sent == put_bytes + get_bytes || sent == get_bytes + put_bytes) << "requests interleaved";
 }
 
 TEST(ClientFake, PutFileStreamsTheBody) {
