@@ -93,8 +93,8 @@ class Engine {
   explicit Engine(const Options& o)
       : opts_(o),
         temp_dir_(o.dir.empty()),
-        store_(o.dir.empty() ? make_temp_dir() : o.dir),
         transcript_(o.transcript_path.empty() ? nullptr : std::make_unique<wire::Transcript>(o.transcript_path)),
+        store_(o.dir.empty() ? make_temp_dir() : o.dir),
         matcher_(opts_.script, o.seed),
         output_(o.out_fd, transcript_.get(), stats_, o.seed),
         pool_(o.workers < 1 ? 1 : o.workers),
@@ -375,8 +375,8 @@ class Engine {
   bool temp_dir_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   Stats stats_;
+  std::unique_ptr<wire::Transcript> transcript_;  // before the store: a bad path leaves no temp dir behind
   Store store_;
-  std::unique_ptr<wire::Transcript> transcript_;
   std::mutex matcher_mu_;
   RuleMatcher matcher_;
   Output output_;

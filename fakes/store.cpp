@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -50,8 +51,12 @@ std::optional<std::string> read_small_file(const std::string& path) {
 }  // namespace
 
 Store::Store(std::string dir) : dir_(std::move(dir)) {
+  // DiskPaths are absolute, whatever directory the client runs in.
+  if (!dir_.empty() && dir_[0] != '/') dir_ = std::filesystem::absolute(dir_).string();
   while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
-  make_dir(dir_);
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) throw std::runtime_error("create " + dir_ + ": " + ec.message());
   for (const char* sub : {"/objects", "/actions", "/tmp", "/faults"}) make_dir(dir_ + sub);
 }
 

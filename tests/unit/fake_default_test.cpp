@@ -268,6 +268,33 @@ TEST(FakeDefault, EofInsideAPutBodyIsAnErrorNotAHang) {
   EXPECT_TRUE(std::filesystem::is_empty(f.store() + "/tmp"));
 }
 
+TEST(FakeDefault, ARelativeNestedDirGivesAbsoluteDiskPaths) {
+  TempDir tmp;
+  proc::SpawnOptions opts;
+  opts.argv = {CPH_FAKE_BIN, "--dir", "a/b/store"};
+  opts.dir = tmp.path();
+  std::string err;
+  auto child = proc::Child::spawn(opts, err);
+  ASSERT_TRUE(child) << err;
+  ASSERT_EQ(child->write_stdin(wire::encode_request(put_req(1, action(1), ""), wire::Dialect::output_id),
+                               proc::deadline_in(5s)).status, proc::IoStatus::ok);
+  child->close_stdin();
+  std::string out;
+  char buf[4096];
+  auto deadline = proc::deadline_in(10s);
+  for (;;) {
+    auto res = child->read_stdout(buf, sizeof buf, deadline);
+    if (res.status != proc::IoStatus::ok) break;
+    out.append(buf, res.bytes);
+  }
+  auto st = child->wait_until(deadline);
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->describe(), "exit status 0");
+  auto rs = wire::decode_responses(out).values;
+  ASSERT_EQ(rs.size(), 2u) << out;
+  EXPECT_EQ(rs[1].disk_path, tmp.path() + "/a/b/store/objects/" + wire::to_hex(wire::sha256("")));
+}
+
 TEST(FakeDefault, SigtermRemovesTheTempDirectory) {
   TempDir tmp;
   proc::SpawnOptions opts;
