@@ -65,6 +65,10 @@ std::string CaseRig::action(std::string_view name) const {
 
 runner::CaseOutcome CaseRig::finish(runner::CaseOutcome outcome) {
   if (outcome.status != runner::Status::pass) return outcome;
+  // Let each helper finish writing (stdin EOF, then its stdout's EOF, briefly
+  // bounded), so a late duplicate or stray reply is seen every time.
+  for (auto& s : sessions_) s->close_stdin();
+  for (auto& s : sessions_) s->wait_stdout_eof(ctx_.scaled(std::chrono::seconds(1)));
   std::vector<std::string> problems = stopped_problems_;
   for (auto& s : sessions_) {
     for (auto& p : s->problems()) problems.push_back(p);

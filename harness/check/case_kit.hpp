@@ -47,7 +47,9 @@ class CaseRig {
   // A 32-byte action ID derived from the case ID and `name`.
   std::string action(std::string_view name) const;
 
-  // The case's outcome, failed instead when a helper did something fatal to go.
+  // The case's outcome, failed instead when a helper did something fatal to
+  // go. A passing outcome first ends the stdin of every helper still running
+  // and waits (up to 1 s) for its stdout to end, so nothing late is missed.
   runner::CaseOutcome finish(runner::CaseOutcome outcome);
 
  private:

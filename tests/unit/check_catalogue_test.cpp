@@ -1,0 +1,131 @@
+// The check catalogue as data: stable, valid IDs, a requirement, a source and
+// a grade for every case, the options that change it, and docs/checks.md in
+// step with it.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "check/catalogue.hpp"
+#include "check/catalogue_doc.hpp"
+#include "check/disk_check.hpp"
+#include "check/pattern_body.hpp"
+#include "check/temp_dir.hpp"
+#include "runner/runner.hpp"
+#include "wire/sha256.hpp"
+
+namespace cph::check {
+namespace {
+
+CheckConfig config() {
+  CheckConfig c;
+  c.helper = {"helper", "--dir={dir}"};
+  return c;
+}
+
+TEST(CheckCatalogue, EveryCaseIsComplete) {
+  Catalogue cat = check_catalogue(config());
+  EXPECT_NO_THROW(runner::validate_catalogue(cat));
+  std::set<std::string> groups;
+  for (const auto& c : cat) {
+    SCOPED_TRACE(c.info.id);
+    EXPECT_FALSE(c.info.title.empty());
+    EXPECT_FALSE(c.info.requirement.empty());
+    EXPECT_FALSE(c.info.source.empty());
+    EXPECT_TRUE(c.run);
+    groups.insert(c.info.id.substr(0, c.info.id.find('/')));
+  }
+  for (const char* g : {"handshake", "get", "put", "bodies", "concurrency", "dialects", "sharing", "close", "eof",
+                        "persistence", "crash", "hostile"}) {
+    EXPECT_TRUE(groups.count(g)) << g;
+  }
+}
+
+TEST(CheckCatalogue, GradesFollowTheIssue) {
+  auto grade = [](const CheckConfig& cfg, const std::string& id) {
+    for (const auto& c : check_catalogue(cfg)) {
+      if (c.info.id == id) return c.info.grade;
+    }
+    ADD_FAILURE() << "no case " << id;
+    return runner::Grade::info;
+  };
+  EXPECT_EQ(grade(config(), "handshake/id0-first"), runner::Grade::must);
+  EXPECT_EQ(grade(config(), "handshake/known-commands-close"), runner::Grade::should);
+  EXPECT_EQ(grade(config(), "close/exit-after-reply"), runner::Grade::must);
+  EXPECT_EQ(grade(config(), "dialects/go1.21-objectid"), runner::Grade::info);
+  EXPECT_EQ(grade(config(), "hostile/malformed-json"), runner::Grade::should);
+  EXPECT_EQ(grade(config(), "crash/sigkill-during-puts"), runner::Grade::must);
+  EXPECT_EQ(grade(config(), "persistence/restart-serves"), runner::Grade::should);
+  CheckConfig nothing = config();
+  nothing.keeps_nothing = true;
+  EXPECT_EQ(grade(nothing, "persistence/restart-serves"), runner::Grade::info);
+}
+
+TEST(CheckCatalogue, DialectNames) {
+  wire::Dialect d{};
+  ASSERT_TRUE(parse_dialect("go1.21", d));
+  EXPECT_EQ(d, wire::Dialect::object_id);
+  ASSERT_TRUE(parse_dialect("go1.24", d));
+  EXPECT_EQ(d, wire::Dialect::output_and_object_id);
+  ASSERT_TRUE(parse_dialect("go1.25", d));
+  EXPECT_EQ(d, wire::Dialect::output_id);
+  EXPECT_FALSE(parse_dialect("go1.20", d));
+  EXPECT_FALSE(parse_dialect("", d));
+}
+
+TEST(CheckCatalogue, DirPlaceholder) {
+  EXPECT_EQ(expand_dir({"h", "--cache-dir={dir}", "{dir}/{dir}"}, "/t"),
+            (std::vector<std::string>{"h", "--cache-dir=/t", "/t//t"}));
+  EXPECT_TRUE(mentions_dir({"h", "-d", "{dir}"}));
+  EXPECT_FALSE(mentions_dir({"h", "-d", "{di}"}));
+  std::string path;
+  {
+    TempDir dir;
+    path = dir.path();
+    std::ofstream(path + "/f") << "x";
+    EXPECT_TRUE(std::filesystem::exists(path + "/f"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(CheckCatalogue, PatternBodyIsDeterministicAndSliceable) {
+  PatternBody b(42, 100000);
+  const std::string whole = b.whole();
+  ASSERT_EQ(whole.size(), 100000u);
+  EXPECT_EQ(b.slice(12345, 999), whole.substr(12345, 999));
+  EXPECT_EQ(b.slice(99990, 100), whole.substr(99990));
+  EXPECT_EQ(b.sha256(), wire::sha256(whole));
+  EXPECT_NE(PatternBody(43, 100000).whole(), whole);
+}
+
+TEST(CheckCatalogue, DiskPathProblems) {
+  TempDir dir;
+  const std::string f = dir.path() + "/obj";
+  std::ofstream(f) << "body";
+  EXPECT_EQ(disk_path_problem(f, 4, wire::sha256("body")), "");
+  EXPECT_NE(disk_path_problem(f, 5, wire::sha256("body")).find("size 4, want 5"), std::string::npos);
+  EXPECT_NE(disk_path_problem(f, 4, wire::sha256("bodx")).find("SHA-256"), std::string::npos);
+  EXPECT_NE(disk_path_problem("obj", 4, wire::sha256("body")).find("not absolute"), std::string::npos);
+  EXPECT_NE(disk_path_problem(dir.path(), 4, wire::sha256("body")).find("not a regular file"), std::string::npos);
+  EXPECT_NE(disk_path_problem(f + "x", 4, wire::sha256("body")).find("No such file"), std::string::npos);
+  EXPECT_TRUE(has_extension("/a/b.o"));
+  EXPECT_FALSE(has_extension("/a.d/b"));
+  EXPECT_FALSE(has_extension("/a/0123abcd"));
+}
+
+TEST(CheckDocs, ChecksMarkdownIsUpToDate) {
+  const std::string path = std::string(CPH_SOURCE_DIR) + "/docs/checks.md";
+  const std::string want = render_checks_markdown(check_catalogue(config()));
+  if (const char* u = std::getenv("CPH_UPDATE_DOCS"); u && std::string(u) == "1") {
+    std::ofstream(path, std::ios::trunc) << want;
+  }
+  std::ifstream f(path);
+  std::stringstream have;
+  have << f.rdbuf();
+  EXPECT_EQ(have.str(), want) << path << " is stale: rerun with CPH_UPDATE_DOCS=1";
+}
+
+}  // namespace
+}  // namespace cph::check

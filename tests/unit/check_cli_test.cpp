@@ -1,0 +1,122 @@
+// `cph check` as a command: usage errors exit 2, --strict and the baseline
+// decide the exit code, a helper that cannot start is an error per case and
+// never a hang.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "proc/child.hpp"
+
+namespace {
+
+struct Ran {
+  int code = -1;
+  std::string out;
+};
+
+Ran cph(std::vector<std::string> args) {
+  cph::proc::SpawnOptions opts;
+  opts.argv = {CPH_CLI_BIN, "check"};
+  opts.argv.insert(opts.argv.end(), args.begin(), args.end());
+  opts.pipe_stderr = true;
+  std::string error;
+  auto child = cph::proc::Child::spawn(opts, error);
+  Ran r;
+  if (!child) {
+    r.out = error;
+    return r;
+  }
+  child->close_stdin();
+  const auto deadline = cph::proc::deadline_in(std::chrono::seconds(60));
+  char buf[4096];
+  for (;;) {
+    auto x = child->read_stdout(buf, sizeof buf, deadline);
+    r.out.append(buf, x.bytes);
+    if (x.status != cph::proc::IoStatus::ok) break;
+  }
+  for (;;) {
+    auto x = child->read_stderr(buf, sizeof buf, cph::proc::deadline_in(std::chrono::seconds(2)));
+    r.out.append(buf, x.bytes);
+    if (x.status != cph::proc::IoStatus::ok) break;
+  }
+  auto st = child->wait_until(deadline);
+  if (!st) {
+    child->terminate();
+    return r;
+  }
+  r.code = st->exit_code();
+  return r;
+}
+
+const std::string kNoClose = R"({"rules":[{"when":{"handshake":true},"do":{"set":{"KnownCommands":["get","put"]}}}]})";
+
+TEST(CheckCli, UsageErrorsExit2) {
+  EXPECT_EQ(cph({}).code, 2);
+  Ran bad = cph({"--dialect", "go1.19", "--", CPH_FAKE_BIN});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find("--dialect go1.19"), std::string::npos) << bad.out;
+  EXPECT_EQ(cph({"--helper", CPH_FAKE_BIN, "--", CPH_FAKE_BIN}).code, 2);
+  Ran quote = cph({"--helper", std::string(CPH_FAKE_BIN) + " 'unterminated"});
+  EXPECT_EQ(quote.code, 2);
+  EXPECT_NE(quote.out.find("unterminated ' string"), std::string::npos) << quote.out;
+  EXPECT_EQ(cph({"--only", "no-such-case", "--", CPH_FAKE_BIN}).code, 2);
+}
+
+TEST(CheckCli, ListNeedsNoHelper) {
+  Ran r = cph({"--list", "--only", "close"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("close/exit-after-reply  [MUST]"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("handshake/"), std::string::npos) << r.out;
+}
+
+TEST(CheckCli, HelperArgumentsAfterDashDashIncludeOptions) {
+  // --dir reaches cph-fake, not cph; {dir} becomes the case's directory.
+  Ran r = cph({"--only", "persistence", "--", CPH_FAKE_BIN, "--dir", "{dir}"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("PASS  persistence/restart-serves"), std::string::npos) << r.out;
+  Ran h = cph({"--only", "persistence", "--helper", std::string(CPH_FAKE_BIN) + " --dir '{dir}'"});
+  EXPECT_EQ(h.code, 0) << h.out;
+}
+
+TEST(CheckCli, StrictCountsShouldFailures) {
+  std::vector<std::string> args = {"--only", "handshake/known-commands-close", "--", CPH_FAKE_BIN, "--script", kNoClose};
+  EXPECT_EQ(cph(args).code, 0);
+  args.insert(args.begin(), "--strict");
+  EXPECT_EQ(cph(args).code, 1);
+}
+
+TEST(CheckCli, BaselineToleratesAKnownFailureAndCatchesAStaleOne) {
+  auto base = std::filesystem::temp_directory_path() / ("cph-check-baseline-" + std::to_string(::getpid()));
+  std::ofstream(base) << "handshake/known-commands-close  # expected: KnownCommands\n";
+  std::vector<std::string> args = {"--strict", "--baseline", base.string(), "--only", "handshake/known-commands-close",
+                                   "--"};
+  auto with = [&](std::vector<std::string> helper) {
+    auto a = args;
+    a.insert(a.end(), helper.begin(), helper.end());
+    return cph(a);
+  };
+  EXPECT_EQ(with({CPH_FAKE_BIN, "--script", kNoClose}).code, 0);
+  EXPECT_EQ(with({CPH_FAKE_BIN}).code, 1);  // it passes now: the baseline is stale
+  std::filesystem::remove(base);
+}
+
+TEST(CheckCli, AHelperThatCannotStartIsAnErrorNotAHang) {
+  Ran r = cph({"--only", "handshake", "--only", "close", "--", "/nonexistent/helper"});
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("no such file or directory"), std::string::npos) << r.out;
+}
+
+TEST(CheckCli, JunitCarriesTheCaseId) {
+  auto junit = std::filesystem::temp_directory_path() / ("cph-check-junit-" + std::to_string(::getpid()) + ".xml");
+  Ran r = cph({"--junit", junit.string(), "--only", "close/reply", "--", CPH_FAKE_BIN});
+  EXPECT_EQ(r.code, 0) << r.out;
+  std::ifstream f(junit);
+  std::string xml((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xml.find("close/reply"), std::string::npos) << xml;
+  std::filesystem::remove(junit);
+}
+
+}  // namespace

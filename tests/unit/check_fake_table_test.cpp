@@ -1,0 +1,233 @@
+// `cph check -- cph-fake` against the fake's misbehaviours: the correct fake
+// passes every MUST and SHOULD case, and each scripted misbehaviour fails
+// exactly the cases that should catch it (within the row's --only scope).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "proc/child.hpp"
+
+namespace {
+
+struct CphRun {
+  int exit_code = -1;
+  std::string output;          // stdout and stderr
+  nlohmann::json report;       // the --json report
+};
+
+// Runs `cph check` with `args`, bounded by a deadline; the JSON report is
+// written to a temp file.
+CphRun run_check(const std::vector<std::string>& args, std::chrono::seconds limit = std::chrono::seconds(120)) {
+  auto json_path = std::filesystem::temp_directory_path() /
+                   ("cph-check-table-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + ".json");
+  cph::proc::SpawnOptions opts;
+  opts.argv = {CPH_CLI_BIN, "check", "--json", json_path.string()};
+  opts.argv.insert(opts.argv.end(), args.begin(), args.end());
+  std::string error;
+  auto child = cph::proc::Child::spawn(opts, error);
+  CphRun run;
+  if (!child) {
+    run.output = error;
+    return run;
+  }
+  child->close_stdin();
+  const auto deadline = cph::proc::deadline_in(limit);
+  char buf[4096];
+  for (;;) {
+    auto r = child->read_stdout(buf, sizeof buf, deadline);
+    run.output.append(buf, r.bytes);
+    if (r.status != cph::proc::IoStatus::ok) break;
+  }
+  for (;;) {
+    auto r = child->read_stderr(buf, sizeof buf, cph::proc::deadline_in(std::chrono::seconds(1)));
+    run.output.append(buf, r.bytes);
+    if (r.status != cph::proc::IoStatus::ok) break;
+  }
+  auto st = child->wait_until(deadline);
+  if (!st) {
+    child->terminate();
+    run.output += "\n(cph check did not finish in time)";
+    return run;
+  }
+  run.exit_code = st->exit_code();
+  std::ifstream f(json_path);
+  if (f) run.report = nlohmann::json::parse(f, nullptr, false);
+  std::filesystem::remove(json_path);
+  return run;
+}
+
+std::set<std::string> failing(const nlohmann::json& report, bool with_info = true) {
+  std::set<std::string> out;
+  if (!report.is_object() || !report.contains("cases")) return out;
+  for (const auto& c : report["cases"]) {
+    const std::string status = c.value("status", "");
+    if ((status == "fail" || status == "error") && (with_info || c.value("grade", "") != "INFO")) {
+      out.insert(c.value("id", ""));
+    }
+  }
+  return out;
+}
+
+std::string join(const std::set<std::string>& s) {
+  std::string out;
+  for (const auto& x : s) out += (out.empty() ? "" : " ") + x;
+  return out.empty() ? "(none)" : out;
+}
+
+std::vector<std::string> fake_command(const std::string& script) {
+  std::vector<std::string> argv = {"--", CPH_FAKE_BIN, "--dir", "{dir}"};
+  if (!script.empty()) {
+    argv.push_back("--script");
+    argv.push_back(script);
+  }
+  return argv;
+}
+
+TEST(CheckFake, CorrectFakePassesEveryMustAndShouldCase) {
+  const auto start = std::chrono::steady_clock::now();
+  CphRun run = run_check(fake_command(""));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(run.report.is_object()) << run.output;
+  EXPECT_EQ(failing(run.report, /*with_info=*/false), std::set<std::string>{}) << run.output;
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_GE(run.report["cases"].size(), 45u);
+  // The issue's budget for the default suite on a 2-core machine.
+  EXPECT_LT(seconds, 30.0) << "the default suite took " << seconds << " s";
+  std::printf("cph check -- cph-fake: %.2f s\n", seconds);
+}
+
+struct Row {
+  const char* name;       // the gtest parameter name
+  std::string script;     // inline JSON
+  std::vector<std::string> only;  // --only scope
+  std::set<std::string> fails;    // exactly these fail (status fail or error)
+  double timeout_scale = 1.0;
+};
+
+std::ostream& operator<<(std::ostream& os, const Row& r) { return os << r.name; }
+
+const std::vector<Row>& rows() {
+  static const std::vector<Row> table = {
+  // The handshake.
+  {"known_commands_empty", R"({"rules":[{"when":{"handshake":true},"do":{"set":{"KnownCommands":[]}}}]})", {"handshake"},
+   {"handshake/known-commands-nonempty", "handshake/known-commands-get", "handshake/known-commands-put",
+    "handshake/known-commands-close", "handshake/json-only-stdout"}},
+  {"known_commands_missing", R"({"rules":[{"when":{"handshake":true},"do":{"omit":["KnownCommands"]}}]})", {"handshake"},
+   {"handshake/known-commands-nonempty", "handshake/known-commands-get", "handshake/known-commands-put",
+    "handshake/known-commands-close", "handshake/json-only-stdout"}},
+  {"known_commands_no_close", R"({"rules":[{"when":{"handshake":true},"do":{"set":{"KnownCommands":["get","put"]}}}]})",
+   {"handshake"}, {"handshake/known-commands-close"}},
+  {"known_commands_get_only", R"({"rules":[{"when":{"handshake":true},"do":{"set":{"KnownCommands":["get"]}}}]})",
+   {"handshake"}, {"handshake/known-commands-put", "handshake/known-commands-close"}},
+  {"handshake_wrong_id", R"({"rules":[{"when":{"handshake":true},"do":{"id":7}}]})", {"handshake"},
+   {"handshake/id0-first", "handshake/known-commands-nonempty", "handshake/known-commands-get",
+    "handshake/known-commands-put", "handshake/known-commands-close", "handshake/within-1s",
+    "handshake/json-only-stdout"}},
+  {"handshake_garbage_first", R"({"rules":[{"when":{"handshake":true},"do":{"prefix":"hello\n"}}]})", {"handshake"},
+   {"handshake/id0-first", "handshake/known-commands-nonempty", "handshake/known-commands-get",
+    "handshake/known-commands-put", "handshake/known-commands-close", "handshake/within-1s",
+    "handshake/json-only-stdout"}},
+  {"handshake_slow", R"({"rules":[{"when":{"handshake":true},"do":{"delay":"1500ms"}}]})",
+   {"handshake/within-1s", "handshake/id0-first"}, {"handshake/within-1s"}},
+  {"handshake_never", R"({"rules":[{"when":{"handshake":true},"do":{"drop":true}}]})", {"handshake/within-1s"},
+   {"handshake/within-1s"}},
+  {"handshake_twice", R"({"rules":[{"when":{"handshake":true},"do":{"duplicate":1}}]})",
+   {"handshake/json-only-stdout", "get/miss-unknown", "close/reply"},
+   {"handshake/json-only-stdout", "get/miss-unknown", "close/reply"}},
+  // Gets.
+  {"get_err", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"Err":"boom"}}}]})", {"get", "put"},
+   {"get/miss-no-err", "get/hit-after-put", "get/time-plausible"}},
+  {"get_always_miss", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"Miss":true}}}]})", {"get", "put", "sharing", "dialects"},
+   {"get/hit-after-put", "get/time-plausible", "sharing/same-put-twice", "sharing/one-output-many-actions",
+    "sharing/reput-latest-wins", "sharing/two-helpers-one-dir", "dialects/go1.21-objectid", "dialects/go1.24-both",
+    "dialects/go1.25-outputid"}},
+  {"get_wrong_content", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"DiskPath":"wrong-content"}}}]})",
+   {"get", "put"}, {"get/hit-after-put"}},
+  {"get_missing_file", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"DiskPath":"missing"}}}]})", {"get", "put"},
+   {"get/hit-after-put"}},
+  {"get_directory", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"DiskPath":"directory"}}}]})", {"get", "put"},
+   {"get/hit-after-put"}},
+  {"get_no_diskpath", R"({"rules":[{"when":{"command":"get"},"do":{"omit":["DiskPath"]}}]})", {"get", "put"},
+   {"get/hit-after-put"}},
+  {"get_short_outputid", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"OutputID":16}}}]})", {"get", "put"},
+   {"get/hit-after-put"}},
+  {"get_wrong_size", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"Size":7}}}]})", {"get", "put"},
+   {"get/hit-after-put"}},
+  {"get_no_time", R"({"rules":[{"when":{"command":"get"},"do":{"omit":["Time"]}}]})", {"get", "put"},
+   {"get/time-plausible"}},
+  {"get_old_time", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"Time":"2001-02-03T04:05:06Z"}}}]})",
+   {"get", "put"}, {"get/time-plausible"}},
+  {"get_duplicate_reply", R"({"rules":[{"when":{"command":"get"},"do":{"duplicate":1}}]})", {"get", "put"},
+   {"get/miss-unknown", "get/miss-no-err", "get/hit-after-put", "get/time-plausible", "put/reply",
+    "put/diskpath-valid", "put/no-extension"}},
+  {"get_malformed", R"({"rules":[{"when":{"command":"get"},"do":{"raw":"malformed"}}]})", {"get"},
+   {"get/miss-unknown", "get/miss-no-err", "get/hit-after-put", "get/time-plausible"}},
+  {"get_hang", R"({"rules":[{"when":{"command":"get"},"do":{"hang":true}}]})", {"get/miss-unknown", "get/miss-no-err"},
+   {"get/miss-unknown", "get/miss-no-err"}, 0.4},
+  // Puts.
+  {"put_err", R"({"rules":[{"when":{"command":"put"},"do":{"set":{"Err":"disk full"}}}]})",
+   {"put", "get/hit-after-put", "bodies/size-?", "bodies/size-64k"},
+   {"put/reply", "put/diskpath-valid", "get/hit-after-put", "bodies/size-0", "bodies/size-1", "bodies/size-2",
+    "bodies/size-3", "bodies/size-4", "bodies/size-64k"}},
+  {"put_no_diskpath", R"({"rules":[{"when":{"command":"put"},"do":{"omit":["DiskPath"]}}]})", {"put", "get/hit-after-put"},
+   {"put/reply", "put/diskpath-valid", "get/hit-after-put"}},
+  {"put_extension", R"({"rules":[{"when":{"command":"put"},"do":{"set":{"DiskPath":"extension"}}}]})", {"put", "get"},
+   {"put/no-extension"}},
+  {"put_unknown_id", R"({"rules":[{"when":{"command":"put"},"do":{"id":"unknown"}}]})", {"put"},
+   {"put/reply", "put/diskpath-valid", "put/no-extension"}},
+  {"put_crash", R"({"rules":[{"when":{"command":"put"},"do":{"kill":"SIGSEGV"}}]})", {"put", "get/hit-after-put"},
+   {"put/reply", "put/diskpath-valid", "put/no-extension", "get/hit-after-put"}},
+  // Close and EOF.
+  {"close_no_reply", R"({"rules":[{"when":{"close":true},"do":{"drop":true}}]})", {"close"}, {"close/reply"}, 0.4},
+  {"close_exit_before_reply", R"({"rules":[{"when":{"close":true},"do":{"exit":0}}]})", {"close"}, {"close/reply"}},
+  {"close_exit_3", R"({"rules":[{"when":{"close":true},"do":{"exit":3}}]})", {"close"},
+   {"close/reply", "close/exit-after-reply"}},
+  {"close_keep_stdout", R"({"rules":[{"when":{"close":true},"do":{"keep_stdout":true}}]})", {"close"},
+   {"close/exit-after-reply"}, 0.4},
+  {"close_never_exit", R"({"rules":[{"when":{"close":true},"do":{"never_exit":true}}]})", {"close"},
+   {"close/exit-after-reply"}, 0.4},
+  // What a correct helper may do: none of these is a failure.
+  {"replies_shuffled", R"({"rules":[{"do":{"hold":{"count":8,"order":"shuffled"}}}]})", {"concurrency"}, {}},
+  {"replies_pretty", R"({"rules":[{"when":{"command":"get"},"do":{"raw":"pretty"}}]})", {"get", "put"}, {}},
+  {"stderr_noise", R"({"rules":[{"do":{"stderr":"helper: working\n"}}]})", {"get", "put", "close"}, {}},
+  {"invalid_utf8_extra_field", R"({"rules":[{"when":{"command":"get"},"do":{"raw":"invalid-utf8"}}]})", {"get", "put"}, {}},
+  };
+  return table;
+}
+
+class CheckFakeTable : public ::testing::TestWithParam<Row> {};
+
+TEST_P(CheckFakeTable, FailsExactlyTheExpectedCases) {
+  const Row& row = GetParam();
+  std::vector<std::string> args = {"--jobs", "4", "--timeout-scale", std::to_string(row.timeout_scale)};
+  for (const auto& o : row.only) {
+    args.push_back("--only");
+    args.push_back(o);
+  }
+  auto cmd = fake_command(row.script);
+  args.insert(args.end(), cmd.begin(), cmd.end());
+  CphRun run = run_check(args);
+  ASSERT_TRUE(run.report.is_object()) << run.output;
+  EXPECT_EQ(join(failing(run.report)), join(row.fails)) << "script: " << row.script << "\n" << run.output;
+  // Exit 1 exactly when a MUST case failed (no --strict).
+  bool must = false;
+  for (const auto& c : run.report["cases"]) {
+    if (row.fails.count(c.value("id", "")) && c.value("grade", "") == "MUST") must = true;
+  }
+  EXPECT_EQ(run.exit_code, must ? 1 : 0) << run.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(Scripts, CheckFakeTable, ::testing::ValuesIn(rows()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
