@@ -352,12 +352,16 @@ class Engine {
     output_.schedule(plan_reply(res, job.fired, ctx));
     output_.release_holds();
     output_.drain();
+    // After the close exchange no DiskPath is read again, and the client
+    // will have to SIGKILL us: finish stats and the temp dir now.
     if (has_action(job.fired, variant_index<KeepStdout>())) {
       if (transcript_) transcript_->event("keep-stdout");
+      finish_files();
       sleep_forever();
     }
     if (has_action(job.fired, variant_index<NeverExit>())) {
       if (transcript_) transcript_->event("never-exit");
+      finish_files();
       output_.close_stdout();
       sleep_forever();
     }

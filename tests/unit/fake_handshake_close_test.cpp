@@ -99,6 +99,38 @@ TEST(FakeClose, NeverExitClosesStdoutAndStaysAlive) {
   EXPECT_EQ(f.child().terminate().describe(), "signal: killed");
 }
 
+TEST(FakeClose, NeverExitFinishesStatsAndTheTempDirBeforeClosingStdout) {
+  TempDir tmp;
+  proc::SpawnOptions opts;
+  opts.argv = {CPH_FAKE_BIN, "--stats", tmp.path() + "/stats.json", "--script",
+               R"([{"when": {"close": true}, "do": {"never_exit": true}}])"};
+  opts.env_extra = {"TMPDIR=" + tmp.path()};
+  std::string err;
+  auto child = proc::Child::spawn(opts, err);
+  ASSERT_TRUE(child) << err;
+  ASSERT_EQ(child->write_stdin(wire::encode_request(close_req(1), wire::Dialect::output_id), proc::deadline_in(5s)).status,
+            proc::IoStatus::ok);
+  std::string out;
+  char buf[4096];
+  auto deadline = proc::deadline_in(10s);
+  for (;;) {
+    auto res = child->read_stdout(buf, sizeof buf, deadline);
+    if (res.status != proc::IoStatus::ok) {
+      ASSERT_EQ(res.status, proc::IoStatus::eof);
+      break;
+    }
+    out.append(buf, res.bytes);
+  }
+  EXPECT_EQ(out, handshake_line() + "{\"ID\":1}\n");
+  // By stdout EOF the temp store is gone and the stats are written.
+  EXPECT_EQ(std::vector<std::filesystem::path>(std::filesystem::directory_iterator(tmp.path()), {}),
+            std::vector<std::filesystem::path>{tmp.path() + "/stats.json"});
+  auto stats = nlohmann::json::parse(read_file(tmp.path() + "/stats.json"));
+  EXPECT_EQ(stats["requests"]["close"], 1);
+  EXPECT_FALSE(child->try_wait());
+  EXPECT_EQ(child->terminate().describe(), "signal: killed");
+}
+
 TEST(FakeClose, KeepStdoutOpenAndStayAlive) {
   FakeProc f(script(R"([{"when": {"close": true}, "do": {"keep_stdout": true}}])"));
   ASSERT_TRUE(f.send(close_req(1)));
