@@ -4,13 +4,19 @@
 // the real cph-fake, the way `cph scenarios` runs them.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <map>
 #include <set>
 #include <string>
 
+#include "proc/child.hpp"
 #include "runner/runner.hpp"
 #include "runner/scenario_exec.hpp"
 #include "runner/scenario_file.hpp"
@@ -84,6 +90,98 @@ TEST(ScenariosCatalogue, EveryScenarioPassesUnderEveryProfile) {
   const double seconds = std::chrono::duration<double>(results.wall).count();
   std::cout << "[ catalogue ] " << cases.size() << " cases (" << all.size() << " scenarios) in " << seconds
             << " s, " << failed << " failed\n";
+}
+
+// `cph scenarios` end to end: its exit status and what it printed.
+struct CliRun {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+CliRun run_cph(std::vector<std::string> args) {
+  args.insert(args.begin(), {CPH_CLI_BIN, "scenarios", "--fake", CPH_FAKE_BIN});
+  proc::SpawnOptions opts;
+  opts.argv = args;
+  std::string error;
+  auto child = proc::Child::spawn(opts, error);
+  if (!child) throw std::runtime_error(error);
+  child->close_stdin();
+  CliRun r;
+  const auto until = proc::deadline_in(std::chrono::seconds(60));
+  char buf[4096];
+  for (bool out_open = true; out_open;) {
+    proc::IoResult io = child->read_stdout(buf, sizeof buf, until);
+    r.out.append(buf, io.bytes);
+    out_open = io.status == proc::IoStatus::ok;
+  }
+  for (bool err_open = true; err_open;) {
+    proc::IoResult io = child->read_stderr(buf, sizeof buf, until);
+    r.err.append(buf, io.bytes);
+    err_open = io.status == proc::IoStatus::ok;
+  }
+  auto status = child->wait_until(until);
+  if (status && status->exited()) r.exit_code = status->exit_code();
+  return r;
+}
+
+class TempFile {
+ public:
+  explicit TempFile(const std::string& text) {
+    std::string tmpl = (fs::temp_directory_path() / "cph-scenario-test-XXXXXX.json").string();
+    int fd = ::mkstemps(tmpl.data(), 5);
+    if (fd < 0) throw std::runtime_error("mkstemps failed");
+    ::close(fd);
+    path_ = tmpl;
+    std::ofstream(path_) << text;
+  }
+  ~TempFile() { fs::remove(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(ScenariosCli, BadScenarioFileExits2NamingLineAndColumn) {
+  TempFile bad("{\n  \"id\": \"x/y\",\n  \"title\": oops\n}\n");
+  CliRun r = run_cph({bad.path()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(bad.path() + ":3:"), std::string::npos) << r.err;
+}
+
+TEST(ScenariosCli, BadExpectationExits2NamingItsPath) {
+  TempFile bad(R"({"id": "x/y", "title": "t", "pins": "p", "steps": [{"get": "01", "expect": {"outcome": "fatl"}}]})");
+  CliRun r = run_cph({bad.path()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("steps[0].expect.outcome"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\"fatal\""), std::string::npos) << r.err;
+}
+
+TEST(ScenariosCli, SelectsByGroupAndProfileAndReportsJson) {
+  std::string json_path = (fs::temp_directory_path() / ("cph-scenarios-" + std::to_string(::getpid()) + ".json")).string();
+  CliRun r = run_cph({"--only", "unknown-id", "--profile", "go1.21", "--json", json_path});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::ifstream in(json_path);
+  nlohmann::json report = nlohmann::json::parse(in, nullptr, false);
+  fs::remove(json_path);
+  ASSERT_TRUE(report.is_object());
+  ASSERT_TRUE(report["cases"].is_array());
+  EXPECT_GE(report["cases"].size(), 5u);
+  for (const auto& c : report["cases"]) {
+    std::string id = c.value("id", "");
+    EXPECT_EQ(id.rfind("unknown-id/", 0), 0u) << id;
+    EXPECT_EQ(id.substr(id.size() - 7), "@go1.21") << id;
+    EXPECT_EQ(c.value("status", ""), "pass") << id;
+  }
+}
+
+TEST(ScenariosCli, AFailingScenarioExits1) {
+  // The scenario expects a miss; the fake's Err makes the get an error.
+  TempFile wrong(R"({"id": "x/wrong", "title": "t", "pins": "p", "profiles": ["go1.26"],
+    "fake": {"rules": [{"when": {"command": "get"}, "do": {"set": {"Err": "boom"}}}]},
+    "steps": [{"get": "01", "expect": {"outcome": "miss"}}]})");
+  CliRun r = run_cph({wrong.path()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("x/wrong@go1.26"), std::string::npos) << r.out;
 }
 
 }  // namespace
