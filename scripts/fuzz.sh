@@ -48,7 +48,7 @@ for t in $targets; do
     ls -t "$crashes" | head -n $(( $(ls "$crashes" | wc -l) - before )) | while read -r c; do
       echo "crash: reproduce with: build/fuzz/fuzz/$t $crashes/$c   (or build/default/fuzz/$t $crashes/$c)"
       echo "       keep it as a regression: cp $crashes/$c fuzz/regressions/$t/<short-name>"
-    done
+    done || true
   fi
   grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' "$log" || true
   execs=$(sed -n 's/^stat::average_exec_per_sec:[[:space:]]*//p' "$log")
