@@ -11,6 +11,6 @@ if "$cph" scenarios --help >/dev/null 2>&1; then
   "$cph" scenarios || status=$?
 fi
 if "$cph" check --help >/dev/null 2>&1; then
-  "$cph" check -- "$fake" || status=$?
+  "$cph" check -- "$fake" --dir {dir} || status=$?
 fi
 exit $status

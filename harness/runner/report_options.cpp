@@ -63,8 +63,11 @@ void add_report_options(CLI::App& app, ReportOptions& o) {
   app.add_option("--only", o.only, "Run only cases matching these IDs or globs ('*' within a segment, '**' across)")
       ->type_name("GLOB");
   app.add_option("--skip", o.skip, "Skip cases matching these IDs or globs")->type_name("GLOB");
-  app.add_option("--jobs,-j", o.jobs, "Cases run in parallel")->check(CLI::Range(1, 256));
+  app.add_option("--jobs,-j", o.jobs, "Cases run in parallel")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   app.add_option("--timeout-scale", o.timeout_scale, "Multiply every case deadline (slow machines, sanitizers)")
+      ->capture_default_str()
       ->check(CLI::Range(0.01, 1000.0));
   app.add_option("--json", o.json, "Write the JSON report to FILE ('-': stdout)")->type_name("FILE");
   app.add_option("--junit", o.junit, "Write a JUnit XML report to FILE ('-': stdout)")->type_name("FILE");
