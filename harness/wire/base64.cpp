@@ -7,6 +7,7 @@
 //  - after the padding only '\r' and '\n' may follow; the quantum's bytes are
 //    still written when trailing garbage is reported.
 #include "wire/base64.hpp"
+#include "wire/base64_fast.hpp"
 
 #include <algorithm>
 #include <array>
@@ -41,8 +42,7 @@ size_t encoded_len(size_t n) { return (n + 2) / 3 * 4; }
 std::string encode(std::string_view bytes) {
   std::string out;
   out.reserve(encoded_len(bytes.size()));
-  auto p = reinterpret_cast<const unsigned char*>(bytes.data());
-  for (size_t i = 0; i < bytes.size(); i += 3) encode_quantum(p + i, std::min<size_t>(3, bytes.size() - i), out);
+  fast::encode_append(bytes, out);
   return out;
 }
 
@@ -87,7 +87,12 @@ std::optional<DecodeError> StreamDecoder::feed(std::string_view text) {
     error_ = DecodeError{offset};
     return error_;
   };
-  for (size_t i = 0; i < text.size(); ++i) {
+  // Whole quanta of plain alphabet characters go through the fast kernels;
+  // everything irregular (line breaks, padding, a bad byte, the tail) is left
+  // to the exact loop below, so results and error offsets stay Go's.
+  size_t i = 0;
+  if (pending_.empty() && pending_start_ == kSymbols) i = fast::decode_prefix_append(text, out);
+  for (; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     const int64_t pos = consumed_ + static_cast<int64_t>(i);
     if (c == '\n' || c == '\r') continue;  // skipped in every phase
@@ -143,8 +148,7 @@ void StreamEncoder::feed(std::string_view bytes) {
   }
   const size_t whole = (bytes.size() - i) / 3 * 3;
   out.reserve(out.size() + whole / 3 * 4);
-  auto p = reinterpret_cast<const unsigned char*>(bytes.data());
-  for (size_t k = i; k < i + whole; k += 3) encode_quantum(p + k, 3, out);
+  fast::encode_append(bytes.substr(i, whole), out);
   pending_.assign(bytes.substr(i + whole));
   if (!out.empty()) sink_(out);
 }
