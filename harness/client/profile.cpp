@@ -14,6 +14,12 @@ wire::Dialect Profile::dialect() const {
   return wire::Dialect::output_id;
 }
 
+// The struct named in Go's decode errors ("... Go struct field Response.ID").
+// Go 1.21-1.23 declared ProgResponse in package cache. During the 1.24 cycle
+// the types moved to package cacheprog and, before the release, lost their
+// Prog prefix while the deprecated ObjectID field was still sent: copies of
+// go1.24.1's prog.go build cacheprog.Request{..., ObjectID: ...}. So 1.24 on
+// says Response.
 std::string Profile::response_struct() const { return id == ProfileId::go1_21 ? "ProgResponse" : "Response"; }
 
 std::string Profile::name() const {
