@@ -64,8 +64,9 @@ std::string describe(const Decoded& d) {
 
 // Go's Encoding.Decode without its fast paths (which give the same result):
 // quantum after quantum, each written only when the quantum is complete.
-Decoded reference_decode(std::string_view src) {
-  Decoded out;
+void reference_decode(std::string_view src, Decoded& out) {
+  out.bytes.clear();
+  out.error_offset.reset();
   const int64_t len = static_cast<int64_t>(src.size());
   int64_t si = 0;
   auto at = [&](int64_t i) { return static_cast<unsigned char>(src[static_cast<size_t>(i)]); };
@@ -77,9 +78,9 @@ Decoded reference_decode(std::string_view src) {
     int dlen = 4;
     for (int j = 0; j < 4; ++j) {
       if (si == len) {
-        if (j == 0) return out;
+        if (j == 0) return;
         out.error_offset = si - j;  // an unfinished quantum (padding required)
-        return out;
+        return;
       }
       const unsigned char in = at(si++);
       if (const int v = symbol_value(in); v >= 0) {
@@ -92,17 +93,17 @@ Decoded reference_decode(std::string_view src) {
       }
       if (in != '=' || j < 2) {
         out.error_offset = si - 1;
-        return out;
+        return;
       }
       if (j == 2) {  // the second '=' must follow, newlines allowed between
         skip_newlines();
         if (si == len) {
           out.error_offset = len;
-          return out;
+          return;
         }
         if (at(si) != '=') {
           out.error_offset = si - 1;
-          return out;
+          return;
         }
         ++si;
       }
@@ -114,19 +115,19 @@ Decoded reference_decode(std::string_view src) {
     const uint32_t v = uint32_t(dbuf[0]) << 18 | uint32_t(dbuf[1]) << 12 | uint32_t(dbuf[2]) << 6 | uint32_t(dbuf[3]);
     const char bytes[3] = {char(v >> 16), char(v >> 8), char(v)};
     out.bytes.append(bytes, static_cast<size_t>(dlen - 1));
-    if (out.error_offset) return out;
+    if (out.error_offset) return;
   }
-  return out;
+  return;
 }
 
-Decoded cph_decode(std::string_view text) {
-  Decoded d;
+void cph_decode(std::string_view text, Decoded& d) {
+  d.error_offset.reset();
   if (auto e = cph::base64::decode(text, d.bytes)) d.error_offset = e->offset;
-  return d;
 }
 
-Decoded cph_stream_decode(const std::vector<std::string_view>& chunks) {
-  Decoded d;
+void cph_stream_decode(const std::vector<std::string_view>& chunks, Decoded& d) {
+  d.bytes.clear();
+  d.error_offset.reset();
   cph::base64::StreamDecoder dec([&](std::string_view b) { d.bytes.append(b); });
   std::optional<cph::base64::DecodeError> err;
   for (auto c : chunks) {
@@ -135,30 +136,27 @@ Decoded cph_stream_decode(const std::vector<std::string_view>& chunks) {
   }
   if (!err) err = dec.finish();
   if (err) d.error_offset = err->offset;
-  return d;
 }
 
-std::string without(std::string_view s, char drop1, char drop2) {
-  std::string out;
-  out.reserve(s.size());
+void without(std::string_view s, char drop1, char drop2, std::string& out) {
+  out.clear();
   for (char c : s)
     if (c != drop1 && c != drop2) out.push_back(c);
-  return out;
 }
 
-// EVP_DecodeBlock: -1 on error, else the decoded bytes including the zero
-// bytes it produces for the padding.
-std::optional<std::string> openssl_decode_block(std::string_view text) {
-  if (text.size() > (1u << 20)) return std::nullopt;
-  std::string out(text.size() / 4 * 3 + 3, '\0');
+// EVP_DecodeBlock: false on error, else the decoded bytes including the
+// zero bytes it produces for the padding.
+bool openssl_decode_block(std::string_view text, std::string& out) {
+  if (text.size() > (1u << 20)) return false;
+  out.resize(text.size() / 4 * 3 + 3);
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                 reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
+  if (n < 0) return false;
   out.resize(static_cast<size_t>(n));
-  return out;
+  return true;
 }
 
-std::optional<std::string> openssl_decode_update(const std::vector<std::string_view>& chunks) {
+bool openssl_decode_update(const std::vector<std::string_view>& chunks, std::string& out) {
   static const std::unique_ptr<EVP_ENCODE_CTX, decltype(&EVP_ENCODE_CTX_free)> ctx(EVP_ENCODE_CTX_new(),
                                                                                      EVP_ENCODE_CTX_free);
   EVP_DecodeInit(ctx.get());
@@ -166,27 +164,37 @@ std::optional<std::string> openssl_decode_update(const std::vector<std::string_v
   for (auto c : chunks) total += c.size();
   // EVP_DecodeUpdate writes at most 3 bytes per 4 symbols plus what it held
   // back from earlier chunks (under 80 symbols).
-  std::string out(total / 4 * 3 + 80, '\0');
+  out.resize(total / 4 * 3 + 80);
   size_t used = 0;
   for (auto c : chunks) {
     int outl = 0;
     if (EVP_DecodeUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data() + used), &outl,
                          reinterpret_cast<const unsigned char*>(c.data()), static_cast<int>(c.size())) < 0)
-      return std::nullopt;
+      return false;
     used += static_cast<size_t>(outl);
   }
   int outl = 0;
-  if (EVP_DecodeFinal(ctx.get(), reinterpret_cast<unsigned char*>(out.data() + used), &outl) < 0) return std::nullopt;
+  if (EVP_DecodeFinal(ctx.get(), reinterpret_cast<unsigned char*>(out.data() + used), &outl) < 0) return false;
   out.resize(used + static_cast<size_t>(outl));
-  return out;
+  return true;
 }
 
-std::string openssl_encode_block(std::string_view bytes) {
-  std::string out(cph::base64::encoded_len(bytes.size()) + 1, '\0');
+void openssl_encode_block(std::string_view bytes, std::string& out) {
+  out.resize(cph::base64::encoded_len(bytes.size()) + 1);
   const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                 reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
   out.resize(static_cast<size_t>(n));
-  return out;
+}
+
+// Buffers reused from input to input: under ASan every allocation records a
+// stack trace, and allocating was a large share of a run.
+struct Scratch {
+  Decoded mine, ref, streamed, other;
+  std::string openssl, streamed_text, filtered;
+};
+Scratch& scratch() {
+  static Scratch s;
+  return s;
 }
 
 // Alphabet only, whole quanta, "=" or "==" only at the very end.
@@ -200,53 +208,64 @@ bool canonical(std::string_view s) {
 }
 
 void check_decoding(std::string_view text, const std::vector<std::string_view>& chunks) {
-  const Decoded mine = cph_decode(text);
-  const Decoded ref = reference_decode(text);
-  CPH_FUZZ_CHECK(mine == ref, "decode(" + printable(text) + "): cph " + describe(mine) + ", reference " + describe(ref));
+  Scratch& s = scratch();
+  const Decoded& mine = s.mine;
+  cph_decode(text, s.mine);
+  reference_decode(text, s.ref);
+  CPH_FUZZ_CHECK(mine == s.ref, "decode(" + printable(text) + "): cph " + describe(mine) + ", reference " + describe(s.ref));
 
-  const Decoded streamed = cph_stream_decode(chunks);
-  CPH_FUZZ_CHECK(streamed == mine, "decode(" + printable(text) + "): in " + std::to_string(chunks.size()) +
-                                       " chunks " + describe(streamed) + ", one-shot " + describe(mine));
+  cph_stream_decode(chunks, s.streamed);
+  CPH_FUZZ_CHECK(s.streamed == mine, "decode(" + printable(text) + "): in " + std::to_string(chunks.size()) +
+                                         " chunks " + describe(s.streamed) + ", one-shot " + describe(mine));
 
-  const std::string no_newlines = without(text, '\r', '\n');
+  without(text, '\r', '\n', s.filtered);
+  const std::string& no_newlines = s.filtered;
   if (!mine.error_offset) {
-    const auto block = openssl_decode_block(no_newlines);
-    CPH_FUZZ_CHECK(block && block->size() >= mine.bytes.size() && block->size() - mine.bytes.size() <= 2 &&
-                       block->compare(0, mine.bytes.size(), mine.bytes) == 0,
+    std::string& block = s.openssl;
+    const bool ok = openssl_decode_block(no_newlines, block);
+    CPH_FUZZ_CHECK(ok && block.size() >= mine.bytes.size() && block.size() - mine.bytes.size() <= 2 &&
+                       block.compare(0, mine.bytes.size(), mine.bytes) == 0,
                    "decode(" + printable(text) + "): cph " + describe(mine) + ", EVP_DecodeBlock " +
-                       (block ? printable(*block) : std::string("error")));
-    const auto update = openssl_decode_update(chunks);
-    CPH_FUZZ_CHECK(update && *update == mine.bytes, "decode(" + printable(text) + "): cph " + describe(mine) +
-                                                        ", EVP_DecodeUpdate " +
-                                                        (update ? printable(*update) : std::string("error")));
+                       (ok ? printable(block) : std::string("error")));
+    std::string& update = s.openssl;
+    const bool ok2 = openssl_decode_update(chunks, update);
+    CPH_FUZZ_CHECK(ok2 && update == mine.bytes, "decode(" + printable(text) + "): cph " + describe(mine) +
+                                                    ", EVP_DecodeUpdate " +
+                                                    (ok2 ? printable(update) : std::string("error")));
   }
   if (canonical(no_newlines)) {
     CPH_FUZZ_CHECK(!mine.error_offset, "decode(" + printable(text) + "): canonical text rejected: " + describe(mine));
   }
   // OpenSSL skips blanks, Go does not: text that is good apart from them is
   // rejected by Go.
-  const std::string no_blanks = without(text, ' ', '\t');
-  if (no_blanks.size() != text.size() && !cph_decode(no_blanks).error_offset) {
-    CPH_FUZZ_CHECK(mine.error_offset.has_value(), "decode(" + printable(text) + "): blanks accepted: " + describe(mine));
+  if (text.find_first_of(" \t") != std::string_view::npos) {
+    without(text, ' ', '\t', s.filtered);
+    cph_decode(s.filtered, s.other);
+    if (!s.other.error_offset) {
+      CPH_FUZZ_CHECK(mine.error_offset.has_value(), "decode(" + printable(text) + "): blanks accepted: " + describe(mine));
+    }
   }
 }
 
 void check_encoding(std::string_view bytes, const std::vector<std::string_view>& chunks) {
+  Scratch& s = scratch();
   const std::string text = cph::base64::encode(bytes);
   CPH_FUZZ_CHECK(text.size() == cph::base64::encoded_len(bytes.size()),
                  "encode(" + printable(bytes) + ") length " + std::to_string(text.size()));
-  const std::string ossl = openssl_encode_block(bytes);
-  CPH_FUZZ_CHECK(text == ossl, "encode(" + printable(bytes) + "): cph " + printable(text) + ", EVP_EncodeBlock " + printable(ossl));
+  openssl_encode_block(bytes, s.openssl);
+  CPH_FUZZ_CHECK(text == s.openssl,
+                 "encode(" + printable(bytes) + "): cph " + printable(text) + ", EVP_EncodeBlock " + printable(s.openssl));
 
-  std::string streamed;
+  std::string& streamed = s.streamed_text;
+  streamed.clear();
   cph::base64::StreamEncoder enc([&](std::string_view t) { streamed.append(t); });
   for (auto c : chunks) enc.feed(c);
   enc.finish();
   CPH_FUZZ_CHECK(streamed == text, "encode(" + printable(bytes) + "): in chunks " + printable(streamed) + ", one-shot " + printable(text));
 
-  const Decoded back = cph_decode(text);
-  CPH_FUZZ_CHECK(!back.error_offset && back.bytes == bytes,
-                 "decode(encode(" + printable(bytes) + ")) = " + describe(back));
+  cph_decode(text, s.other);
+  CPH_FUZZ_CHECK(!s.other.error_offset && s.other.bytes == bytes,
+                 "decode(encode(" + printable(bytes) + ")) = " + describe(s.other));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace cph::base64 {
 namespace {
@@ -29,10 +30,9 @@ void encode_quantum(const unsigned char* in, size_t n, std::string& out) {
   uint32_t v = uint32_t(in[0]) << 16;
   if (n > 1) v |= uint32_t(in[1]) << 8;
   if (n > 2) v |= uint32_t(in[2]);
-  out.push_back(kAlphabet[v >> 18 & 63]);
-  out.push_back(kAlphabet[v >> 12 & 63]);
-  out.push_back(n > 1 ? kAlphabet[v >> 6 & 63] : '=');
-  out.push_back(n > 2 ? kAlphabet[v & 63] : '=');
+  const char q[4] = {kAlphabet[v >> 18 & 63], kAlphabet[v >> 12 & 63], n > 1 ? kAlphabet[v >> 6 & 63] : '=',
+                     n > 2 ? kAlphabet[v & 63] : '='};
+  out.append(q, 4);
 }
 
 }  // namespace
@@ -53,37 +53,42 @@ std::string DecodeError::message() const {
 std::optional<DecodeError> decode(std::string_view text, std::string& out) {
   out.clear();
   out.reserve(text.size() / 4 * 3);
-  StreamDecoder d([&](std::string_view b) { out.append(b); });
-  if (auto e = d.feed(text)) return e;
+  StreamDecoder d(nullptr);
+  if (auto e = d.feed_into(text, out)) return e;
   return d.finish();
 }
 
 // The streaming decoder walks Go's decodeQuantum as a state machine:
-// pending_ holds the current quantum's symbol values (0..63) and
-// pending_start_ is the padding phase below. What needs the total length
-// (an unfinished quantum) is resolved in finish().
+// quantum_ holds the current quantum's symbol values and phase_ is the
+// padding phase below. What needs the total length (an unfinished quantum)
+// is resolved in finish(). Nothing here allocates per call: a stream fed one
+// byte at a time (the fuzzer's chunking, a slow pipe) costs a few
+// instructions per byte.
 namespace {
-enum Phase : int64_t { kSymbols = 0, kSecondPad = 1, kAfterPad = 2 };
+enum Phase : int { kSymbols = 0, kSecondPad = 1, kAfterPad = 2 };
 }
 
 StreamDecoder::StreamDecoder(Sink sink) : sink_(std::move(sink)) {}
 
 std::optional<DecodeError> StreamDecoder::feed(std::string_view text) {
   if (error_) return error_;
-  std::string out;
-  out.reserve(text.size() / 4 * 3 + 3);
-  auto flush = [&] {
-    if (!out.empty()) sink_(out);
-  };
-  auto emit = [&](size_t dlen) {  // dlen symbols in pending_ -> dlen-1 bytes
-    uint32_t v = 0;
-    for (size_t k = 0; k < 4; ++k) v = v << 6 | (k < pending_.size() ? uint8_t(pending_[k]) : 0);
+  out_.clear();
+  auto err = feed_into(text, out_);
+  if (!out_.empty()) sink_(out_);
+  return err;
+}
+
+std::optional<DecodeError> StreamDecoder::feed_into(std::string_view text, std::string& out) {
+  if (error_) return error_;
+  // dlen symbols in quantum_ (the rest zero) -> dlen-1 bytes.
+  auto emit = [&](int dlen) {
+    const uint32_t v = quantum_ << (6 * (4 - dlen));
     const char bytes[3] = {char(v >> 16), char(v >> 8), char(v)};
-    out.append(bytes, dlen - 1);
-    pending_.clear();
+    out.append(bytes, static_cast<size_t>(dlen - 1));
+    quantum_ = 0;
+    quantum_len_ = 0;
   };
   auto fail = [&](int64_t offset) {
-    flush();
     error_ = DecodeError{offset};
     return error_;
   };
@@ -91,44 +96,42 @@ std::optional<DecodeError> StreamDecoder::feed(std::string_view text) {
   // everything irregular (line breaks, padding, a bad byte, the tail) is left
   // to the exact loop below, so results and error offsets stay Go's.
   size_t i = 0;
-  if (pending_.empty() && pending_start_ == kSymbols) i = fast::decode_prefix_append(text, out);
+  if (quantum_len_ == 0 && phase_ == kSymbols && text.size() >= 4) i = fast::decode_prefix_append(text, out);
   for (; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     const int64_t pos = consumed_ + static_cast<int64_t>(i);
     if (c == '\n' || c == '\r') continue;  // skipped in every phase
-    if (pending_start_ == kAfterPad) return fail(pos);  // trailing garbage
-    if (pending_start_ == kSecondPad) {
+    if (phase_ == kAfterPad) return fail(pos);  // trailing garbage
+    if (phase_ == kSecondPad) {
       if (c != '=') return fail(pos - 1);  // Go reports the byte before
       emit(2);  // two symbols and "==" -> one byte
-      pending_start_ = kAfterPad;
+      phase_ = kAfterPad;
       continue;
     }
     const uint8_t v = kDecodeMap[c];
     if (v != 0xff) {
-      pending_.push_back(static_cast<char>(v));
-      if (pending_.size() == 4) emit(4);
+      quantum_ = quantum_ << 6 | v;
+      if (++quantum_len_ == 4) emit(4);
       continue;
     }
-    if (c != '=' || pending_.size() < 2) return fail(pos);
-    if (pending_.size() == 2) {
-      pending_start_ = kSecondPad;
+    if (c != '=' || quantum_len_ < 2) return fail(pos);
+    if (quantum_len_ == 2) {
+      phase_ = kSecondPad;
     } else {
       emit(3);  // three symbols and one '=' -> two bytes
-      pending_start_ = kAfterPad;
+      phase_ = kAfterPad;
     }
   }
   consumed_ += static_cast<int64_t>(text.size());
-  done_ = pending_start_ == kAfterPad;
-  flush();
   return std::nullopt;
 }
 
 std::optional<DecodeError> StreamDecoder::finish() {
   if (error_) return error_;
-  if (pending_start_ == kSecondPad) {
+  if (phase_ == kSecondPad) {
     error_ = DecodeError{consumed_};  // "not enough padding": len(src)
-  } else if (pending_start_ == kSymbols && !pending_.empty()) {
-    error_ = DecodeError{consumed_ - static_cast<int64_t>(pending_.size())};
+  } else if (phase_ == kSymbols && quantum_len_ > 0) {
+    error_ = DecodeError{consumed_ - quantum_len_};
   }
   return error_;
 }
@@ -138,27 +141,31 @@ int64_t StreamDecoder::consumed() const { return consumed_; }
 StreamEncoder::StreamEncoder(Sink sink) : sink_(std::move(sink)) {}
 
 void StreamEncoder::feed(std::string_view bytes) {
-  std::string out;
+  if (pending_len_ + bytes.size() < 3) {  // no whole quantum yet (nor bytes to copy, maybe)
+    if (!bytes.empty()) std::memcpy(pending_ + pending_len_, bytes.data(), bytes.size());
+    pending_len_ += bytes.size();
+    return;
+  }
+  out_.clear();
   size_t i = 0;
-  if (!pending_.empty()) {
-    while (pending_.size() < 3 && i < bytes.size()) pending_.push_back(bytes[i++]);
-    if (pending_.size() < 3) return;
-    encode_quantum(reinterpret_cast<const unsigned char*>(pending_.data()), 3, out);
-    pending_.clear();
+  if (pending_len_ > 0) {
+    i = 3 - pending_len_;
+    std::memcpy(pending_ + pending_len_, bytes.data(), i);
+    encode_quantum(pending_, 3, out_);
   }
   const size_t whole = (bytes.size() - i) / 3 * 3;
-  out.reserve(out.size() + whole / 3 * 4);
-  fast::encode_append(bytes.substr(i, whole), out);
-  pending_.assign(bytes.substr(i + whole));
-  if (!out.empty()) sink_(out);
+  if (whole > 0) fast::encode_append(bytes.substr(i, whole), out_);
+  pending_len_ = bytes.size() - i - whole;
+  std::memcpy(pending_, bytes.data() + i + whole, pending_len_);
+  sink_(out_);
 }
 
 void StreamEncoder::finish() {
-  if (pending_.empty()) return;
-  std::string out;
-  encode_quantum(reinterpret_cast<const unsigned char*>(pending_.data()), pending_.size(), out);
-  pending_.clear();
-  sink_(out);
+  if (pending_len_ == 0) return;
+  out_.clear();
+  encode_quantum(pending_, pending_len_, out_);
+  pending_len_ = 0;
+  sink_(out_);
 }
 
 }  // namespace cph::base64

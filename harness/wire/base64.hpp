@@ -34,13 +34,17 @@ class StreamDecoder {
   std::optional<DecodeError> finish();  // end of input
   int64_t consumed() const;             // input bytes fed so far
  private:
+  friend std::optional<DecodeError> decode(std::string_view, std::string&);
+  // feed() without the sink: appends the decoded bytes to `out` (one-shot
+  // decode writes straight into its result).
+  std::optional<DecodeError> feed_into(std::string_view text, std::string& out);
   Sink sink_;
-  std::string pending_;  // undecoded quantum bytes
+  std::string out_;        // feed()'s output, reused so feeding allocates once
+  uint32_t quantum_ = 0;   // the current quantum's symbol values, 6 bits each
+  int quantum_len_ = 0;    // symbols in quantum_ (0..3)
   int64_t consumed_ = 0;
-  int64_t pending_start_ = 0;
+  int phase_ = 0;          // symbols, second '=' expected, after the padding
   std::optional<DecodeError> error_;
-  bool done_ = false;  // padding seen; only \r \n may follow
-  friend struct StreamDecoderAccess;
 };
 
 // Streaming encoder: bytes in, base64 text out through the sink.
@@ -52,7 +56,9 @@ class StreamEncoder {
   void finish();  // writes the final quantum with padding
  private:
   Sink sink_;
-  std::string pending_;
+  std::string out_;  // feed()'s output, reused so feeding allocates once
+  unsigned char pending_[3] = {};  // bytes of an unfinished quantum
+  size_t pending_len_ = 0;
 };
 
 }  // namespace cph::base64

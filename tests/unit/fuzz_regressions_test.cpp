@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "script.hpp"
 #include "wire/request_reader.hpp"
 
 namespace {
@@ -52,6 +53,26 @@ TEST(FuzzRegressions, RequestReaderStrictBodyErrorOffsetDoesNotDependOnChunking)
   EXPECT_NE(whole.find("illegal base64 data at input byte 6"), std::string::npos) << whole;
   for (size_t chunk : {1, 2, 3, 5, 8, 13})
     EXPECT_EQ(strict_error(payload, chunk), whole) << "fed in pieces of " << chunk;
+}
+
+// Bug (fuzz_fake_script, fakes/script.cpp), open: a number too large for a
+// double ("1e999", e.g. as `times`) makes nlohmann/json throw out_of_range
+// 406 "number overflow parsing '1e999'" through parse_script, which promises
+// to throw only ScriptError naming the place ("name:line:col: ..."). cph-fake
+// then dies on an uncaught exception instead of reporting the script's error.
+// Found by a 10-minute campaign (04:22 UTC, after 72 s). Reproduce:
+//   build/fuzz/fuzz/fuzz_fake_script fuzz/known-bugs/fuzz_fake_script/number-overflow-throws-json-exception
+TEST(FuzzRegressions, DISABLED_FakeScriptNumberOverflowIsAScriptErrorWithAPlace) {
+  const std::string input = read_input("known-bugs", "fuzz_fake_script", "number-overflow-throws-json-exception");
+  ASSERT_EQ(input, R"({"rules":[{"times":1e999}]})");
+  try {
+    cph::fake::parse_script(input, "t.json");
+    ADD_FAILURE() << "accepted a script whose times is 1e999";
+  } catch (const cph::fake::ScriptError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("t.json:1:", 0), 0u) << e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "threw a non-ScriptError: " << e.what();
+  }
 }
 
 }  // namespace
