@@ -46,6 +46,14 @@ const fs::path kDifferential = kSource / "tests/interop/testdata/differential";
 constexpr auto kGoDeadline = 4s;
 constexpr auto kWarmupDeadline = 120s;
 
+// Which Go runs as the client: the one on PATH ("local"), or the release
+// named by CPH_GO_TOOLCHAIN (e.g. go1.27.3), which the go command fetches
+// from the module proxy as GOTOOLCHAIN does.
+std::string go_toolchain() {
+  const char* v = std::getenv("CPH_GO_TOOLCHAIN");
+  return v && *v ? std::string(v) : "local";
+}
+
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
@@ -353,7 +361,7 @@ class GoBuildBench {
     opts.argv = {go_, "build", "./..."};
     opts.dir = module().string();
     opts.env_extra = {"GOCACHEPROG=" + prog, "GOCACHE=" + gocache.string(), "GOFLAGS=-mod=mod",
-                      "GOTOOLCHAIN=local", "GOTELEMETRY=off", "GOPATH=" + (dir_.path() / "gopath").string()};
+                      "GOTOOLCHAIN=" + go_toolchain(), "GOTELEMETRY=off", "GOPATH=" + (dir_.path() / "gopath").string()};
     return run_go(opts, deadline);
   }
 
@@ -366,7 +374,7 @@ class GoBuildBench {
   int runs_ = 0;
 };
 
-// The Go on PATH, if it is 1.24 or newer.
+// The Go on PATH (or CPH_GO_TOOLCHAIN's), if it is 1.24 or newer.
 struct GoToolchain {
   std::string path;
   std::string version;  // "go1.26.8"
@@ -382,8 +390,9 @@ std::optional<GoToolchain> find_go(std::string& why) {
   }
   proc::SpawnOptions opts;
   opts.argv = {found.path, "env", "GOVERSION"};
-  opts.env_extra = {"GOTOOLCHAIN=local"};
-  GoRun r = run_go(opts, 20s, /*capture_stdout=*/true);
+  opts.env_extra = {"GOTOOLCHAIN=" + go_toolchain()};
+  // A toolchain other than local may be downloaded first.
+  GoRun r = run_go(opts, go_toolchain() == "local" ? 20s : 120s, /*capture_stdout=*/true);
   std::smatch m;
   static const std::regex re(R"(^go1\.(\d+)(\.\d+)?)");
   if (r.hang || r.exit_code != 0 || !std::regex_search(r.stdout_text, m, re)) {

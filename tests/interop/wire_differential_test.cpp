@@ -282,6 +282,13 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+// Which Go builds the oracle: the one on PATH ("local"), or the release named
+// by CPH_GO_TOOLCHAIN (e.g. go1.27.3), fetched as GOTOOLCHAIN does.
+std::string go_toolchain() {
+  const char* v = std::getenv("CPH_GO_TOOLCHAIN");
+  return v && *v ? std::string(v) : "local";
+}
+
 class WireDifferential : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -293,7 +300,8 @@ class WireDifferential : public ::testing::Test {
     dir_ = tmpl;
     // Every wait has a deadline: `timeout` bounds the build and the run.
     const std::string build = "cd " + shell_quote(std::string(CPH_SOURCE_DIR) + "/tests/interop/oracle") +
-                              " && env -u GOCACHEPROG GOFLAGS=-mod=mod GOTOOLCHAIN=local timeout 300 go build -o " +
+                              " && env -u GOCACHEPROG GOFLAGS=-mod=mod GOTOOLCHAIN=" + go_toolchain() +
+                              " timeout 300 go build -o " +
                               shell_quote(dir_ + "/oracle") + " . 2>" + shell_quote(dir_ + "/build.log");
     ASSERT_EQ(std::system(build.c_str()), 0) << "building the Go oracle failed:\n" << read_file(dir_ + "/build.log");
   }
@@ -346,10 +354,18 @@ TEST_F(WireDifferential, DecodersAgreeWithGoOnTenThousandInputs) {
   ASSERT_EQ(go.size(), cases.size()) << "the oracle answered " << go.size() << " of " << cases.size() << " cases";
   std::mt19937_64 rng(7);
   size_t disagreements = 0, rejected = 0;
+  // CPH_DIFF_DUMP=FILE lists every disagreement, not just the first.
+  const char* dump_path = std::getenv("CPH_DIFF_DUMP");
+  std::ofstream dump;
+  if (dump_path && *dump_path) dump.open(dump_path);
   for (size_t i = 0; i < cases.size(); ++i) {
     const std::string ours = cpp_answer(cases[i]);
     if (ours.find("error: ") != std::string::npos) ++rejected;
     if (ours != go[i]) {
+      if (dump.is_open()) {
+        dump << "case " << i << " (" << cases[i].mode << ") input: \"" << printable(cases[i].input) << "\"\ngo:  "
+             << go[i] << "cph: " << ours << "\n";
+      }
       if (disagreements++ == 0) {
         ADD_FAILURE() << "first disagreement, case " << i << " (" << cases[i].mode << ")\n"
                       << "input: \"" << printable(cases[i].input) << "\"\n"
