@@ -1,0 +1,143 @@
+// `cph replay TRACE [--minimize] [-- HELPER ARGS...]`: runs a saved fuzz
+// trace again (the same operations, bytes and {seed}s) and says whether it
+// fails, and how; --minimize shrinks it by delta debugging to a short trace
+// that still fails with the same class (docs/fuzzer.md).
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/command.hpp"
+#include "fuzzer/campaign.hpp"
+#include "fuzzer/duration.hpp"
+#include "fuzzer/executor.hpp"
+#include "fuzzer/minimizer.hpp"
+#include "fuzzer/trace_file.hpp"
+
+namespace cph::cli {
+
+namespace {
+
+struct ReplayOptions {
+  std::string trace;
+  std::vector<std::string> command;
+  bool minimize = false;
+  size_t max_replays = 300;
+  std::string reply_timeout = "5s";
+  std::string output;
+  std::string transcript;
+};
+
+std::string minimized_path(const std::string& trace) {
+  const std::string suffix = ".trace.json";
+  if (trace.size() > suffix.size() && trace.compare(trace.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    return trace.substr(0, trace.size() - suffix.size()) + ".min.trace.json";
+  }
+  return trace + ".min.json";
+}
+
+int run_replay(const ReplayOptions& o) {
+  fuzzer::Trace trace;
+  try {
+    trace = fuzzer::load_trace(o.trace);
+  } catch (const fuzzer::TraceError& e) {
+    std::cerr << "cph replay: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  if (!o.command.empty()) trace.helper = o.command;
+  if (trace.helper.empty()) {
+    std::cerr << "cph replay: " << o.trace << ": no helper command (give one after --)\n";
+    return kExitUsage;
+  }
+  auto timeout = fuzzer::parse_duration(o.reply_timeout);
+  if (!timeout || timeout->count() <= 0) {
+    std::cerr << "cph replay: --reply-timeout " << o.reply_timeout << ": want e.g. 1s, 500ms\n";
+    return kExitUsage;
+  }
+  fuzzer::ExecOptions eo;
+  eo.reply_timeout = *timeout;
+
+  std::vector<wire::TranscriptRecord> records;
+  fuzzer::Trace run = trace;
+  run.failure.reset();
+  fuzzer::ExecResult r = fuzzer::execute(run, eo, &records);
+  if (!o.transcript.empty()) {
+    try {
+      fuzzer::save_transcript(o.transcript, records);
+    } catch (const fuzzer::TraceError& e) {
+      std::cerr << "cph replay: " << e.what() << "\n";
+      return kExitUsage;
+    }
+  }
+  std::cout << "replay of " << o.trace << " (" << trace.ops.size() << " operations): "
+            << (r.failure ? describe(*r.failure) : "no failure") << "\n";
+  if (trace.failure) {
+    const bool same = r.failure && r.failure->cls == trace.failure->cls;
+    std::cout << "  recorded: " << describe(*trace.failure) << "\n  "
+              << (same ? "reproduced (same class)" : "NOT reproduced") << "\n";
+  }
+  if (!o.minimize) return r.failure ? kExitFindings : kExitOk;
+
+  fuzzer::Trace target = trace;
+  if (!target.failure) target.failure = r.failure;
+  if (!target.failure) {
+    std::cerr << "cph replay: --minimize: the trace does not fail, nothing to minimise\n";
+    return kExitOk;
+  }
+  fuzzer::MinimizeOptions mo;
+  mo.max_replays = o.max_replays;
+  mo.exec = eo;
+  const bool live = ::isatty(STDERR_FILENO);
+  mo.progress = [&](size_t replays, size_t ops) {
+    if (live) std::fprintf(stderr, "\r\033[K  minimising: %zu replays, %zu operations", replays, ops);
+  };
+  fuzzer::MinimizeResult m = fuzzer::minimize(target, mo);
+  if (live) std::fprintf(stderr, "\r\033[K");
+  if (!m.reproduced) {
+    std::cout << "minimise: the trace no longer fails with class "
+              << fuzzer::failure_class_name(target.failure->cls) << "; nothing written\n";
+    return r.failure ? kExitFindings : kExitOk;
+  }
+  const std::string out = o.output.empty() ? minimized_path(o.trace) : o.output;
+  try {
+    fuzzer::save_trace(out, m.trace);
+  } catch (const fuzzer::TraceError& e) {
+    std::cerr << "cph replay: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  std::cout << "minimised: " << trace.ops.size() << " -> " << m.trace.ops.size() << " operations in " << m.replays
+            << " replays: " << describe(*m.trace.failure) << "\n  written to " << out << "\n";
+  for (size_t i = 0; i < m.trace.ops.size(); ++i) std::cout << "  [" << i << "] " << describe(m.trace.ops[i]) << "\n";
+  return kExitFindings;
+}
+
+Runner setup(CLI::App& sub) {
+  auto o = std::make_shared<ReplayOptions>();
+  sub.footer(
+      "Examples:\n"
+      "  cph replay cph-fuzz-findings/fuzz-0123456789abcdef-hang.trace.json\n"
+      "  cph replay --minimize cph-fuzz-findings/fuzz-0123456789abcdef-hang.trace.json -- build/default/fakes/cph-fake "
+      "--dir {dir}\n\n"
+      "TRACE is a file `cph fuzz` saved. Without \"-- HELPER ARGS\" the trace's own helper command runs.\n"
+      "--minimize writes TRACE with .min.trace.json (or --output FILE).\n"
+      "Exit status: 0 the trace does not fail, 1 it fails, 2 usage or a bad trace file.");
+  sub.add_option("trace", o->trace, "The trace file")->required();
+  sub.add_flag("--minimize", o->minimize, "Shrink the failing trace by delta debugging (default: off)");
+  sub.add_option("--max-replays", o->max_replays, "Bound on the runs --minimize may make")->capture_default_str();
+  sub.add_option("--reply-timeout", o->reply_timeout, "Deadline of each reply, handshake and exit")
+      ->type_name("D")
+      ->capture_default_str();
+  sub.add_option("--output,-o", o->output, "Where --minimize writes (default: TRACE as .min.trace.json)")
+      ->type_name("FILE");
+  sub.add_option("--transcript", o->transcript, "Write the replay's transcript (JSON Lines) to FILE")
+      ->type_name("FILE");
+  sub.add_option("command", o->command, "HELPER ARGS... (after --)")->allow_extra_args();
+  sub.positionals_at_end();
+  return [o] { return run_replay(*o); };
+}
+
+CommandRegistration registration("replay", "Replay a fuzz trace against a helper; --minimize shrinks it", setup);
+
+}  // namespace
+
+}  // namespace cph::cli

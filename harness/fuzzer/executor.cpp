@@ -1,0 +1,359 @@
+#include "fuzzer/executor.hpp"
+
+#include <filesystem>
+#include <memory>
+
+#include "check/pattern_body.hpp"
+#include "check/session.hpp"
+#include "check/temp_dir.hpp"
+#include "fuzzer/hostile.hpp"
+#include "fuzzer/model.hpp"
+#include "fuzzer/rng.hpp"
+#include "wire/encoders.hpp"
+
+namespace cph::fuzzer {
+
+namespace {
+
+using check::Clock;
+constexpr int64_t kStreamAbove = 1 << 20;  // larger put bodies are streamed, never held whole
+constexpr std::chrono::milliseconds kExitGrace{500};
+
+std::string secs(std::chrono::milliseconds d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g s", d.count() / 1000.0);
+  return buf;
+}
+
+class Executor {
+ public:
+  Executor(const Trace& t, const ExecOptions& o, runner::CaseContext& ctx) : t_(t), o_(o), ctx_(ctx) {}
+
+  ExecResult run() {
+    for (size_t i = 0; i < t_.ops.size() && !failure_ && !ctx_.cancel.cancelled(); ++i) {
+      step(i, t_.ops[i]);
+      ++stats_.ops;
+      if (o_.progress) o_.progress(i + 1);
+    }
+    if (!failure_ && !ctx_.cancel.cancelled() && s_ && drain(t_.ops.size())) close_helper(t_.ops.size());
+    if (s_) s_->kill();
+    s_.reset();
+    return ExecResult{failure_, stats_};
+  }
+
+ private:
+  struct Pending {
+    size_t op;
+    int64_t id;
+    OpKind kind;
+    StoredObject obj;                     // put: what was sent
+    std::vector<StoredObject> candidates;  // get: what it may be served
+  };
+
+  bool fail(FailureClass c, size_t op, int64_t id, std::string message) {
+    failure_ = Failure{c, op, id, std::move(message)};
+    ctx_.transcript.event("fuzz-failure", {{"class", failure_class_name(c)}, {"op", op}, {"id", id},
+                                           {"message", failure_->message}});
+    return false;
+  }
+
+  void step(size_t i, const Op& op) {
+    ctx_.transcript.event("fuzz-op", {{"op", i}, {"what", describe(op)}});
+    switch (op.kind) {
+      case OpKind::put: put(i, op); break;
+      case OpKind::get: get(i, op); break;
+      case OpKind::close:
+        if (s_ && drain(i)) close_helper(i);
+        break;
+      case OpKind::kill_put: kill_put(i, op); break;
+      case OpKind::hostile: hostile(i, op); break;
+    }
+  }
+
+  // Starts the helper on the trace's directory and takes its handshake.
+  bool ensure_helper(size_t op) {
+    if (s_) return true;
+    const uint64_t helper_seed = derive_seed(t_.seed, helpers_);
+    auto argv = expand_helper(t_.helper, dir_.path(), helper_seed);
+    std::string error;
+    ++helpers_;
+    ++stats_.helpers_started;
+    // The helper runs in our working directory, as go runs it, so relative paths in its arguments work.
+    std::error_code ec;
+    const std::string cwd = std::filesystem::current_path(ec).string();
+    s_ = check::Session::start(argv, ec ? dir_.path() : cwd, wire::Dialect::output_id, ctx_,
+                               "helper " + std::to_string(helpers_), error);
+    if (!s_) return fail(FailureClass::crash, op, 0, "cannot start the helper: " + error);
+    check::Reply hello = s_->first_message(o_.reply_timeout);
+    if (!hello) return no_reply(op, 0, hello.failure);
+    if (auto p = s_->problems(); !p.empty()) return fail(FailureClass::protocol, op, 0, p.front());
+    has_get_ = has_put_ = has_close_ = false;
+    for (const auto& c : hello->known_commands) {
+      has_get_ = has_get_ || c == "get";
+      has_put_ = has_put_ || c == "put";
+      has_close_ = has_close_ || c == "close";
+    }
+    if (hello->known_commands.empty()) {
+      return fail(FailureClass::protocol, op, 0, "the handshake declares no supported commands (fatal to go)");
+    }
+    return true;
+  }
+
+  // No reply (or handshake): a protocol problem on stdout, the helper gone,
+  // or simply nothing by the deadline.
+  bool no_reply(size_t op, int64_t id, const std::string& why) {
+    if (auto p = s_->problems(); !p.empty()) return fail(FailureClass::protocol, op, id, p.front());
+    if (s_->stdout_eof()) {
+      return fail(FailureClass::crash, op, id, why + " without being asked to close" + stderr_tail());
+    }
+    return fail(FailureClass::hang, op, id, why);
+  }
+
+  // The end of the helper's stderr, for messages about its death.
+  std::string stderr_tail() const {
+    std::string e = s_->stderr_text();
+    while (!e.empty() && (e.back() == '\n' || e.back() == ' ')) e.pop_back();
+    if (e.empty()) return "";
+    if (e.size() > 300) e = "..." + e.substr(e.size() - 300);
+    return "; its stderr: " + e;
+  }
+
+  bool write_failed(size_t op, int64_t id, const std::string& error) {
+    if (s_->wait_stdout_eof(kExitGrace)) {
+      auto st = s_->wait_exit(kExitGrace);
+      return fail(FailureClass::crash, op, id,
+                  error + "; the helper ended without being asked to close" + (st ? " (" + st->describe() + ")" : ""));
+    }
+    return fail(FailureClass::hang, op, id, error);
+  }
+
+  void put(size_t i, const Op& op) {
+    if (!ensure_helper(i) || !has_put_) return;  // go sends no put the helper did not declare
+    check::PatternBody body(op.body_seed, op.size);
+    wire::Request req;
+    req.id = s_->next_id();
+    req.command = "put";
+    req.action_id = action_id(t_.seed, op.key);
+    req.output_id = body.sha256();
+    req.body_size = op.size;
+    StoredObject obj{req.output_id, op.size};
+    model_.put(op.key, obj);  // from now on a concurrent get may see it
+    ++stats_.puts;
+    std::string error;
+    bool sent = op.size > kStreamAbove ? s_->send_streamed_put(req, body, error) : s_->send(req, body.whole(), error);
+    if (!sent) {
+      write_failed(i, req.id, error);
+      return;
+    }
+    pending_.push_back({i, req.id, OpKind::put, obj, {}});
+    if (!op.async) drain(i);
+  }
+
+  void get(size_t i, const Op& op) {
+    if (!ensure_helper(i) || !has_get_) return;
+    wire::Request req;
+    req.id = s_->next_id();
+    req.command = "get";
+    req.action_id = action_id(t_.seed, op.key);
+    ++stats_.gets;
+    std::string error;
+    if (!s_->send(req, {}, error)) {
+      write_failed(i, req.id, error);
+      return;
+    }
+    pending_.push_back({i, req.id, OpKind::get, {}, model_.candidates(op.key)});
+    if (!op.async) drain(i);
+  }
+
+  // Awaits every outstanding reply, oldest first, and checks each.
+  bool drain(size_t op) {
+    for (const Pending& p : pending_) {
+      check::Reply r = s_->await(p.id, o_.reply_timeout);
+      if (!r) return no_reply(p.op, p.id, r.failure);
+      if (!check_reply(p, *r.response)) return false;
+    }
+    pending_.clear();
+    if (auto p = s_->problems(); !p.empty()) return fail(FailureClass::protocol, op, 0, p.front());
+    return true;
+  }
+
+  bool check_reply(const Pending& p, const wire::Response& r) {
+    if (!r.err.empty()) {  // an error is allowed (the object may simply not be kept)
+      ++stats_.err_replies;
+      return true;
+    }
+    if (p.kind == OpKind::put) {
+      if (r.disk_path.empty()) {
+        return fail(FailureClass::protocol, p.op, p.id, "the put reply has no DiskPath (fatal to go's put)");
+      }
+      if (auto why = file_problem(r.disk_path, p.obj); !why.empty()) {
+        return fail(FailureClass::corruption, p.op, p.id, "put reply: " + why);
+      }
+      return true;
+    }
+    if (r.miss) {
+      ++stats_.misses;
+      return true;
+    }
+    ++stats_.hits;
+    if (r.disk_path.empty()) {
+      return fail(FailureClass::protocol, p.op, p.id, "a get hit without DiskPath (go: didn't populate DiskPath)");
+    }
+    if (auto why = hit_problem(p.candidates, r.output_id, r.size, r.disk_path); !why.empty()) {
+      return fail(FailureClass::corruption, p.op, p.id, "get hit: " + why);
+    }
+    return true;
+  }
+
+  // go's close: the close request (when declared), stdin closed, then stdout
+  // must end and the process exit. Anything wrong from here is after-close.
+  void close_helper(size_t op) {
+    const auto after = FailureClass::after_close;
+    int64_t id = 0;
+    if (has_close_) {
+      wire::Request req;
+      req.id = id = s_->next_id();
+      req.command = "close";
+      std::string error;
+      if (!s_->send(req, {}, error)) {
+        write_failed(op, id, error);
+      } else if (check::Reply r = s_->await(id, o_.reply_timeout); !r) {
+        // Exiting without a reply is accepted (go 1.24+ ends the wait); silence is not.
+        if (auto p = s_->problems(); !p.empty()) fail(after, op, id, p.front());
+        else if (!s_->stdout_eof()) fail(after, op, id, "no reply to close within " + secs(o_.reply_timeout));
+      }
+    }
+    if (failure_) return;
+    s_->close_stdin();
+    if (!s_->wait_stdout_eof(o_.reply_timeout)) {
+      fail(after, op, id, "stdout still open " + secs(o_.reply_timeout) + " after close (go waits forever)");
+    } else if (auto st = s_->wait_exit(o_.reply_timeout); !st) {
+      fail(after, op, id, "the helper has not exited " + secs(o_.reply_timeout) + " after close");
+    } else if (st->signaled()) {
+      fail(after, op, id, "the helper died after close: " + st->describe());
+    } else if (auto p = s_->problems(); !p.empty()) {
+      fail(after, op, id, p.front());
+    }
+    if (!failure_) s_.reset();
+  }
+
+  void kill_put(size_t i, const Op& op) {
+    if (!ensure_helper(i) || !has_put_ || !drain(i)) return;
+    check::PatternBody body(op.body_seed, op.size);
+    wire::Request req;
+    req.id = s_->next_id();
+    req.command = "put";
+    req.action_id = action_id(t_.seed, op.key);
+    req.output_id = body.sha256();
+    req.body_size = op.size;
+    const std::string line = wire::encode_body_line(body.whole());
+    std::string bytes = wire::encode_request(req, wire::Dialect::output_id) + line.substr(0, line.size() / 2);
+    std::string error;
+    if (!s_->send_raw(bytes, req.id, error)) {
+      write_failed(i, req.id, error);
+      return;
+    }
+    s_->kill();  // the object was never complete: the model does not get it
+    s_.reset();
+  }
+
+  void hostile(size_t i, const Op& op) {
+    if (!ensure_helper(i) || !drain(i)) return;
+    ++stats_.hostile;
+    // ActionIDs no other operation uses: keys below zero.
+    const int64_t hid = s_->next_id();
+    HostileInput in = hostile_input(op.hostile, hid, action_id(t_.seed, -1 - static_cast<int64_t>(i)));
+    std::string error;
+    std::optional<int64_t> expect;
+    if (in.id != 0) expect = in.id;
+    bool ok = s_->send_raw(in.bytes, expect, error);
+    // The probe: a get for a key never put. A reply (a miss) shows the helper survived.
+    wire::Request probe;
+    probe.id = s_->next_id();
+    probe.command = "get";
+    probe.action_id = action_id(t_.seed, -1000000000 - static_cast<int64_t>(i));
+    if (ok) ok = s_->send(probe, {}, error);
+    check::Reply r = ok ? s_->await(probe.id, o_.reply_timeout) : check::Reply{};
+    if (r) {
+      if (auto p = s_->problems(); !p.empty()) {
+        fail(FailureClass::protocol, i, probe.id, p.front() + " (after hostile input " + op.hostile + ")");
+      } else if (!r->miss && r->err.empty()) {
+        fail(FailureClass::corruption, i, probe.id, "a hit for an ActionID never put (after " + op.hostile + ")");
+      }
+      return;
+    }
+    if (auto p = s_->problems(); !p.empty()) {
+      fail(FailureClass::protocol, i, hid, p.front() + " (after hostile input " + op.hostile + ")");
+      return;
+    }
+    // Exiting is a fair answer to garbage; dying of a signal or going silent is not.
+    if (s_->wait_stdout_eof(ok ? std::chrono::milliseconds(0) : kExitGrace)) {
+      auto st = s_->wait_exit(o_.reply_timeout);
+      if (!st) {
+        fail(FailureClass::hang, i, hid, "closed stdout after hostile input " + op.hostile + " but did not exit");
+      } else if (st->signaled()) {
+        fail(FailureClass::crash, i, hid, "the helper died on hostile input " + op.hostile + ": " + st->describe());
+      } else {
+        ctx_.transcript.event("fuzz-note", {{"text", "the helper exited on hostile input: " + st->describe()}});
+        s_.reset();
+      }
+      return;
+    }
+    fail(FailureClass::hang, i, hid,
+         "neither a reply to the probe ID " + std::to_string(probe.id) + " nor an exit within " +
+             secs(o_.reply_timeout) + " after hostile input " + op.hostile);
+  }
+
+  const Trace& t_;
+  const ExecOptions& o_;
+  runner::CaseContext& ctx_;
+  check::TempDir dir_;
+  std::unique_ptr<check::Session> s_;
+  bool has_get_ = false, has_put_ = false, has_close_ = false;
+  Model model_;
+  std::vector<Pending> pending_;
+  uint64_t helpers_ = 0;
+  ExecStats stats_;
+  std::optional<Failure> failure_;
+};
+
+}  // namespace
+
+void ExecStats::add(const ExecStats& o) {
+  ops += o.ops;
+  helpers_started += o.helpers_started;
+  puts += o.puts;
+  gets += o.gets;
+  hits += o.hits;
+  misses += o.misses;
+  err_replies += o.err_replies;
+  hostile += o.hostile;
+}
+
+std::vector<std::string> expand_helper(const std::vector<std::string>& argv, const std::string& dir,
+                                       uint64_t helper_seed) {
+  std::vector<std::string> out = check::expand_dir(argv, dir);
+  const std::string seed = std::to_string(helper_seed);
+  for (auto& arg : out) {
+    for (size_t at = arg.find("{seed}"); at != std::string::npos; at = arg.find("{seed}", at + seed.size())) {
+      arg.replace(at, 6, seed);
+    }
+  }
+  return out;
+}
+
+ExecResult execute(const Trace& trace, const ExecOptions& options, runner::CaseContext& ctx) {
+  return Executor(trace, options, ctx).run();
+}
+
+ExecResult execute(const Trace& trace, const ExecOptions& options, std::vector<wire::TranscriptRecord>* transcript) {
+  runner::CaseInfo info{"fuzz/replay", "replay", "", "", runner::Grade::must, std::chrono::milliseconds(0)};
+  runner::CancelToken cancel(Clock::now() + std::chrono::hours(24 * 365));
+  wire::Transcript tr;
+  runner::CaseContext ctx{info, cancel, tr};
+  ExecResult r = execute(trace, options, ctx);
+  if (transcript) *transcript = tr.records();
+  return r;
+}
+
+}  // namespace cph::fuzzer

@@ -1,0 +1,99 @@
+#include "fuzzer/minimizer.hpp"
+
+#include <algorithm>
+
+namespace cph::fuzzer {
+
+namespace {
+
+class Minimizer {
+ public:
+  Minimizer(const Trace& t, const MinimizeOptions& o) : base_(t), o_(o) {}
+
+  MinimizeResult run() {
+    MinimizeResult out{base_, 0, false};
+    if (!base_.failure) return out;
+    std::vector<Op> ops = base_.ops;
+    if (!test(ops)) {
+      out.replays = replays_;
+      return out;
+    }
+    ops = best_.ops;
+    size_t n = 2;
+    while (ops.size() >= 2 && replays_ < o_.max_replays) {
+      const size_t chunk = (ops.size() + n - 1) / n;
+      bool reduced = false;
+      // Try each chunk alone, then each complement.
+      for (size_t i = 0; i * chunk < ops.size() && !reduced && replays_ < o_.max_replays; ++i) {
+        if (test(slice(ops, i * chunk, chunk, false))) {
+          ops = best_.ops;
+          n = 2;
+          reduced = true;
+        }
+      }
+      for (size_t i = 0; i * chunk < ops.size() && !reduced && n > 2 && replays_ < o_.max_replays; ++i) {
+        if (test(slice(ops, i * chunk, chunk, true))) {
+          ops = best_.ops;
+          n = std::max<size_t>(n - 1, 2);
+          reduced = true;
+        }
+      }
+      if (!reduced) {
+        if (n >= ops.size()) break;
+        n = std::min(n * 2, ops.size());
+      }
+    }
+    // n == 2 skips complements (they equal the other half): try single ops away at the end.
+    for (size_t i = 0; i < ops.size() && ops.size() > 1 && replays_ < o_.max_replays;) {
+      if (test(slice(ops, i, 1, true))) {
+        ops = best_.ops;
+      } else {
+        ++i;
+      }
+    }
+    out.trace = best_;
+    out.replays = replays_;
+    out.reproduced = true;
+    return out;
+  }
+
+ private:
+  static std::vector<Op> slice(const std::vector<Op>& ops, size_t at, size_t n, bool complement) {
+    std::vector<Op> out;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      const bool inside = i >= at && i < at + n;
+      if (inside != complement) out.push_back(ops[i]);
+    }
+    return out;
+  }
+
+  // Runs `ops`; on the same class keeps them (cut after the failing op) as the best so far.
+  bool test(const std::vector<Op>& ops) {
+    Trace t = base_;
+    t.ops = ops;
+    t.failure.reset();
+    ExecResult r = execute(t, o_.exec, nullptr);
+    ++replays_;
+    const bool same = r.failure && r.failure->cls == base_.failure->cls;
+    if (same) {
+      if (r.failure->op_index + 1 < t.ops.size()) t.ops.resize(r.failure->op_index + 1);
+      t.failure = r.failure;
+      best_ = t;
+    }
+    if (o_.progress) o_.progress(replays_, best_.ops.size());
+    return same;
+  }
+
+  const Trace& base_;
+  const MinimizeOptions& o_;
+  Trace best_;
+  size_t replays_ = 0;
+};
+
+}  // namespace
+
+MinimizeResult minimize(const Trace& trace, const MinimizeOptions& options) {
+  return Minimizer(trace, options).run();
+}
+
+}  // namespace cph::fuzzer
