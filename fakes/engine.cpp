@@ -123,7 +123,9 @@ class Engine {
       std::string_view chunk(buf.data(), static_cast<size_t>(n));
       stats_.bytes_in += n;
       record_input(chunk);
-      if (!done_ && reader_.feed(chunk) == wire::RequestStreamReader::Status::error) {
+      const auto st = done_ ? wire::RequestStreamReader::Status::ok : reader_.feed(chunk);
+      flush_direct();  // the gets answered inline from this chunk, in one write
+      if (st == wire::RequestStreamReader::Status::error) {
         code = bad_stream();
         break;
       }
@@ -155,6 +157,16 @@ class Engine {
   std::vector<int64_t> matcher_fired() {
     std::lock_guard lock(matcher_mu_);
     return matcher_.fired_counts();
+  }
+
+  // One queued write for all of them: the output thread writes it, so this
+  // thread goes on reading stdin even when the client is slow to read replies.
+  void flush_direct() {
+    if (direct_replies_.empty()) return;
+    ReplyPlan plan;
+    plan.bytes = std::move(direct_replies_);
+    output_.schedule(plan);
+    direct_replies_.clear();
   }
 
   int bad_stream() {
@@ -256,6 +268,15 @@ class Engine {
     job->fired = fire(e, req.id);
     run_process_actions(job->fired);
     if (req.command == "close") return close(*job);
+    // No script and nothing in the workers (a put there may be the one this
+    // get wants): answer inline, with no thread handoff.
+    if (direct_ && req.command == "get" && idle()) {
+      wire::Response res;
+      ReplyContext ctx{&store_, job->previous_id, "", 0};
+      answer_get(req, res, ctx);
+      direct_replies_ += plan_reply(res, {}, ctx).bytes;
+      return;
+    }
     {
       std::lock_guard lock(flight_mu_);
       ++in_flight_;
@@ -301,19 +322,7 @@ class Engine {
     res.id = req.id;
     ReplyContext ctx{&store_, job.previous_id, "", 0};
     if (req.command == "get") {
-      if (auto entry = store_.get(req.action_id)) {
-        res.output_id = entry->output_id;
-        res.size = entry->size;
-        res.time = entry->time;
-        res.disk_path = entry->disk_path;
-        ctx.object_path = entry->disk_path;
-        ctx.object_size = entry->size;
-        ++stats_.hits;
-        stats_.hit_bytes += entry->size;
-      } else {
-        res.miss = true;
-        ++stats_.misses;
-      }
+      answer_get(req, res, ctx);
     } else if (req.command == "put") {
       auto put = job.put ? std::move(job.put) : store_.begin_put();
       auto result = put->commit(req.action_id, output_id_of(req), req.body_size);
@@ -332,12 +341,35 @@ class Engine {
     output_.schedule(plan_reply(res, job.fired, ctx));
   }
 
+  bool idle() {
+    std::lock_guard lock(flight_mu_);
+    return in_flight_ == 0;
+  }
+
+  void answer_get(const wire::Request& req, wire::Response& res, ReplyContext& ctx) {
+    res.id = req.id;
+    if (auto entry = store_.get(req.action_id)) {
+      res.output_id = entry->output_id;
+      res.size = entry->size;
+      res.time = entry->time;
+      res.disk_path = entry->disk_path;
+      ctx.object_path = entry->disk_path;
+      ctx.object_size = entry->size;
+      ++stats_.hits;
+      stats_.hit_bytes += entry->size;
+    } else {
+      res.miss = true;
+      ++stats_.misses;
+    }
+  }
+
   void wait_in_flight() {
     std::unique_lock lock(flight_mu_);
     flight_cv_.wait(lock, [&] { return in_flight_ == 0; });
   }
 
   void finish_in_flight() {
+    flush_direct();
     wait_in_flight();
     output_.release_holds();
     output_.drain();
@@ -387,6 +419,8 @@ class Engine {
   WorkerPool pool_;
   wire::RequestStreamReader reader_;
   std::shared_ptr<Job> current_;
+  const bool direct_ = opts_.script.rules.empty();
+  std::string direct_replies_;  // inline get replies not yet written
   int64_t previous_id_ = 0;
   int64_t requests_ = 0;
   std::map<std::string, int64_t> per_command_;

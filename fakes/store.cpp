@@ -48,6 +48,8 @@ std::optional<std::string> read_small_file(const std::string& path) {
   return out;
 }
 
+constexpr size_t kIndexCacheMax = 1 << 16;  // entries (~300 bytes each)
+
 }  // namespace
 
 Store::Store(std::string dir) : dir_(std::move(dir)) {
@@ -85,23 +87,49 @@ void Store::write_file_atomically(const std::string& path, std::string_view cont
 }
 
 std::optional<Store::Entry> Store::get(std::string_view action_id) const {
-  auto text = read_small_file(dir_ + "/actions/" + wire::to_hex(action_id));
-  if (!text) return std::nullopt;
-  auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return std::nullopt;  // a foreign or damaged entry: a miss
-  Entry e;
-  try {
-    if (!wire::from_hex(j.at("OutputID").get<std::string>(), e.output_id)) return std::nullopt;
-    e.size = j.at("Size").get<int64_t>();
-    e.time.unix_seconds = j.at("Unix").get<int64_t>();
-    e.time.nanos = j.at("Nanos").get<int32_t>();
-    e.time.text = j.at("Time").get<std::string>();
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;
+  const std::string key = wire::to_hex(action_id);
+  const std::string index_path = dir_ + "/actions/" + key;
+  struct stat ist {};
+  if (::stat(index_path.c_str(), &ist) != 0) return std::nullopt;
+  const IndexStamp stamp{static_cast<uint64_t>(ist.st_dev), static_cast<uint64_t>(ist.st_ino),
+                         static_cast<int64_t>(ist.st_size),
+                         static_cast<int64_t>(ist.st_mtim.tv_sec) * 1000000000 + ist.st_mtim.tv_nsec};
+  std::optional<Entry> e;
+  {
+    std::lock_guard<std::mutex> lock(index_mu_);
+    auto it = index_cache_.find(key);
+    if (it != index_cache_.end() && it->second.stamp == stamp) e = it->second.entry;
   }
-  e.disk_path = object_path(e.output_id);
+  if (!e) {
+    auto text = read_small_file(index_path);
+    if (!text) return std::nullopt;
+    auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) return std::nullopt;  // a foreign or damaged entry: a miss
+    e.emplace();
+    try {
+      if (!wire::from_hex(j.at("OutputID").get<std::string>(), e->output_id)) return std::nullopt;
+      e->size = j.at("Size").get<int64_t>();
+      e->time.unix_seconds = j.at("Unix").get<int64_t>();
+      e->time.nanos = j.at("Nanos").get<int32_t>();
+      e->time.text = j.at("Time").get<std::string>();
+    } catch (const nlohmann::json::exception&) {
+      return std::nullopt;
+    }
+    e->disk_path = object_path(e->output_id);
+    // Cache only what was read from the file stamped above: if it was
+    // replaced in between, the text may be the newer one, and the next
+    // get (seeing the newer stamp) reads it again.
+    struct stat again {};
+    if (::stat(index_path.c_str(), &again) == 0 && again.st_ino == ist.st_ino && again.st_dev == ist.st_dev &&
+        again.st_size == static_cast<off_t>(text->size())) {
+      std::lock_guard<std::mutex> lock(index_mu_);
+      if (index_cache_.size() >= kIndexCacheMax) index_cache_.clear();  // bounded memory; refills on demand
+      index_cache_[key] = CachedIndex{stamp, *e};
+    }
+  }
+  // The object itself may have been removed or truncated behind our back.
   struct stat st {};
-  if (::stat(e.disk_path.c_str(), &st) != 0 || st.st_size != e.size) return std::nullopt;
+  if (::stat(e->disk_path.c_str(), &st) != 0 || st.st_size != e->size) return std::nullopt;
   return e;
 }
 

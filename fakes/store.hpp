@@ -11,7 +11,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 
@@ -67,6 +69,21 @@ class Store {
   void write_file_atomically(const std::string& path, std::string_view content) const;
   std::string dir_;
   mutable std::atomic<uint64_t> seq_{0};
+
+  // Parsed index entries, each valid while its file is the same: entries
+  // appear by rename, so a rewrite (by this or another process) changes the
+  // inode. A get then costs a stat instead of an open, a read and a parse.
+  struct IndexStamp {
+    uint64_t dev = 0, ino = 0;
+    int64_t size = 0, mtime_ns = 0;
+    bool operator==(const IndexStamp&) const = default;
+  };
+  struct CachedIndex {
+    IndexStamp stamp;
+    Entry entry;  // disk_path filled
+  };
+  mutable std::mutex index_mu_;
+  mutable std::unordered_map<std::string, CachedIndex> index_cache_;  // key: ActionID hex
 };
 
 }  // namespace cph::fake

@@ -79,7 +79,13 @@ class FileBody : public ProgCache::BodySource {
 struct ProgCache::Slot {
   std::optional<wire::Response> res;
   bool closed = false;  // Go 1.24+ closes the channel when readLoop ends while closing
+  std::condition_variable cv;  // its one waiter waits with Shared::mu; the state it waits for changes under mu
 };
+
+void ProgCache::Shared::wake_all() {
+  cv.notify_all();
+  for (Slot* s : waiting) s->cv.notify_all();
+}
 
 ProgCache::ProgCache(ClientOptions opts) : opts_(std::move(opts)) {
   transcript_ = opts_.transcript ? opts_.transcript : std::make_shared<wire::Transcript>();
@@ -100,7 +106,7 @@ void ProgCache::set_fatal(const std::string& message) {
     std::lock_guard<std::mutex> lock(shared_->mu);
     if (fatal_) return;
     fatal_ = message;
-    shared_->cv.notify_all();
+    shared_->wake_all();
   }
   transcript_->event("fatal", {{"message", message}});
   log(message);
@@ -149,9 +155,11 @@ void ProgCache::run_start() {
   const auto give_up = Clock::now() + opts_.handshake_timeout;
   auto next_tick = Clock::now() + opts_.still_waiting_interval;
   std::unique_lock<std::mutex> lock(shared_->mu);
+  shared_->waiting.insert(hello.get());  // erased at every exit below, with mu held
   while (true) {
     if (hello->res) break;
     if (fatal_) {
+      shared_->waiting.erase(hello.get());
       start_outcome_ = Outcome::fatal(*fatal_);
       return;
     }
@@ -162,6 +170,7 @@ void ProgCache::run_start() {
                               seconds_text(opts_.handshake_timeout) + "; go would wait forever";
       note_hang(msg);
       lock.lock();
+      shared_->waiting.erase(hello.get());
       dead_ = msg;
       start_outcome_ = Outcome::hang(msg);
       return;
@@ -173,8 +182,9 @@ void ProgCache::run_start() {
       next_tick += opts_.still_waiting_interval;
       continue;
     }
-    shared_->cv.wait_until(lock, std::min(give_up, next_tick));
+    hello->cv.wait_until(lock, std::min(give_up, next_tick));
   }
+  shared_->waiting.erase(hello.get());
   std::set<std::string> can(hello->res->known_commands.begin(), hello->res->known_commands.end());
   lock.unlock();
   if (can.empty()) {
@@ -208,7 +218,7 @@ void ProgCache::end_read_loop_quietly() {
   }
   // Go 1.21-1.23 return without waking anyone (golang/go#70848).
   reader_done_ = true;
-  shared_->cv.notify_all();
+  shared_->wake_all();
 }
 
 void ProgCache::read_loop() {
@@ -218,7 +228,7 @@ void ProgCache::read_loop() {
   auto mark_done = [this] {
     std::lock_guard<std::mutex> lock(shared_->mu);
     reader_done_ = true;
-    shared_->cv.notify_all();
+    shared_->wake_all();
   };
   while (true) {
     wire::Response res;
@@ -226,7 +236,7 @@ void ProgCache::read_loop() {
     const auto st = decoder.next(res, error);
     if (tearing_down_) return mark_done();
     if (st == wire::ResponseStreamDecoder::Status::value) {
-      std::shared_ptr<Slot> slot;
+      std::shared_ptr<Slot> slot;  // keeps the slot (and its cv) alive past the unlock
       {
         std::lock_guard<std::mutex> lock(shared_->mu);
         auto it = in_flight_.find(res.id);
@@ -234,9 +244,12 @@ void ProgCache::read_loop() {
           slot = it->second;
           in_flight_.erase(it);
           slot->res = std::move(res);
-          shared_->cv.notify_all();
-          continue;
         }
+      }
+      if (slot) {
+        // Outside the lock, so the woken caller does not block on it at once.
+        slot->cv.notify_one();
+        continue;
       }
       set_fatal("GOCACHEPROG sent response for unknown request ID " + std::to_string(res.id));
       return mark_done();
@@ -282,14 +295,14 @@ Outcome ProgCache::early_outcome_locked() {
   return Outcome::ok();
 }
 
-bool ProgCache::write_bytes(std::string_view bytes, std::string& error, bool& hung, int64_t id) {
+bool ProgCache::write_bytes(std::string_view bytes, std::string& error, bool& hung, int64_t id, bool record) {
   size_t done = 0;
   while (done < bytes.size()) {
     // A deadline per chunk: a slow reader is fine, a stalled one is a hang.
     const size_t n = std::min(kChunk, bytes.size() - done);
     const proc::IoResult r = child_->write_stdin(bytes.substr(done, n), proc::deadline_in(opts_.write_stall_timeout),
                                                  &write_stop_);
-    if (r.bytes > 0) transcript_->bytes(wire::Direction::to_helper, bytes.substr(done, r.bytes));
+    if (r.bytes > 0 && record) transcript_->bytes(wire::Direction::to_helper, bytes.substr(done, r.bytes));
     done += r.bytes;
     if (r.status == proc::IoStatus::ok) continue;
     if (r.status == proc::IoStatus::timeout) {
@@ -314,6 +327,13 @@ std::string ProgCache::write_request(const wire::Request& req, BodySource* body,
   std::string error;
   if (!write_bytes(wire::encode_request(req, opts_.profile.dialect()), error, hung, req.id)) return error;
   if (body == nullptr || req.body_size <= 0) return "";
+  // The line is '"' + base64 + '"' + '\n'; above the limit only its summary is kept.
+  const uint64_t line_bytes = 4 * ((static_cast<uint64_t>(req.body_size) + 2) / 3) + 3;
+  const bool record = line_bytes <= opts_.transcript_body_limit;
+  if (!record) {
+    transcript_->event("body-line", {{"id", req.id}, {"bytes", line_bytes}, {"body_size", req.body_size},
+                                     {"sha256", hex(req.output_id)}});
+  }
   std::string pending = "\"";
   bool ok = true;
   base64::StreamEncoder enc([&](std::string_view text) { pending.append(text); });
@@ -327,7 +347,7 @@ std::string ProgCache::write_request(const wire::Request& req, BodySource* body,
     wrote += n;
     enc.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
     if (pending.size() >= kChunk) {
-      ok = write_bytes(pending, error, hung, req.id);
+      ok = write_bytes(pending, error, hung, req.id, record);
       pending.clear();
     }
   }
@@ -335,13 +355,13 @@ std::string ProgCache::write_request(const wire::Request& req, BodySource* body,
   enc.finish();
   if (wrote != req.body_size) {
     // Go returns here without the closing quote: the stream is left broken.
-    if (!write_bytes(pending, error, hung, req.id)) return error;
+    if (!write_bytes(pending, error, hung, req.id, record)) return error;
     const char* what = opts_.profile.dialect() == wire::Dialect::object_id ? "object" : "output";
     return "short write writing body to GOCACHEPROG for action " + hex(req.action_id) + ", " + what + " " +
            hex(req.output_id) + ": wrote " + std::to_string(wrote) + "; expected " + std::to_string(req.body_size);
   }
   pending += "\"\n";
-  if (!write_bytes(pending, error, hung, req.id)) return error;
+  if (!write_bytes(pending, error, hung, req.id, record)) return error;
   return "";
 }
 
@@ -398,7 +418,7 @@ ProgCache::SendResult ProgCache::send(wire::Request req, BodySource* body, const
       note_hang(error);
       std::lock_guard<std::mutex> lock(shared_->mu);
       dead_ = error;  // go holds writeMu forever: nobody else can send
-      shared_->cv.notify_all();
+      shared_->wake_all();
       out.status = SendStatus::hang;
       out.message = error;
       return out;
@@ -414,14 +434,15 @@ ProgCache::SendResult ProgCache::send(wire::Request req, BodySource* body, const
 
   // Go: select { case res := <-resc: ...; case <-ctx.Done(): ... }
   std::shared_ptr<Shared> shared = shared_;
-  const uint64_t waker = ctx.add_waker([shared] {
+  const uint64_t waker = ctx.add_waker([shared, slot] {
     std::lock_guard<std::mutex> lock(shared->mu);
-    shared->cv.notify_all();
+    slot->cv.notify_all();
   });
   const auto ctx_deadline = ctx.deadline();
   const auto hang_at = ctx_deadline == Clock::time_point::max() ? Clock::now() + no_deadline_wait
                                                                  : Clock::time_point::max();
   std::unique_lock<std::mutex> lock(shared_->mu);
+  shared_->waiting.insert(slot.get());
   while (true) {
     if (slot->res) {
       out.res = *slot->res;
@@ -459,8 +480,9 @@ ProgCache::SendResult ProgCache::send(wire::Request req, BodySource* body, const
                     seconds_text(no_deadline_wait) + "; go would wait forever";
       break;
     }
-    shared_->cv.wait_until(lock, std::min(hang_at, ctx_deadline));
+    slot->cv.wait_until(lock, std::min(hang_at, ctx_deadline));
   }
+  shared_->waiting.erase(slot.get());
   lock.unlock();
   ctx.remove_waker(waker);
   if (out.status == SendStatus::hang) note_hang(out.message);
@@ -641,7 +663,7 @@ Outcome ProgCache::close(const Context& ctx) {
   {
     std::lock_guard<std::mutex> lock(shared_->mu);
     session_cancelled_ = true;
-    shared_->cv.notify_all();
+    shared_->wake_all();
   }
   {
     std::lock_guard<std::mutex> wlock(write_mu_);

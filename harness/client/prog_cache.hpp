@@ -9,8 +9,9 @@
 // returns a typed Outcome (fatal, hang) and the harness goes on. After a
 // fatal, every call returns the session's fatal outcome at once.
 //
-// Every byte both ways, the helper's stderr, and events (fatal, hang, helper
-// exit) go into a wire::Transcript.
+// Every byte both ways (a put body line over transcript_body_limit as a
+// summary event), the helper's stderr, and events (fatal, hang, helper exit)
+// go into a wire::Transcript.
 //
 // Thread-safe: get/put/close may be called from many threads at once. The
 // destructor must not race with calls in progress.
@@ -57,6 +58,11 @@ struct ClientOptions {
   // Lines `go` would log: "# still waiting ...", and the fatal message.
   std::function<void(const std::string&)> on_log;
   std::shared_ptr<wire::Transcript> transcript;  // default: a new in-memory one
+  // A put body line (quotes, base64, newline) longer than this is not kept
+  // byte for byte: the transcript gets a "body-line" event instead (request
+  // ID, line bytes, body size, SHA-256 = the OutputID), so a 1 GiB put costs
+  // the transcript a few hundred bytes, not 1.33 GiB. Smaller lines are kept.
+  size_t transcript_body_limit = 1 << 20;
   std::vector<std::string> env_extra;            // "KEY=VALUE" for the helper
   std::string dir;                               // the helper's working directory
 };
@@ -126,10 +132,14 @@ class ProgCache {
   };
 
  private:
-  struct Slot;  // one in-flight request's reply
+  struct Slot;  // one in-flight request's reply, with its own wakeup
   struct Shared {
     std::mutex mu;
-    std::condition_variable cv;
+    std::condition_variable cv;  // session-wide waits: the reader's end (close)
+    std::set<Slot*> waiting;     // slots whose caller is blocked on their cv
+    // Wakes every waiter (fatal, cancel, the reader's end); a reply wakes
+    // only its own slot, so 1,024 callers do not all wake per reply.
+    void wake_all();  // mu held
   };
   enum class SendStatus { reply, closed, error, cancelled, hang, fatal };
   struct SendResult {
@@ -145,7 +155,7 @@ class ProgCache {
   SendResult send(wire::Request req, BodySource* body, const Context& ctx, milliseconds no_deadline_wait,
                   const std::string& hang_what);
   std::string write_request(const wire::Request& req, BodySource* body, bool& hung);
-  bool write_bytes(std::string_view bytes, std::string& error, bool& hung, int64_t id);
+  bool write_bytes(std::string_view bytes, std::string& error, bool& hung, int64_t id, bool record = true);
   void read_loop();
   void stderr_loop();
   void end_read_loop_quietly();        // EOF or decode error while closing

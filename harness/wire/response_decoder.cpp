@@ -5,6 +5,7 @@
 
 #include "wire/json_scanner.hpp"
 #include "wire/json_unmarshal.hpp"
+#include "wire/response_fast_path.hpp"
 
 namespace cph::wire {
 namespace {
@@ -46,11 +47,11 @@ struct ResponseStreamDecoder::State {
   size_t start = 0;     // where the current value (with its leading space) starts
   size_t pos = 0;       // next byte to scan
   bool finished = false;
+  bool fast = true;
   std::string error;    // sticky, as Go's Decoder.err
 
-  Status emit(size_t end, Response& out, std::string& err) {
-    std::vector<gojson::FieldValue> v;
-    std::string e = gojson::unmarshal(std::string_view(buf).substr(start, end - start), spec, v);
+  // The current value ended at `end`: the next one starts there.
+  void advance(size_t end) {
     start = pos = end;
     scanner.reset();
     if (start > 65536 && start * 2 > buf.size()) {  // keep the buffer small without going quadratic
@@ -59,6 +60,12 @@ struct ResponseStreamDecoder::State {
       pos -= start;
       start = 0;
     }
+  }
+
+  Status emit(size_t end, Response& out, std::string& err) {
+    std::vector<gojson::FieldValue> v;
+    std::string e = gojson::unmarshal(std::string_view(buf).substr(start, end - start), spec, v);
+    advance(end);
     if (!e.empty()) {
       error = err = e;
       return Status::error;
@@ -85,11 +92,25 @@ void ResponseStreamDecoder::feed(std::string_view bytes) { state_->buf.append(by
 
 void ResponseStreamDecoder::finish() { state_->finished = true; }
 
+void ResponseStreamDecoder::set_fast_path(bool on) { state_->fast = on; }
+
 ResponseStreamDecoder::Status ResponseStreamDecoder::next(Response& out, std::string& error) {
   State& s = *state_;
   if (!s.error.empty()) {
     error = s.error;
     return Status::error;
+  }
+  // Only when the scanner has seen nothing of this value but whitespace (the
+  // newline after the previous value is often scanned before the next arrives).
+  size_t scanned = s.start;
+  while (scanned < s.pos && gojson::is_space(static_cast<unsigned char>(s.buf[scanned]))) ++scanned;
+  if (s.fast && scanned == s.pos) {
+    Response r;  // `out` is left alone when the fast path declines
+    if (const size_t n = decode_plain_response(std::string_view(s.buf).substr(s.start), r)) {
+      s.advance(s.start + n);
+      out = std::move(r);
+      return Status::value;
+    }
   }
   for (; s.pos < s.buf.size(); ++s.pos) {
     switch (s.scanner.step(static_cast<unsigned char>(s.buf[s.pos]))) {

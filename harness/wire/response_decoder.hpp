@@ -8,6 +8,11 @@
 //
 // Incremental: feed bytes in any chunks; the results are the same however the
 // input is split, and the same as Go's for the concatenated input.
+//
+// A value in the plain shape helpers write is decoded by a one-pass fast path
+// (wire/response_fast_path.hpp); anything else goes through the exact port of
+// Go's scanner and unmarshaller. set_fast_path(false) forces the exact path
+// (for differential tests and benchmarks).
 #pragma once
 #include <memory>
 #include <string>
@@ -29,6 +34,7 @@ class ResponseStreamDecoder {
   explicit ResponseStreamDecoder(std::string struct_name = "Response");
   void feed(std::string_view bytes);
   void finish();  // the peer closed its stdout
+  void set_fast_path(bool on);
   // Take the next result. Call repeatedly until need_more, eof or error.
   Status next(Response& out, std::string& error);
   // Bytes fed so far, and the offset of the end of the last value returned.

@@ -109,7 +109,9 @@ TEST(ClientFake, ProfilesChooseTheRequestDialect) {
 TEST(ClientFake, WritesAreSerialisedWholeRequestsAtATime) {
   // The helper stops reading at the put, so the body is still being written
   // when the get is issued: its request must wait for the whole body.
-  auto pc = ProgCache::start(fake(R"({"rules":[{"when":{"command":"put"},"do":{"stop_reading":"200ms"}}]})"));
+  ClientOptions o = fake(R"({"rules":[{"when":{"command":"put"},"do":{"stop_reading":"200ms"}}]})");
+  o.transcript_body_limit = 4 << 20;  // keep the 2 MiB body's bytes: the test reads them back
+  auto pc = ProgCache::start(o);
   const std::string body(2 << 20, 'q');
   std::atomic<bool> put_started{false};
   PutResult put;
@@ -129,6 +131,41 @@ TEST(ClientFake, WritesAreSerialisedWholeRequestsAtATime) {
   const std::string get_bytes = wire::encode_request(request(get.id, "get", kAction2), d);
   const std::string sent = to_helper(pc->transcript());
   EXPECT_TRUE(sent == put_bytes + get_bytes || sent == get_bytes + put_bytes) << "requests interleaved";
+}
+
+TEST(ClientFake, LargeBodiesAreSummarisedInTheTranscript) {
+  // Above transcript_body_limit the body line is an event (ID, sizes,
+  // SHA-256), so the transcript of a 1 GiB put stays small; below, bytes.
+  ClientOptions o = fake();
+  o.transcript_body_limit = 1000;
+  auto pc = ProgCache::start(o);
+  const std::string big(3000, 'b'), small(600, 's');  // lines of 4003 and 803 bytes
+  PutResult p1 = pc->put(kAction, big);
+  PutResult p2 = pc->put(kAction2, small);
+  ASSERT_EQ(p1.outcome, Outcome::ok());
+  ASSERT_EQ(p2.outcome, Outcome::ok());
+  GetBytesResult got = get_bytes(*pc, kAction);
+  ASSERT_EQ(got.get.outcome, Outcome::ok());
+  EXPECT_TRUE(got.data == big);  // the helper got every byte
+  const auto d = wire::Dialect::output_id;
+  const std::string sent = to_helper(pc->transcript());
+  const std::string p1_head =
+      wire::encode_request(request(p1.id, "put", kAction, wire::sha256(big), static_cast<int64_t>(big.size())), d);
+  const std::string p2_all =
+      wire::encode_request(request(p2.id, "put", kAction2, wire::sha256(small), static_cast<int64_t>(small.size())), d) +
+      wire::encode_body_line(small);
+  EXPECT_EQ(sent.find(wire::encode_body_line(big)), std::string::npos);
+  EXPECT_EQ(sent.rfind(p1_head + p2_all, 0), 0u) << sent.substr(0, 300);
+  int events = 0;
+  for (const auto& r : pc->transcript().records()) {
+    if (r.dir != wire::Direction::event || r.data != "body-line") continue;
+    ++events;
+    EXPECT_EQ(r.detail.value("id", int64_t{0}), p1.id);
+    EXPECT_EQ(r.detail.value("bytes", int64_t{0}), 4003);
+    EXPECT_EQ(r.detail.value("body_size", int64_t{0}), 3000);
+    EXPECT_EQ(r.detail.value("sha256", std::string()), wire::to_hex(wire::sha256(big)));
+  }
+  EXPECT_EQ(events, 1);
 }
 
 TEST(ClientFake, PutFileStreamsTheBody) {
