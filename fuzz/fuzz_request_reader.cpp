@@ -126,7 +126,7 @@ void check_round_trip(const Outcome& o) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const auto in = cph::fuzz::parse_chunked_input(data, size);
+  const auto& in = cph::fuzz::parse_chunked_input(data, size);
   const auto mode = (in.flags & 1) ? RequestStreamReader::Mode::strict : RequestStreamReader::Mode::tolerant;
   const Outcome whole = read({in.payload}, mode);
   const Outcome chunked = read(in.chunks, mode);

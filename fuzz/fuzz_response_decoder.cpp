@@ -146,13 +146,15 @@ void check_against_nlohmann(std::string_view text, const Outcome& mine) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const auto in = cph::fuzz::parse_chunked_input(data, size);
+  const auto& in = cph::fuzz::parse_chunked_input(data, size);
   const char* struct_name = kStructNames[in.flags & 3];
 
   const Outcome whole = decode({in.payload}, struct_name);
-  const Outcome chunked = decode(in.chunks, struct_name);
-  CPH_FUZZ_CHECK(chunked == whole, "input " + printable(in.payload) + "\n  at once: " + describe(whole) + "\n  in " +
-                                       std::to_string(in.chunks.size()) + " chunks: " + describe(chunked));
+  if (in.chunks.size() > 1) {  // one chunk is fed as at once: nothing to compare
+    const Outcome chunked = decode(in.chunks, struct_name);
+    CPH_FUZZ_CHECK(chunked == whole, "input " + printable(in.payload) + "\n  at once: " + describe(whole) + "\n  in " +
+                                         std::to_string(in.chunks.size()) + " chunks: " + describe(chunked));
+  }
   check_round_trip(whole.values, struct_name);
   check_against_nlohmann(in.payload, whole);
   return 0;

@@ -26,13 +26,16 @@ constexpr std::array<uint8_t, 256> make_decode_map() {
 }
 constexpr auto kDecodeMap = make_decode_map();
 
-void encode_quantum(const unsigned char* in, size_t n, std::string& out) {
+// Writes the 4 characters of a quantum of n (1..3) bytes; returns 4.
+size_t encode_quantum(const unsigned char* in, size_t n, char* out) {
   uint32_t v = uint32_t(in[0]) << 16;
   if (n > 1) v |= uint32_t(in[1]) << 8;
   if (n > 2) v |= uint32_t(in[2]);
-  const char q[4] = {kAlphabet[v >> 18 & 63], kAlphabet[v >> 12 & 63], n > 1 ? kAlphabet[v >> 6 & 63] : '=',
-                     n > 2 ? kAlphabet[v & 63] : '='};
-  out.append(q, 4);
+  out[0] = kAlphabet[v >> 18 & 63];
+  out[1] = kAlphabet[v >> 12 & 63];
+  out[2] = n > 1 ? kAlphabet[v >> 6 & 63] : '=';
+  out[3] = n > 2 ? kAlphabet[v & 63] : '=';
+  return 4;
 }
 
 }  // namespace
@@ -140,32 +143,36 @@ int64_t StreamDecoder::consumed() const { return consumed_; }
 
 StreamEncoder::StreamEncoder(Sink sink) : sink_(std::move(sink)) {}
 
+// out_ only grows: it is a buffer, and its first out_len bytes the text of
+// this call (resizing it down and up again would zero-fill it every time).
 void StreamEncoder::feed(std::string_view bytes) {
   if (pending_len_ + bytes.size() < 3) {  // no whole quantum yet (nor bytes to copy, maybe)
     if (!bytes.empty()) std::memcpy(pending_ + pending_len_, bytes.data(), bytes.size());
     pending_len_ += bytes.size();
     return;
   }
-  out_.clear();
-  size_t i = 0;
+  const size_t first = pending_len_ > 0 ? 3 - pending_len_ : 0;  // bytes that complete the pending quantum
+  const size_t whole = (bytes.size() - first) / 3 * 3;
+  const size_t need = 4 + encoded_len(whole) + fast::kOutputSlack;
+  if (out_.size() < need) out_.resize(need);
+  size_t out_len = 0;
   if (pending_len_ > 0) {
-    i = 3 - pending_len_;
-    std::memcpy(pending_ + pending_len_, bytes.data(), i);
-    encode_quantum(pending_, 3, out_);
+    std::memcpy(pending_ + pending_len_, bytes.data(), first);
+    out_len = encode_quantum(pending_, 3, out_.data());
   }
-  const size_t whole = (bytes.size() - i) / 3 * 3;
-  if (whole > 0) fast::encode_append(bytes.substr(i, whole), out_);
-  pending_len_ = bytes.size() - i - whole;
-  std::memcpy(pending_, bytes.data() + i + whole, pending_len_);
-  sink_(out_);
+  if (whole > 0)
+    out_len += fast::encode_to(reinterpret_cast<const unsigned char*>(bytes.data() + first), whole, out_.data() + out_len);
+  pending_len_ = bytes.size() - first - whole;
+  std::memcpy(pending_, bytes.data() + first + whole, pending_len_);
+  sink_(std::string_view(out_.data(), out_len));
 }
 
 void StreamEncoder::finish() {
   if (pending_len_ == 0) return;
-  out_.clear();
-  encode_quantum(pending_, pending_len_, out_);
+  char text[4];
+  encode_quantum(pending_, pending_len_, text);
   pending_len_ = 0;
-  sink_(out_);
+  sink_(std::string_view(text, 4));
 }
 
 }  // namespace cph::base64

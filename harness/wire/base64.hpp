@@ -56,7 +56,7 @@ class StreamEncoder {
   void finish();  // writes the final quantum with padding
  private:
   Sink sink_;
-  std::string out_;  // feed()'s output, reused so feeding allocates once
+  std::string out_;  // feed()'s output buffer; grows, never shrinks
   unsigned char pending_[3] = {};  // bytes of an unfinished quantum
   size_t pending_len_ = 0;
 };
