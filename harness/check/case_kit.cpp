@@ -13,6 +13,18 @@ runner::CaseDescriptor make_case(runner::CaseInfo info, const CheckConfig& confi
                                 [shared, run = std::move(run)](runner::CaseContext& ctx) { return run(ctx, *shared); }};
 }
 
+runner::CaseDescriptor make_session_case(runner::CaseInfo info, const CheckConfig& config,
+                                         std::function<runner::CaseOutcome(CaseRig&, Session*)> run) {
+  return make_case(std::move(info), config,
+                   [run = std::move(run)](runner::CaseContext& ctx, const CheckConfig& cfg) {
+                     CaseRig rig(ctx, cfg);
+                     std::string failure;
+                     Session* s = rig.start(failure);
+                     if (!s) return runner::CaseOutcome::error(failure);
+                     return run(rig, s);
+                   });
+}
+
 CaseRig::CaseRig(runner::CaseContext& ctx, const CheckConfig& config) : ctx_(ctx), config_(config) {}
 
 CaseRig::~CaseRig() {

@@ -15,9 +15,16 @@
 
 namespace cph::check {
 
+class CaseRig;
+
 // Builds a CaseDescriptor whose function gets the config.
 runner::CaseDescriptor make_case(runner::CaseInfo info, const CheckConfig& config,
                                  std::function<runner::CaseOutcome(runner::CaseContext&, const CheckConfig&)> run);
+
+// The usual case: a rig, one helper started on its directory (an error
+// outcome when it cannot start or never says hello), then `run`.
+runner::CaseDescriptor make_session_case(runner::CaseInfo info, const CheckConfig& config,
+                                         std::function<runner::CaseOutcome(CaseRig&, Session*)> run);
 
 // Where the requirements come from.
 inline constexpr const char* kCacheprogDoc = "cmd/go/internal/cacheprog/cacheprog.go";

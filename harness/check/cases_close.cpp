@@ -19,35 +19,27 @@ std::string ms(Clock::duration d) {
 }  // namespace
 
 void add_close_cases(Catalogue& out, const CheckConfig& config) {
-  out.push_back(make_case(
+  out.push_back(make_session_case(
       {"close/reply", "close is answered",
        "The cache program should reply to close and then exit (Go 1.21-1.23 deadlock when it exits without "
        "replying, golang/go#70848).",
        "cmd/go/internal/cacheprog/cacheprog.go; golang/go#70848", Grade::must},
-      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
-        CaseRig rig(ctx, cfg);
-        std::string failure;
-        Session* s = rig.start(failure);
-        if (!s) return CaseOutcome::error(failure);
+      config, [](CaseRig& rig, Session* s) {
         Reply r = s->close(rig.reply_timeout());
         if (!r) return CaseOutcome::fail("a reply to close", r.failure);
         if (!r->err.empty()) return CaseOutcome::fail("a reply without Err", describe(r));
         return rig.finish(CaseOutcome::pass(describe(r)));
       }));
-  out.push_back(make_case(
+  out.push_back(make_session_case(
       {"close/exit-after-reply", "after close: exit 0 and EOF on stdout within 5 s",
        "After replying to close and seeing its stdin closed, the helper exits with status 0, closing its stdout, "
        "within 5 s (go waits for that EOF forever).",
        kProgGo, Grade::must},
-      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
-        CaseRig rig(ctx, cfg);
-        std::string failure;
-        Session* s = rig.start(failure);
-        if (!s) return CaseOutcome::error(failure);
+      config, [](CaseRig& rig, Session* s) {
         Reply r = s->close(rig.reply_timeout());
         const auto t0 = Clock::now();
         s->close_stdin();
-        const auto limit = ctx.scaled(std::chrono::seconds(5));
+        const auto limit = rig.ctx().scaled(std::chrono::seconds(5));
         if (!s->wait_stdout_eof(limit)) {
           return CaseOutcome::fail("EOF on stdout within " + ms(limit), "stdout still open after " + ms(limit),
                                    "go would hang here; close reply: " + describe(r));
@@ -57,15 +49,11 @@ void add_close_cases(Catalogue& out, const CheckConfig& config) {
         if (!st->success()) return CaseOutcome::fail("exit status 0", st->describe(), s->stderr_text());
         return rig.finish(CaseOutcome::pass("exited after " + ms(Clock::now() - t0)));
       }));
-  out.push_back(make_case(
+  out.push_back(make_session_case(
       {"close/diskpaths-valid-until-close", "DiskPaths stay valid until close",
        "Every DiskPath returned by a put or get must exist, with its content, at least until the close request.",
        kCacheprogDoc, Grade::must},
-      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
-        CaseRig rig(ctx, cfg);
-        std::string failure;
-        Session* s = rig.start(failure);
-        if (!s) return CaseOutcome::error(failure);
+      config, [](CaseRig& rig, Session* s) {
         struct Seen {
           std::string path, output_id;
           int64_t size;
@@ -87,16 +75,12 @@ void add_close_cases(Catalogue& out, const CheckConfig& config) {
         }
         return rig.finish(CaseOutcome::pass(std::to_string(seen.size()) + " paths intact"));
       }));
-  out.push_back(make_case(
+  out.push_back(make_session_case(
       {"eof/answers-in-flight", "stdin EOF without close: requests in flight are answered",
        "When its stdin ends without a close request (go was killed, or its pipe broke), the helper still answers the "
        "requests it had read.",
        kProgGo, Grade::should},
-      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
-        CaseRig rig(ctx, cfg);
-        std::string failure;
-        Session* s = rig.start(failure);
-        if (!s) return CaseOutcome::error(failure);
+      config, [](CaseRig& rig, Session* s) {
         std::vector<int64_t> ids;
         for (int i = 0; i < 8; ++i) {
           wire::Request req;
@@ -108,6 +92,7 @@ void add_close_cases(Catalogue& out, const CheckConfig& config) {
             req.output_id = wire::sha256(body);
             req.body_size = static_cast<int64_t>(body.size());
           }
+          std::string failure;
           if (!s->send(req, req.command == "put" ? body : "", failure)) return CaseOutcome::error(failure);
           ids.push_back(req.id);
         }
@@ -118,19 +103,15 @@ void add_close_cases(Catalogue& out, const CheckConfig& config) {
         }
         return rig.finish(CaseOutcome::pass("8 replies after EOF"));
       }));
-  out.push_back(make_case(
+  out.push_back(make_session_case(
       {"eof/exit-within-5s", "stdin EOF without close: exit within 5 s",
        "When its stdin ends without a close request, the helper exits (closing its stdout) within 5 s.",
        kProgGo, Grade::should},
-      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
-        CaseRig rig(ctx, cfg);
-        std::string failure;
-        Session* s = rig.start(failure);
-        if (!s) return CaseOutcome::error(failure);
+      config, [](CaseRig& rig, Session* s) {
         s->put(rig.action("a"), "before EOF", rig.reply_timeout());
         const auto t0 = Clock::now();
         s->close_stdin();
-        const auto limit = ctx.scaled(std::chrono::seconds(5));
+        const auto limit = rig.ctx().scaled(std::chrono::seconds(5));
         if (!s->wait_stdout_eof(limit)) return CaseOutcome::fail("EOF on stdout within " + ms(limit), "stdout still open");
         auto st = s->wait_exit(limit - (Clock::now() - t0));
         if (!st) return CaseOutcome::fail("exit within " + ms(limit), "still running after " + ms(limit));

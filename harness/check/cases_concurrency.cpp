@@ -17,16 +17,12 @@ constexpr int kRequests = 256;
 }  // namespace
 
 void add_concurrency_cases(Catalogue& out, const CheckConfig& config) {
-  out.push_back(make_case(
+  out.push_back(make_session_case(
       {"concurrency/256-in-flight", "256 mixed gets and puts in flight at once",
        "With 256 requests written before any reply is read, every ID is answered exactly once, puts succeed and every "
        "hit serves the right body (replies may come in any order).",
        kCacheprogDoc, Grade::must, std::chrono::seconds(30)},
-      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
-        CaseRig rig(ctx, cfg);
-        std::string failure;
-        Session* s = rig.start(failure);
-        if (!s) return CaseOutcome::error(failure);
+      config, [](CaseRig& rig, Session* s) {
         // Even requests put object k = i/2, odd ones get object k-8 (put
         // earlier in the same burst, so a hit and a miss are both fine).
         struct Sent {
@@ -53,6 +49,7 @@ void add_concurrency_cases(Catalogue& out, const CheckConfig& config) {
             req.action_id = rig.action("k" + std::to_string(g));
             sent[req.id] = {false, body_of(g)};
           }
+          std::string failure;
           if (!s->send(req, body, failure)) return CaseOutcome::fail("every request written", failure);
         }
         int hits = 0, misses = 0;

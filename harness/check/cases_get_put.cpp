@@ -44,29 +44,21 @@ runner::CaseDescriptor round_trip_case(runner::CaseInfo info, const CheckConfig&
 }  // namespace
 
 void add_get_put_cases(Catalogue& out, const CheckConfig& config) {
-  out.push_back(make_case(
+  out.push_back(make_session_case(
       {"get/miss-unknown", "a get for an unknown action is not a hit",
        "If the cache does not contain the object, the reply says so (Miss, or an Err); it never serves a body.",
        kCacheprogDoc, Grade::must},
-      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
-        CaseRig rig(ctx, cfg);
-        std::string failure;
-        Session* s = rig.start(failure);
-        if (!s) return CaseOutcome::error(failure);
+      config, [](CaseRig& rig, Session* s) {
         Reply r = s->get(rig.action("never-put"), rig.reply_timeout());
         if (!r) return CaseOutcome::fail("a reply", r.failure);
         if (r->err.empty() && !r->miss) return CaseOutcome::fail("Miss", describe(r), "a hit for an action never put");
         return rig.finish(CaseOutcome::pass(describe(r)));
       }));
-  out.push_back(make_case(
+  out.push_back(make_session_case(
       {"get/miss-no-err", "a miss is Miss, not an Err",
        "If the cache does not contain the object, it should set Response.Miss to true (go logs an Err as a cache error).",
        kCacheprogDoc, Grade::should},
-      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
-        CaseRig rig(ctx, cfg);
-        std::string failure;
-        Session* s = rig.start(failure);
-        if (!s) return CaseOutcome::error(failure);
+      config, [](CaseRig& rig, Session* s) {
         Reply r = s->get(rig.action("never-put"), rig.reply_timeout());
         if (!r) return CaseOutcome::fail("a reply", r.failure);
         if (!r->err.empty() || !r->miss) return CaseOutcome::fail("Miss and no Err", describe(r));

@@ -19,15 +19,11 @@ int64_t len(const std::string& s) { return static_cast<int64_t>(s.size()); }
 }  // namespace
 
 void add_sharing_cases(Catalogue& out, const CheckConfig& config) {
-  out.push_back(make_case(
+  out.push_back(make_session_case(
       {"sharing/same-put-twice", "the same put twice",
        "Putting the same ActionID and body twice succeeds both times and the object is served once more.",
        kCacheprogDoc, Grade::must},
-      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
-        CaseRig rig(ctx, cfg);
-        std::string failure;
-        Session* s = rig.start(failure);
-        if (!s) return CaseOutcome::error(failure);
+      config, [](CaseRig& rig, Session* s) {
         const std::string body = "twice";
         for (int i = 1; i <= 2; ++i) {
           std::string p = put_problem(s->put(rig.action("a"), body, rig.reply_timeout()));
@@ -37,15 +33,11 @@ void add_sharing_cases(Catalogue& out, const CheckConfig& config) {
         if (!p.empty()) return CaseOutcome::fail("a valid hit", p);
         return rig.finish(CaseOutcome::pass());
       }));
-  out.push_back(make_case(
+  out.push_back(make_session_case(
       {"sharing/one-output-many-actions", "one OutputID under many ActionIDs",
        "Several ActionIDs may map to the same OutputID (identical outputs of different actions); each is served.",
        kCacheprogDoc, Grade::must},
-      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
-        CaseRig rig(ctx, cfg);
-        std::string failure;
-        Session* s = rig.start(failure);
-        if (!s) return CaseOutcome::error(failure);
+      config, [](CaseRig& rig, Session* s) {
         const std::string body = "shared output";
         constexpr int kActions = 8;
         for (int i = 0; i < kActions; ++i) {
@@ -59,16 +51,12 @@ void add_sharing_cases(Catalogue& out, const CheckConfig& config) {
         }
         return rig.finish(CaseOutcome::pass(std::to_string(kActions) + " actions"));
       }));
-  out.push_back(make_case(
+  out.push_back(make_session_case(
       {"sharing/reput-latest-wins", "an action re-put with new content serves the latest",
        "When an ActionID is put again with a different body (a non-reproducible build), a later get serves the latest "
        "put, as go's own disk cache does.",
        kCacheGo, Grade::should},
-      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
-        CaseRig rig(ctx, cfg);
-        std::string failure;
-        Session* s = rig.start(failure);
-        if (!s) return CaseOutcome::error(failure);
+      config, [](CaseRig& rig, Session* s) {
         const std::string first = "first version", second = "second version, longer";
         std::string p = put_problem(s->put(rig.action("a"), first, rig.reply_timeout()));
         if (p.empty()) p = put_problem(s->put(rig.action("a"), second, rig.reply_timeout()));
