@@ -166,11 +166,14 @@ Runner setup(CLI::App& sub) {
   sub.footer(
       "Examples:\n"
       "  cph fuzz --iterations 2000 -- build/default/fakes/cph-fake --dir {dir}\n"
-      "  cph fuzz --seed 7 --duration 10s --hostile -- build/default/fakes/cph-fake --dir {dir} --seed {seed}\n"
-      "  cph fuzz --max-body 65536 --json fuzz.json -- build/default/fakes/cph-fake --dir {dir}\n\n"
+      "  cph fuzz --reply-timeout 1s -- build/default/fakes/cph-fake --dir {dir} --seed {seed} --script "
+      "scenarios/fake-scripts/fuzz-min-drop-reply.jsonc\n"
+      "  cph fuzz --seed 7 --duration 10s --hostile --max-body 65536 --json fuzz.json -- build/default/fakes/cph-fake "
+      "--dir {dir}\n\n"
       "\"{dir}\" in the helper's arguments is the round's cache directory (kept across restarts), \"{seed}\" a\n"
       "number derived from the trace seed and the helper's start count. A finding is saved as\n"
-      "OUT/fuzz-<seed>-<class>.trace.json plus .transcript.jsonl; `cph replay TRACE --minimize` shrinks it.\n"
+      "OUT/fuzz-<seed>-<class>.trace.json plus .transcript.jsonl (the second example writes\n"
+      "cph-fuzz-findings/fuzz-6e4e8f3d5fc98118-hang.trace.json); `cph replay TRACE --minimize` shrinks it.\n"
       "Exit status: 0 no finding, 1 a finding, 2 usage.");
   sub.add_option("--seed", o->seed, "Campaign seed: the same seed and helper give the same operations")
       ->capture_default_str();

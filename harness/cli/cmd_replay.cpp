@@ -44,7 +44,10 @@ int run_replay(const ReplayOptions& o) {
     std::cerr << "cph replay: " << e.what() << "\n";
     return kExitUsage;
   }
-  if (!o.command.empty()) trace.helper = o.command;
+  std::vector<std::string> command = o.command;
+  // CLI11 2.1 keeps the "--" when a positional (TRACE) came before it.
+  if (!command.empty() && command.front() == "--") command.erase(command.begin());
+  if (!command.empty()) trace.helper = command;
   if (trace.helper.empty()) {
     std::cerr << "cph replay: " << o.trace << ": no helper command (give one after --)\n";
     return kExitUsage;
@@ -115,9 +118,10 @@ Runner setup(CLI::App& sub) {
   auto o = std::make_shared<ReplayOptions>();
   sub.footer(
       "Examples:\n"
-      "  cph replay cph-fuzz-findings/fuzz-0123456789abcdef-hang.trace.json\n"
-      "  cph replay --minimize cph-fuzz-findings/fuzz-0123456789abcdef-hang.trace.json -- build/default/fakes/cph-fake "
-      "--dir {dir}\n\n"
+      "  cph replay --reply-timeout 1s cph-fuzz-findings/fuzz-6e4e8f3d5fc98118-hang.trace.json\n"
+      "  cph replay --minimize --reply-timeout 1s cph-fuzz-findings/fuzz-6e4e8f3d5fc98118-hang.trace.json\n"
+      "  cph replay cph-fuzz-findings/fuzz-6e4e8f3d5fc98118-hang.trace.json -- build/default/fakes/cph-fake --dir {dir}\n\n"
+      "(The trace is the one the second example of `cph fuzz --help` writes.)\n"
       "TRACE is a file `cph fuzz` saved. Without \"-- HELPER ARGS\" the trace's own helper command runs.\n"
       "--minimize writes TRACE with .min.trace.json (or --output FILE).\n"
       "Exit status: 0 the trace does not fail, 1 it fails, 2 usage or a bad trace file.");

@@ -66,7 +66,9 @@ CampaignResult run_campaign(const CampaignOptions& o, const std::function<void(c
       ++out.findings;
       ++p.findings;
       round.trace.failure = res.failure;
-      if (res.failure->op_index + 1 < round.trace.ops.size()) round.trace.ops.resize(res.failure->op_index + 1);
+      // Cut after the last op started, not the failing one: in a burst, later
+      // requests may be what made an earlier reply go wrong.
+      round.trace.ops.resize(std::min(round.trace.ops.size(), res.stats.ops));
       round.transcript = transcript.records();
       if (!o.out_dir.empty()) {
         round.trace_path = finding_path(o.out_dir, round.trace.seed, res.failure->cls);

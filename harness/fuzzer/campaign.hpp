@@ -1,8 +1,9 @@
 // A fuzz campaign (`cph fuzz`): rounds of generated traces against a helper
 // until the operation budget or the time is spent. Round r runs the trace of
 // seed derive_seed(seed, r) in a fresh directory (so a finding replays from
-// its own trace alone); a failing round is cut after its failing operation
-// and saved with its transcript under the output directory.
+// its own trace alone); a failing round is cut after the last operation it
+// started (a burst's later requests may matter) and saved with its
+// transcript under the output directory.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -32,7 +33,7 @@ struct CampaignOptions {
 
 struct RoundResult {
   size_t index = 0;
-  Trace trace;  // cut after the failing op when it failed
+  Trace trace;  // cut after the last op started when it failed
   ExecStats stats;
   std::chrono::nanoseconds wall{0};
   std::vector<wire::TranscriptRecord> transcript;  // kept for failures only

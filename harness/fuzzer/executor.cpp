@@ -45,9 +45,9 @@ class Executor {
   struct Pending {
     size_t op;
     int64_t id;
+    int64_t key;
     OpKind kind;
     StoredObject obj;                     // put: what was sent
-    std::vector<StoredObject> candidates;  // get: what it may be served
   };
 
   bool fail(FailureClass c, size_t op, int64_t id, std::string message) {
@@ -145,7 +145,7 @@ class Executor {
       write_failed(i, req.id, error);
       return;
     }
-    pending_.push_back({i, req.id, OpKind::put, obj, {}});
+    pending_.push_back({i, req.id, op.key, OpKind::put, obj});
     if (!op.async) drain(i);
   }
 
@@ -161,7 +161,7 @@ class Executor {
       write_failed(i, req.id, error);
       return;
     }
-    pending_.push_back({i, req.id, OpKind::get, {}, model_.candidates(op.key)});
+    pending_.push_back({i, req.id, op.key, OpKind::get, {}});
     if (!op.async) drain(i);
   }
 
@@ -199,7 +199,9 @@ class Executor {
     if (r.disk_path.empty()) {
       return fail(FailureClass::protocol, p.op, p.id, "a get hit without DiskPath (go: didn't populate DiskPath)");
     }
-    if (auto why = hit_problem(p.candidates, r.output_id, r.size, r.disk_path); !why.empty()) {
+    // Requests in flight may be served in any order, so a hit may show any
+    // object put under the key up to now, even by a put sent after this get.
+    if (auto why = hit_problem(model_.candidates(p.key), r.output_id, r.size, r.disk_path); !why.empty()) {
       return fail(FailureClass::corruption, p.op, p.id, "get hit: " + why);
     }
     return true;

@@ -67,7 +67,7 @@ class Minimizer {
     return out;
   }
 
-  // Runs `ops`; on the same class keeps them (cut after the failing op) as the best so far.
+  // Runs `ops`; on the same class keeps them (cut after the last op run) as the best so far.
   bool test(const std::vector<Op>& ops) {
     Trace t = base_;
     t.ops = ops;
@@ -76,7 +76,7 @@ class Minimizer {
     ++replays_;
     const bool same = r.failure && r.failure->cls == base_.failure->cls;
     if (same) {
-      if (r.failure->op_index + 1 < t.ops.size()) t.ops.resize(r.failure->op_index + 1);
+      t.ops.resize(std::min(t.ops.size(), r.stats.ops));  // what ran after the failure is not needed
       t.failure = r.failure;
       best_ = t;
     }

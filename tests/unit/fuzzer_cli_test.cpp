@@ -1,0 +1,122 @@
+// `cph fuzz` and `cph replay` as commands: usage errors exit 2, a clean run
+// exits 0 with a summary, a finding exits 1 and is saved; `cph replay
+// --minimize` shrinks it to at most 10 operations that replay to the same
+// class; --help follows the CLI convention.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "check/temp_dir.hpp"
+#include "fuzzer/trace_file.hpp"
+#include "proc/child.hpp"
+
+namespace {
+
+struct Ran {
+  int code = -1;
+  std::string out;
+};
+
+Ran cph(std::vector<std::string> args) {
+  cph::proc::SpawnOptions opts;
+  opts.argv = {CPH_CLI_BIN};
+  opts.argv.insert(opts.argv.end(), args.begin(), args.end());
+  opts.pipe_stderr = true;
+  std::string error;
+  auto child = cph::proc::Child::spawn(opts, error);
+  Ran r;
+  if (!child) {
+    r.out = error;
+    return r;
+  }
+  child->close_stdin();
+  const auto deadline = cph::proc::deadline_in(std::chrono::seconds(60));
+  char buf[4096];
+  for (;;) {
+    auto x = child->read_stdout(buf, sizeof buf, deadline);
+    r.out.append(buf, x.bytes);
+    if (x.status != cph::proc::IoStatus::ok) break;
+  }
+  for (;;) {
+    auto x = child->read_stderr(buf, sizeof buf, cph::proc::deadline_in(std::chrono::seconds(2)));
+    r.out.append(buf, x.bytes);
+    if (x.status != cph::proc::IoStatus::ok) break;
+  }
+  auto st = child->wait_until(deadline);
+  if (!st) {
+    child->terminate();
+    return r;
+  }
+  r.code = st->exit_code();
+  return r;
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(FuzzerCli, UsageErrorsExit2) {
+  EXPECT_EQ(cph({"fuzz"}).code, 2);
+  Ran bad = cph({"fuzz", "--duration", "soon", "--", CPH_FAKE_BIN});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_TRUE(has(bad.out, "--duration soon")) << bad.out;
+  EXPECT_EQ(cph({"replay"}).code, 2);
+  Ran missing = cph({"replay", "/nonexistent/t.trace.json"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_TRUE(has(missing.out, "/nonexistent/t.trace.json")) << missing.out;
+}
+
+TEST(FuzzerCli, HelpFollowsTheConvention) {
+  for (const char* sub : {"fuzz", "replay"}) {
+    Ran h = cph({sub, "--help"});
+    EXPECT_EQ(h.code, 0);
+    EXPECT_TRUE(has(h.out, "Examples:\n  cph " + std::string(sub) + " ")) << h.out;
+    EXPECT_TRUE(has(h.out, "--reply-timeout")) << h.out;
+  }
+  EXPECT_TRUE(has(cph({"fuzz", "--help"}).out, "10000")) << "the --iterations default is shown";
+}
+
+TEST(FuzzerCli, CleanRunExits0WithSummary) {
+  cph::check::TempDir out;
+  Ran r = cph({"fuzz", "--iterations", "500", "--out", out.path(), "--json", out.path() + "/r.json", "--",
+               CPH_FAKE_BIN, "--dir", "{dir}"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(has(r.out, "500 operations")) << r.out;
+  EXPECT_TRUE(has(r.out, "ops/s")) << r.out;
+  EXPECT_TRUE(has(r.out, "no findings")) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(out.path() + "/r.json"));
+}
+
+TEST(FuzzerCli, FindingThenReplayMinimize) {
+  cph::check::TempDir out;
+  const std::string script = std::string(CPH_SOURCE_DIR) + "/scenarios/fake-scripts/fuzz-min-corrupt-get.jsonc";
+  Ran r = cph({"fuzz", "--reply-timeout", "1s", "--out", out.path(), "--junit", out.path() + "/j.xml", "--",
+               CPH_FAKE_BIN, "--dir", "{dir}", "--seed", "{seed}", "--script", script});
+  ASSERT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(has(r.out, "corruption at op")) << r.out;
+  std::string trace;
+  for (const auto& e : std::filesystem::directory_iterator(out.path())) {
+    if (e.path().string().ends_with("-corruption.trace.json")) trace = e.path().string();
+  }
+  ASSERT_FALSE(trace.empty()) << r.out;
+  EXPECT_TRUE(has(r.out, trace)) << "the summary names the trace file";
+
+  Ran m = cph({"replay", "--minimize", "--reply-timeout", "1s", trace});
+  ASSERT_EQ(m.code, 1) << m.out;
+  EXPECT_TRUE(has(m.out, "reproduced (same class)")) << m.out;
+  const std::string min = trace.substr(0, trace.size() - 11) + ".min.trace.json";
+  auto t = cph::fuzzer::load_trace(min);
+  EXPECT_LE(t.ops.size(), 10u) << m.out;
+  ASSERT_TRUE(t.failure);
+  EXPECT_EQ(t.failure->cls, cph::fuzzer::FailureClass::corruption);
+
+  Ran again = cph({"replay", "--reply-timeout", "1s", min});
+  EXPECT_EQ(again.code, 1) << again.out;
+  EXPECT_TRUE(has(again.out, "reproduced (same class)")) << again.out;
+  // Against a correct helper (the trace's helper replaced) it no longer fails.
+  Ran fixed = cph({"replay", min, "--", CPH_FAKE_BIN, "--dir", "{dir}"});
+  EXPECT_EQ(fixed.code, 0) << fixed.out;
+  EXPECT_TRUE(has(fixed.out, "NOT reproduced")) << fixed.out;
+}
+
+}  // namespace
