@@ -54,11 +54,14 @@ std::string stream_of(bool hits) {
 
 // Feeds a whole batch in `chunk`-byte pieces (as pipe reads deliver them) and
 // takes every value.
-void decode_batch(benchmark::State& state, const std::string& text, size_t chunk) {
+// `fast`: the decoder as shipped; false forces the exact Go port for every
+// value (the baseline the fast path is measured against).
+void decode_batch(benchmark::State& state, const std::string& text, size_t chunk, bool fast = true) {
   Response out;
   std::string err;
   for (auto _ : state) {
     ResponseStreamDecoder d;
+    d.set_fast_path(fast);
     int values = 0;
     for (size_t off = 0; off < text.size(); off += chunk) {
       d.feed(std::string_view(text).substr(off, chunk));
@@ -74,6 +77,8 @@ void decode_batch(benchmark::State& state, const std::string& text, size_t chunk
 void DecodeResponseHits(benchmark::State& state) { decode_batch(state, stream_of(true), 65536); }
 void DecodeResponseMisses(benchmark::State& state) { decode_batch(state, stream_of(false), 65536); }
 void DecodeResponseHits4K(benchmark::State& state) { decode_batch(state, stream_of(true), 4096); }
+void DecodeResponseHitsExact(benchmark::State& state) { decode_batch(state, stream_of(true), 65536, false); }
+void DecodeResponseMissesExact(benchmark::State& state) { decode_batch(state, stream_of(false), 65536, false); }
 
 void EncodeRequestGet(benchmark::State& state) {
   Request r;
@@ -136,6 +141,8 @@ void ReadRequestsGet(benchmark::State& state) {
 BENCHMARK(DecodeResponseHits);
 BENCHMARK(DecodeResponseMisses);
 BENCHMARK(DecodeResponseHits4K);
+BENCHMARK(DecodeResponseHitsExact);
+BENCHMARK(DecodeResponseMissesExact);
 BENCHMARK(EncodeRequestGet);
 BENCHMARK(EncodeRequestPut);
 BENCHMARK(EncodeResponseHit);

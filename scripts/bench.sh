@@ -150,6 +150,7 @@ if command -v go >/dev/null && [[ -f $sample/go.mod ]]; then
 fi
 
 # --- the table ------------------------------------------------------------------
+echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the end" >>"$results/machine.txt"
 echo
 cat "$results/machine.txt"
 echo
