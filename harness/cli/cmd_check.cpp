@@ -55,11 +55,16 @@ int run_check(const CheckOptions& o) {
 Runner setup(CLI::App& sub) {
   auto o = std::make_shared<CheckOptions>();
   sub.footer(
-      "Each case starts the helper afresh in a new temporary cache directory; \"{dir}\" in its arguments is that "
-      "directory:\n  cph check -- go-cacher --cache-dir={dir}\nExit status: 0 ok, 1 a MUST failure (or SHOULD with "
-      "--strict) or a stale baseline, 2 usage.");
+      "Examples:\n"
+      "  cph check -- build/default/fakes/cph-fake --dir {dir}\n"
+      "  cph check --only 'handshake/**' --html report.html -- build/default/fakes/cph-fake --dir {dir}\n"
+      "  cph check --list\n\n"
+      "Each case starts the helper afresh in a new temporary cache directory; \"{dir}\" in its arguments is\n"
+      "that directory (for go-cacher: cph check -- go-cacher --cache-dir={dir}). The cases: docs/checks.md.\n"
+      "Exit status: 0 ok, 1 a MUST failure (or SHOULD with --strict) or a stale baseline, 2 usage.");
   runner::add_report_options(sub, o->report);
-  sub.add_option("--helper", o->helper, "The helper command line, split as go splits GOCACHEPROG")
+  sub.add_option("--helper", o->helper,
+                 "The helper command line, split as go splits GOCACHEPROG (default: the arguments after --)")
       ->type_name("\"CMD ARGS\"");
   sub.add_option("--dialect", o->dialect, "Request fields as this Go version writes them: go1.21, go1.24, go1.25")
       ->capture_default_str();

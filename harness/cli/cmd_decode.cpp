@@ -56,14 +56,16 @@ const CommandRegistration registration{
       sub.add_option("--profile", *profile, "Client profile: picks the Go struct name in error texts")
           ->check(CLI::IsMember({"go1.21", "go1.24", "go1.25", "go1.26"}))
           ->capture_default_str();
-      sub.add_flag("--strict", *strict, "request: accept only the exact framing the go command writes");
+      sub.add_flag("--strict", *strict,
+                   "request: accept only the exact framing the go command writes (default: off, as json.Decoder)");
       sub.footer(
+          "Examples:\n"
+          "  cph decode response <<< '{\"ID\":0,\"KnownCommands\":[\"get\",\"put\",\"close\"]}'\n"
+          "  cph decode base64 <<< 'aGVsbG8='\n"
+          "  cph decode request <<< '{\"ID\":1,\"Command\":\"get\",\"ActionID\":\"q80=\"}'\n\n"
           "Output: one JSON line per decoded value (every field under Go's name, []byte as hex,\n"
           "Time in UTC with nanoseconds), then 'error: <Go's error text>' if decoding stopped.\n"
-          "Exit 0 when everything decoded, 1 when it stopped on an error.\n\n"
-          "Examples:\n"
-          "  printf '{\"ID\":0,\"KnownCommands\":[\"get\",\"put\",\"close\"]}' | cph decode response\n"
-          "  printf 'aGVsbG8=' | cph decode base64");
+          "Exit 0 when everything decoded, 1 when it stopped on an error.");
       return [what, profile, strict] {
         const std::string input = read_stdin();
         bool ok = true;

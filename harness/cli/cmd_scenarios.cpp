@@ -91,17 +91,21 @@ int run_scenarios(const ScenariosOptions& o) {
 Runner setup(CLI::App& sub) {
   auto o = std::make_shared<ScenariosOptions>();
   sub.footer(
-      "Each scenario runs once per client profile, as the case ID@PROFILE:\n"
+      "Examples:\n"
       "  cph scenarios --only 'early-exit/*' --profile go1.21\n"
-      "  cph scenarios --jobs 2 --junit out.xml my-scenarios/\n"
+      "  cph scenarios --junit junit.xml scenarios/close\n"
+      "  cph scenarios --list --profile go1.26\n\n"
+      "Each scenario runs once per client profile, as the case ID@PROFILE. The format: scenarios/README.md;\n"
+      "what the real go command does in each: docs/go-behaviour.md.\n"
       "Exit status: 0 all as Go behaves, 1 a mismatch or a stale baseline, 2 usage.");
   // Scenarios mostly wait on timers and pipes, not the CPU: 4 at once keeps
   // the catalogue under 15 s on a 2-core machine.
   o->report.jobs = 4;
   runner::add_report_options(sub, o->report);
-  sub.add_option("--profile", o->profiles, "Only these client profiles: go1.21, go1.24, go1.25, go1.26")
+  sub.add_option("--profile", o->profiles, "Only these client profiles: go1.21, go1.24, go1.25, go1.26 (default: all)")
       ->type_name("PROFILE");
-  sub.add_option("--fake", o->fake, "The cph-fake executable (default: beside cph, or in $PATH)")->type_name("PATH");
+  sub.add_option("--fake", o->fake, "The cph-fake executable (default: $CPH_FAKE, beside cph, or in $PATH)")
+      ->type_name("PATH");
   sub.add_option("paths", o->paths, "Scenario files or directories (default: the catalogue)")->type_name("PATH");
   return [o] { return run_scenarios(*o); };
 }
