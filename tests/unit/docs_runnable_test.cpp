@@ -41,6 +41,9 @@ struct Block {
   std::string text;
 };
 
+// Test names and ctest show a block as its place.
+void PrintTo(const Block& b, std::ostream* os) { *os << b.file << ":" << b.line; }
+
 std::vector<std::string> words(const std::string& s) {
   std::istringstream in(s);
   std::vector<std::string> out;
