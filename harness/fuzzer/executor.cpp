@@ -51,6 +51,7 @@ class Executor {
   };
 
   bool fail(FailureClass c, size_t op, int64_t id, std::string message) {
+    if (ctx_.cancel.cancelled()) return false;  // time is up (--duration): a shorter run, not a finding
     failure_ = Failure{c, op, id, std::move(message)};
     ctx_.transcript.event("fuzz-failure", {{"class", failure_class_name(c)}, {"op", op}, {"id", id},
                                            {"message", failure_->message}});

@@ -11,7 +11,7 @@ namespace cph::fuzzer {
 int64_t draw_body_size(Rng& rng, int64_t max_body) {
   const uint64_t r = rng.below(1000);
   int64_t hi;
-  if (r < 50) return 0;
+  if (r < 50 || max_body <= 0) return 0;
   if (r < 650) hi = 64;
   else if (r < 900) hi = 4096;
   else if (r < 995) hi = 65536;

@@ -64,7 +64,7 @@ HostileInput hostile_input(const std::string& kind, int64_t id, const std::strin
   if (kind == "huge-field") {
     return {head(id, ",\"Command\":\"get\"" + a + ",\"X\":\"" + std::string(1 << 20, 'x') + "\""), id};
   }
-  if (kind == "nul-bytes") return {std::string("{\"ID\":\0\0\0}\n\n", 13), 0};
+  if (kind == "nul-bytes") return {std::string("{\"ID\":\0\0\0}\n\n", 12), 0};
   // huge-id: an ID past int64.
   return {"{\"ID\":99999999999999999999,\"Command\":\"get\"" + a + "}\n\n", 0};
 }

@@ -87,6 +87,15 @@ TEST(FuzzerCli, CleanRunExits0WithSummary) {
   EXPECT_TRUE(std::filesystem::exists(out.path() + "/r.json"));
 }
 
+TEST(FuzzerCli, DurationEndsTheRunWithoutAFinding) {
+  cph::check::TempDir out;
+  const auto start = std::chrono::steady_clock::now();
+  Ran r = cph({"fuzz", "--duration", "2s", "--out", out.path(), "--", CPH_FAKE_BIN, "--dir", "{dir}"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(has(r.out, "no findings")) << r.out;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+}
+
 TEST(FuzzerCli, FindingThenReplayMinimize) {
   cph::check::TempDir out;
   const std::string script = std::string(CPH_SOURCE_DIR) + "/scenarios/fake-scripts/fuzz-min-corrupt-get.jsonc";

@@ -66,6 +66,17 @@ TEST(FuzzerGenerator, SessionsHaveEveryIngredient) {
   EXPECT_GT(hits_possible, 5000u);
 }
 
+TEST(FuzzerGenerator, MaxBodyZeroMeansEmptyBodies) {
+  GeneratorOptions o;
+  o.max_body = 0;
+  for (const auto& op : generate_ops(11, 5000, o)) {
+    EXPECT_NE(op.kind, OpKind::kill_put);
+    if (op.kind == OpKind::put) {
+      ASSERT_EQ(op.size, 0);
+    }
+  }
+}
+
 TEST(FuzzerGenerator, HostileOnlyWhenAsked) {
   GeneratorOptions o;
   o.hostile = true;
