@@ -78,6 +78,11 @@ std::optional<Millis> parse_duration(const json& v) {
   return Millis(static_cast<int64_t>(n * it->second));
 }
 
+std::string GoExpectation::describe() const {
+  if (hang) return "hang";
+  return "exit status " + std::to_string(exit_code) + (stderr_regex.empty() ? "" : ", stderr ~ /" + stderr_regex + "/");
+}
+
 namespace {
 
 class Parser {
@@ -89,7 +94,7 @@ class Parser {
     s.file = file_;
     if (!j.is_object()) fail("", "want a JSON object with \"id\", \"steps\", ...");
     keys(j, "", {"id", "title", "pins", "source", "profiles", "fake", "fake_args", "client", "timeout", "steps",
-                 "expect", "description"});
+                 "expect", "go", "description"});
     s.id = text(j, "id", "", true);
     check_id(s.id);
     s.title = text(j, "title", "", true);
@@ -102,10 +107,35 @@ class Parser {
     if (!j.contains("steps")) fail("steps", "missing (a list of get, put, close, parallel, wait_event steps)");
     s.steps = steps(j["steps"], "steps");
     if (j.contains("expect")) s.expect = session_expect(j["expect"], "expect");
+    if (j.contains("go")) s.go = go(j["go"], "go");
     return s;
   }
 
  private:
+  GoExpectation go(const json& v, const std::string& path) const {
+    if (!v.is_object()) fail(path, "want {\"exit\": N, \"stderr\": \"regex\"} or {\"hang\": true}, got " + type_name(v));
+    keys(v, path, {"exit", "stderr", "hang"});
+    GoExpectation e;
+    if (v.contains("hang")) {
+      if (v["hang"] != true) fail(join(path, "hang"), "want true (go never exits)");
+      if (v.size() != 1) fail(path, "a hang has no exit status or stderr");
+      e.hang = true;
+      return e;
+    }
+    if (!v.contains("exit") || !v["exit"].is_number_integer()) fail(join(path, "exit"), "want go's exit status, a number");
+    e.exit_code = v["exit"].get<int>();
+    if (v.contains("stderr")) {
+      if (!v["stderr"].is_string()) fail(join(path, "stderr"), "want a regex, got " + type_name(v["stderr"]));
+      e.stderr_regex = v["stderr"].get<std::string>();
+      try {
+        std::regex check(e.stderr_regex);
+      } catch (const std::regex_error& err) {
+        fail(join(path, "stderr"), std::string("bad regular expression: ") + err.what());
+      }
+    }
+    return e;
+  }
+
   [[noreturn]] void fail(const std::string& path, const std::string& why) const {
     throw ScenarioError(file_ + ": " + (path.empty() ? "" : path + ": ") + why);
   }

@@ -88,6 +88,16 @@ struct ClientSettings {
   std::optional<Millis> close_timeout;
 };
 
+// What the real `go build` does against the scenario's fake: its exit status
+// and a regex its stderr must match, or a hang. tests/interop's outcome
+// differential runs `go` and checks it; the C++ client must agree.
+struct GoExpectation {
+  bool hang = false;
+  int exit_code = 0;
+  std::string stderr_regex;  // ECMAScript, searched in stderr without its final newline
+  std::string describe() const;
+};
+
 struct Scenario {
   std::string file;  // as given to the parser
   std::string id, title, pins, source;
@@ -101,6 +111,7 @@ struct Scenario {
   Millis timeout{10000};  // the whole scenario, per profile
   std::vector<Step> steps;
   SessionExpectation expect;
+  std::optional<GoExpectation> go;
 };
 
 // Throws ScenarioError. `file` names the source in messages and anchors a

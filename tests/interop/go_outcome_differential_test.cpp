@@ -1,9 +1,9 @@
-// The outcome differential (issue 9): every scenario listed in
-// testdata/differential/go_expectations.jsonc runs twice against the same
+// The outcome differential (issue 9): every catalogue scenario with a `go`
+// block (what `go build` does against its fake) runs twice against the same
 // fake script, once with our C++ client (scenario_exec, the profile matching
 // the Go on PATH) and once with the real `go` command as the client (`go
 // build` of testdata/differential with GOCACHEPROG pointing at cph-fake).
-// Go's exit status and stderr must match the listed expectation, and must
+// Go's exit status and stderr must match that block, and must
 // agree with what our client's outcome means for `go build`, unless the
 // scenario is listed in known_differences.txt. The table is written to
 // go-behaviour.md (the build directory; docs/ with CPH_UPDATE_DOCS=1).
@@ -156,41 +156,7 @@ GoRun run_go(const proc::SpawnOptions& opts, std::chrono::milliseconds deadline,
 
 // ---------------------------------------------------------------- the tables
 
-// What go_expectations.jsonc says `go build` does in one scenario.
-struct GoExpectation {
-  bool hang = false;
-  int exit_code = 0;
-  std::string stderr_regex;  // searched in stderr without its final newline
-
-  std::string describe() const {
-    if (hang) return "hang";
-    return "exit status " + std::to_string(exit_code) + (stderr_regex.empty() ? "" : ", stderr ~ /" + stderr_regex + "/");
-  }
-};
-
-std::map<std::string, GoExpectation> load_go_expectations(const fs::path& file) {
-  const std::string text = read_file(file);
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text, nullptr, true, /*ignore_comments=*/true);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw std::runtime_error(file.string() + ": " + e.what());
-  }
-  std::map<std::string, GoExpectation> out;
-  for (const auto& [id, v] : j.items()) {
-    const std::string where = file.string() + ": " + id;
-    if (!v.is_object()) throw std::runtime_error(where + ": want an object");
-    GoExpectation e;
-    for (const auto& [k, x] : v.items()) {
-      if (k == "hang" && x == true) e.hang = true;
-      else if (k == "exit" && x.is_number_integer()) e.exit_code = x.get<int>();
-      else if (k == "stderr" && x.is_string()) e.stderr_regex = x.get<std::string>();
-      else throw std::runtime_error(where + ": bad key \"" + k + "\" (want exit, stderr or hang: true)");
-    }
-    out.emplace(id, e);
-  }
-  return out;
-}
+using runner::GoExpectation;
 
 // known_differences.txt: "<scenario ID> # <reason>" a line; '#' comments.
 std::map<std::string, std::string> load_known_differences(const fs::path& file) {
@@ -327,7 +293,7 @@ std::string render_go_behaviour(const std::vector<DifferentialRow>& rows, const 
     if (err.size() > 200) err = err.substr(0, 200) + "...";
     if (!err.empty()) go_did += ": `" + err + "`";
     std::string verdict = r.agree ? "yes" : (r.known_difference.empty() ? "**NO**" : "no (known: " + r.known_difference + ")");
-    if (!r.go_matches_expectation) verdict += "; go differs from the table (" + r.expected.describe() + ")";
+    if (!r.go_matches_expectation) verdict += "; go differs from the scenario's go block (" + r.expected.describe() + ")";
     o << "| `" << r.id << "`<br>" << md_cell(r.title) << " | " << md_cell(go_did) << " | "
       << md_cell(r.client.describe() + " (" + r.client.detail + ")") << " | " << md_cell(verdict) << " |\n";
   }
@@ -413,17 +379,16 @@ std::string scenario_script(const runner::Scenario& s) {
   return "";
 }
 
-// Every scenario the table names exists, and every known difference names a
-// scenario in the table: neither list can drift from the catalogue.
-TEST(GoOutcomeDifferential, ExpectationsNameCatalogueScenarios) {
-  auto expectations = load_go_expectations(kDifferential / "go_expectations.jsonc");
-  ASSERT_GT(expectations.size(), 30u);
-  auto catalogue = runner::load_scenario_dir((kSource / "scenarios").string());
-  std::set<std::string> ids;
-  for (const auto& s : catalogue) ids.insert(s.id);
-  for (const auto& [id, e] : expectations) EXPECT_TRUE(ids.count(id)) << "go_expectations.jsonc names " << id;
+// Enough scenarios say what go does, and every known difference names one
+// of them: neither list can drift from the catalogue.
+TEST(GoOutcomeDifferential, KnownDifferencesNameScenariosWithGoExpectations) {
+  std::set<std::string> with_go;
+  for (const auto& s : runner::load_scenario_dir((kSource / "scenarios").string())) {
+    if (s.go) with_go.insert(s.id);
+  }
+  ASSERT_GT(with_go.size(), 30u);
   for (const auto& [id, reason] : load_known_differences(kSource / "tests/interop/known_differences.txt")) {
-    EXPECT_TRUE(expectations.count(id)) << "known_differences.txt names " << id << ", which is not in the table";
+    EXPECT_TRUE(with_go.count(id)) << "known_differences.txt names " << id << ", which has no \"go\" expectation";
     EXPECT_FALSE(reason.empty()) << id << " needs a reason";
   }
 }
@@ -434,27 +399,28 @@ TEST(GoOutcomeDifferential, EveryListedScenarioAgreesWithGo) {
   if (!go) GTEST_SKIP() << "needs Go >= 1.24 on PATH: " << why;
   const std::string profile = go->minor >= 26 ? "go1.26" : "go1.2" + std::to_string(go->minor);
 
-  auto expectations = load_go_expectations(kDifferential / "go_expectations.jsonc");
   auto known = load_known_differences(kSource / "tests/interop/known_differences.txt");
-  std::map<std::string, runner::Scenario> catalogue;
-  for (auto& s : runner::load_scenario_dir((kSource / "scenarios").string())) catalogue.emplace(s.id, std::move(s));
+  std::vector<runner::Scenario> with_go;
+  for (auto& s : runner::load_scenario_dir((kSource / "scenarios").string())) {
+    if (s.go) with_go.push_back(std::move(s));
+  }
 
   GoBuildBench bench(go->path);
   GoRun warm = bench.build("", kWarmupDeadline);
   ASSERT_TRUE(!warm.hang && warm.exit_code == 0) << "warm-up go build failed: " << warm.describe();
 
   std::vector<DifferentialRow> rows;
-  for (const auto& [id, expect] : expectations) {
-    const runner::Scenario& s = catalogue.at(id);
+  for (const runner::Scenario& s : with_go) {
+    const std::string& id = s.id;
     DifferentialRow row;
     row.id = id;
     row.title = s.title;
-    row.expected = expect;
+    row.expected = *s.go;
     // Our client runs while go builds: the row takes as long as the slower.
     auto client = std::async(std::launch::async, [&s, &profile] { return client_as_go_build(s, profile); });
     row.go = bench.build(scenario_script(s), kGoDeadline);
     row.client = client.get();
-    row.go_matches_expectation = matches(expect, row.go);
+    row.go_matches_expectation = matches(row.expected, row.go);
     row.agree = agree(row.client, row.go);
     auto k = known.find(id);
     if (k != known.end()) row.known_difference = k->second;
@@ -468,7 +434,7 @@ TEST(GoOutcomeDifferential, EveryListedScenarioAgreesWithGo) {
   }
 
   for (const auto& r : rows) {
-    EXPECT_TRUE(r.go_matches_expectation) << r.id << ": go did " << r.go.describe() << "; the table expects "
+    EXPECT_TRUE(r.go_matches_expectation) << r.id << ": go did " << r.go.describe() << "; the scenario's go block expects "
                                           << r.expected.describe();
     if (r.known_difference.empty()) {
       EXPECT_TRUE(r.agree) << r.id << ": go did " << r.go.describe() << "; our client (" << profile << ") means "

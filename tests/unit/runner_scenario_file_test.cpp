@@ -182,6 +182,25 @@ TEST(ScenarioFile, SemanticErrorsNameTheJsonPath) {
   EXPECT_EQ(error_of(with(R"("fake": "nope.json")"), "dir/s.jsonc"), "dir/s.jsonc: fake: no such script file dir/nope.json");
 }
 
+TEST(ScenarioFile, GoBlockSaysWhatGoBuildDoes) {
+  Scenario exits = parse_scenario(with(R"("go": {"exit": 1, "stderr": "^GOCACHEPROG exited pre-Close"})"), "s.jsonc");
+  ASSERT_TRUE(exits.go.has_value());
+  EXPECT_FALSE(exits.go->hang);
+  EXPECT_EQ(exits.go->exit_code, 1);
+  EXPECT_EQ(exits.go->describe(), "exit status 1, stderr ~ /^GOCACHEPROG exited pre-Close/");
+  Scenario hangs = parse_scenario(with(R"("go": {"hang": true})"), "s.jsonc");
+  ASSERT_TRUE(hangs.go.has_value());
+  EXPECT_TRUE(hangs.go->hang);
+  EXPECT_FALSE(parse_scenario(with(""), "s.jsonc").go.has_value());
+
+  EXPECT_EQ(error_of(with(R"("go": {"hang": true, "exit": 0})")), "s.jsonc: go: a hang has no exit status or stderr");
+  EXPECT_EQ(error_of(with(R"("go": {"stderr": "x"})")), "s.jsonc: go.exit: want go's exit status, a number");
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "stdrr": "x"})")),
+            "s.jsonc: go.stdrr: unknown key \"stdrr\"; did you mean \"stderr\"?");
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 1, "stderr": "("})")).rfind("s.jsonc: go.stderr: bad regular expression: ", 0),
+            0u);
+}
+
 TEST(ScenarioFile, Durations) {
   using nlohmann::json;
   EXPECT_EQ(parse_duration(json("250ms")), 250ms);
