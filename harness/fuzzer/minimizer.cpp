@@ -19,6 +19,12 @@ class Minimizer {
       return out;
     }
     ops = best_.ops;
+    // Sequential first: if the failure does not need concurrency, a trace
+    // without bursts replays the same way every time (a burst's order of
+    // service is up to the helper, so a minimal burst may fail only sometimes).
+    std::vector<Op> sequential = ops;
+    for (auto& op : sequential) op.async = false;
+    if (sequential != ops && test(sequential)) ops = best_.ops;
     size_t n = 2;
     while (ops.size() >= 2 && replays_ < o_.max_replays) {
       const size_t chunk = (ops.size() + n - 1) / n;

@@ -1,5 +1,7 @@
 // Delta debugging (ddmin) over a failing trace's operations: the smallest
-// list found that still fails with the same failure class. Each candidate
+// list found that still fails with the same failure class. It first tries the
+// trace with every burst made sequential (deterministic when the failure does
+// not need concurrency). Each candidate
 // runs in a fresh helper on a fresh directory; the number of runs is bounded.
 // A fault that depends on a count (the 300th put) cannot shrink below that
 // count: the minimal trace keeps those operations, as it must.

@@ -99,7 +99,7 @@ TEST(FuzzerCli, DurationEndsTheRunWithoutAFinding) {
 TEST(FuzzerCli, FindingThenReplayMinimize) {
   cph::check::TempDir out;
   const std::string script = std::string(CPH_SOURCE_DIR) + "/scenarios/fake-scripts/fuzz-min-corrupt-get.jsonc";
-  Ran r = cph({"fuzz", "--reply-timeout", "1s", "--out", out.path(), "--junit", out.path() + "/j.xml", "--",
+  Ran r = cph({"fuzz", "--reply-timeout", "5s", "--out", out.path(), "--junit", out.path() + "/j.xml", "--",
                CPH_FAKE_BIN, "--dir", "{dir}", "--seed", "{seed}", "--script", script});
   ASSERT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(has(r.out, "corruption at op")) << r.out;
@@ -110,7 +110,7 @@ TEST(FuzzerCli, FindingThenReplayMinimize) {
   ASSERT_FALSE(trace.empty()) << r.out;
   EXPECT_TRUE(has(r.out, trace)) << "the summary names the trace file";
 
-  Ran m = cph({"replay", "--minimize", "--reply-timeout", "1s", trace});
+  Ran m = cph({"replay", "--minimize", trace});
   ASSERT_EQ(m.code, 1) << m.out;
   EXPECT_TRUE(has(m.out, "reproduced (same class)")) << m.out;
   const std::string min = trace.substr(0, trace.size() - 11) + ".min.trace.json";
@@ -119,7 +119,7 @@ TEST(FuzzerCli, FindingThenReplayMinimize) {
   ASSERT_TRUE(t.failure);
   EXPECT_EQ(t.failure->cls, cph::fuzzer::FailureClass::corruption);
 
-  Ran again = cph({"replay", "--reply-timeout", "1s", min});
+  Ran again = cph({"replay", min});
   EXPECT_EQ(again.code, 1) << again.out;
   EXPECT_TRUE(has(again.out, "reproduced (same class)")) << again.out;
   // Against a correct helper (the trace's helper replaced) it no longer fails.

@@ -60,6 +60,7 @@ TEST(FuzzerLive, PlainFakeTenThousandOpsNoFindingSlow) {
 
 TEST(FuzzerLive, PlainFakeSurvivesHostileInput) {
   auto o = options(fake(), 3000);
+  o.exec.reply_timeout = std::chrono::seconds(5);
   o.generator.hostile = true;
   CampaignResult r = run_campaign(o);
   for (const auto& round : r.rounds) {
@@ -74,6 +75,12 @@ struct Fault {
   size_t within;  // operations
 };
 
+// Short deadlines only where a hang is the point: elsewhere a slow reply on a
+// loaded machine (or under ASan) must not turn into a false hang.
+std::chrono::milliseconds deadline_for(FailureClass cls) {
+  return cls == FailureClass::hang ? std::chrono::seconds(1) : std::chrono::seconds(5);
+}
+
 class FuzzerFault : public ::testing::TestWithParam<Fault> {};
 
 // The exact faults: 1 in 500 gets corrupt, SIGSEGV on the 300th put,
@@ -81,7 +88,9 @@ class FuzzerFault : public ::testing::TestWithParam<Fault> {};
 TEST_P(FuzzerFault, FoundWithinBoundWithTheRightClass) {
   const Fault& f = GetParam();
   check::TempDir out;
-  CampaignResult r = run_campaign(options(fake(f.script), f.within, out.path()));
+  auto o = options(fake(f.script), f.within, out.path());
+  o.exec.reply_timeout = deadline_for(f.cls);
+  CampaignResult r = run_campaign(o);
   ASSERT_EQ(r.findings, 1u) << f.script << ": nothing found in " << r.stats.ops << " operations";
   const RoundResult& round = r.rounds.back();
   ASSERT_TRUE(round.trace.failure);
@@ -92,7 +101,7 @@ TEST_P(FuzzerFault, FoundWithinBoundWithTheRightClass) {
   // The saved trace replays to the same class.
   Trace saved = load_trace(round.trace_path);
   ExecOptions eo;
-  eo.reply_timeout = std::chrono::seconds(1);
+  eo.reply_timeout = deadline_for(f.cls);
   Trace again = saved;
   again.failure.reset();
   ExecResult rr = execute(again, eo, nullptr);
@@ -117,12 +126,14 @@ class FuzzerMinimize : public ::testing::TestWithParam<Fault> {};
 
 TEST_P(FuzzerMinimize, ShrinksToAtMostTenOpsThatReplay) {
   const Fault& f = GetParam();
-  CampaignResult r = run_campaign(options(fake(f.script), f.within));
+  auto o = options(fake(f.script), f.within);
+  o.exec.reply_timeout = deadline_for(f.cls);
+  CampaignResult r = run_campaign(o);
   ASSERT_EQ(r.findings, 1u) << f.script;
   const Trace& found = r.rounds.back().trace;
   ASSERT_EQ(found.failure->cls, f.cls) << describe(*found.failure);
   MinimizeOptions mo;
-  mo.exec.reply_timeout = std::chrono::seconds(1);
+  mo.exec.reply_timeout = deadline_for(f.cls);
   mo.max_replays = 200;
   MinimizeResult m = minimize(found, mo);
   ASSERT_TRUE(m.reproduced);
