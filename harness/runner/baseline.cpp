@@ -1,8 +1,10 @@
 #include "runner/baseline.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include "runner/case.hpp"
 #include "runner/glob.hpp"
@@ -20,8 +22,18 @@ std::string_view trim(std::string_view s) {
 constexpr std::string_view kExpected = "expected:";
 
 // The first line of a failure message, short enough for a baseline line.
+// What --update-baseline writes after "# expected:": the message's first line
+// up to its first digit or '/', so that temporary paths, IDs, counts and
+// durations, which change from run to run, do not make the entry stale.
 std::string message_excerpt(const std::string& message) {
-  std::string line = message.substr(0, message.find('\n'));
+  const size_t volatile_at = message.find_first_of("/0123456789");
+  std::string line = message.substr(0, std::min(volatile_at, message.find('\n')));
+  if (line.size() == volatile_at) {
+    while (!line.empty() && std::string_view(" \t\"'(:=,;[{").find(line.back()) != std::string_view::npos) {
+      line.pop_back();
+    }
+    if (line.size() < 8) return "";  // too little left to say anything: the case ID alone
+  }
   constexpr size_t kMax = 120;
   if (line.size() > kMax) {
     size_t cut = kMax;
