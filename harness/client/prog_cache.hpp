@@ -61,8 +61,9 @@ struct ClientOptions {
   // A put body line (quotes, base64, newline) longer than this is not kept
   // byte for byte: the transcript gets a "body-line" event instead (request
   // ID, line bytes, body size, SHA-256 = the OutputID), so a 1 GiB put costs
-  // the transcript a few hundred bytes, not 1.33 GiB. Smaller lines are kept.
-  size_t transcript_body_limit = 1 << 20;
+  // the transcript a few hundred bytes, not 1.33 GiB. Smaller lines are kept
+  // (64 KiB: every body the fuzzers and scenarios send, byte for byte).
+  size_t transcript_body_limit = 64 << 10;
   std::vector<std::string> env_extra;            // "KEY=VALUE" for the helper
   std::string dir;                               // the helper's working directory
 };

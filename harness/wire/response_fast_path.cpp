@@ -42,9 +42,12 @@ struct Plain {
     const bool neg = eat('-');
     const size_t start = p;
     int64_t v = 0;
-    while (p < in.size() && in[p] >= '0' && in[p] <= '9') v = v * 10 + (in[p++] - '0');
+    while (p < in.size() && in[p] >= '0' && in[p] <= '9') {
+      if (p - start == 18) return fail(), 0;  // before v could overflow
+      v = v * 10 + (in[p++] - '0');
+    }
     const size_t digits = p - start;
-    if (digits == 0 || digits > 18 || (digits > 1 && in[start] == '0')) return fail(), 0;
+    if (digits == 0 || (digits > 1 && in[start] == '0')) return fail(), 0;
     if (p >= in.size() || (in[p] != ',' && in[p] != '}')) return fail(), 0;
     return neg ? -v : v;
   }

@@ -186,6 +186,9 @@ TEST(ResponseFastPath, TakesTheLinesHelpersWrite) {
   EXPECT_EQ(decode_plain_response(" \n{}", r), 4u);
   EXPECT_EQ(decode_plain_response("{\"ID\":1", r), 0u);  // cut off: the exact path waits for more
   EXPECT_EQ(decode_plain_response("{\"ID\":01}", r), 0u);
+  EXPECT_EQ(decode_plain_response("{\"ID\":-999999999999999999}", r), 26u);  // 18 digits: taken
+  EXPECT_EQ(r.id, -999999999999999999);
+  EXPECT_EQ(decode_plain_response("{\"ID\":1234567890123456789}", r), 0u);  // 19: left to the exact path
   EXPECT_EQ(decode_plain_response("{\"ID\":1.5}", r), 0u);
   EXPECT_EQ(decode_plain_response("{\"Miss\":null}", r), 0u);
 }
