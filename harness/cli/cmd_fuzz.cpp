@@ -128,7 +128,9 @@ int run_fuzz(const FuzzOptions& o) {
 
   const auto& s = result.stats;
   for (const auto& round : result.rounds) {
-    if (round.trace.failure) text << "FAIL fuzz/round-" << round.index << ": " << fuzzer::describe_finding(round) << "\n";
+    if (round.trace.failure) {
+      text << "FAIL " << fuzzer::round_id(round.index) << ": " << fuzzer::describe_finding(round) << "\n";
+    }
   }
   char rate[32];
   std::snprintf(rate, sizeof rate, "%.0f", result.ops_per_second());

@@ -4,6 +4,12 @@
 
 namespace cph::fuzzer {
 
+std::string round_id(size_t index) {
+  char id[32];
+  std::snprintf(id, sizeof id, "fuzz/round-%04zu", index);
+  return id;
+}
+
 std::string describe_finding(const RoundResult& round) {
   std::string s = describe(*round.trace.failure) + "\n  after " + std::to_string(round.trace.ops.size()) +
                   " operations of round " + std::to_string(round.index) + " (trace seed " + seed_hex(round.trace.seed) +
@@ -21,10 +27,8 @@ runner::RunReport fuzz_report(const CampaignResult& result, uint64_t seed) {
   run.wall = result.wall;
   std::vector<std::string> ids;
   for (const auto& round : result.rounds) {
-    char id[32];
-    std::snprintf(id, sizeof id, "fuzz/round-%04zu", round.index);
     runner::CaseResult c;
-    c.info.id = id;
+    c.info.id = round_id(round.index);
     c.info.title = "random session of " + std::to_string(round.stats.ops) + " operations, trace seed " +
                    seed_hex(round.trace.seed) + " (campaign seed " + std::to_string(seed) + ")";
     c.info.requirement =

@@ -10,6 +10,9 @@ namespace cph::fuzzer {
 
 runner::RunReport fuzz_report(const CampaignResult& result, uint64_t seed);
 
+// A round's case ID: "fuzz/round-0003".
+std::string round_id(size_t index);
+
 // The finding's line for people, with how to replay and minimise it.
 std::string describe_finding(const RoundResult& round);
 
