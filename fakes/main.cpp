@@ -38,11 +38,10 @@ int main(int argc, char** argv) {
   app.footer(
       "Examples:\n"
       "  cph-fake --dir /tmp/cph-cache <<< '{\"ID\":1,\"Command\":\"close\"}'\n"
-      "  cph check -- build/default/fakes/cph-fake --dir {dir} --script \"$PWD/scenarios/fake-scripts/wrong-content.json\"\n"
+      "  cph check -- build/default/fakes/cph-fake --dir {dir} --script scenarios/fake-scripts/wrong-content.json\n"
       "  GOCACHEPROG=\"$PWD/build/default/fakes/cph-fake --dir /tmp/cph-cache\" go build -o /dev/null errors\n\n"
       "Exit status: 0 after close or stdin EOF, 1 a malformed request stream, 2 a bad flag or script\n"
-      "(docs/exit-codes.md). The script language: docs/fake-script.md. cph check starts its helper in\n"
-      "another working directory: give --script an absolute path there.");
+      "(docs/exit-codes.md). The script language: docs/fake-script.md.");
   app.set_version_flag("--version", cph::fake::version());
   try {
     app.parse(argc, argv);

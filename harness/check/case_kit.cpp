@@ -1,5 +1,7 @@
 #include "check/case_kit.hpp"
 
+#include <filesystem>
+
 #include "check/disk_check.hpp"
 #include "wire/encoders.hpp"
 #include "wire/sha256.hpp"
@@ -38,7 +40,11 @@ Session* CaseRig::start_raw(std::string& failure) {
     return nullptr;
   }
   std::string label = "helper " + std::to_string(++started_);
-  auto s = Session::start(expand_dir(config_.helper, dir()), dir(), config_.dialect, ctx_, label, failure);
+  // The helper runs in our working directory, as go runs it, so relative
+  // paths in its arguments (a --script FILE) work; {dir} is its cache.
+  std::error_code ec;
+  const std::string cwd = std::filesystem::current_path(ec).string();
+  auto s = Session::start(expand_dir(config_.helper, dir()), ec ? dir() : cwd, config_.dialect, ctx_, label, failure);
   if (!s) {
     failure = "cannot start the helper: " + failure;
     return nullptr;

@@ -24,7 +24,8 @@ struct CheckOptions {
 
 int run_check(const CheckOptions& o) {
   check::CheckConfig config;
-  if (!o.helper.empty() && !o.command.empty()) {
+  const std::vector<std::string> command = helper_command(o.command);
+  if (!o.helper.empty() && !command.empty()) {
     std::cerr << "cph check: give the helper either after -- or with --helper, not both\n";
     return kExitUsage;
   }
@@ -36,7 +37,7 @@ int run_check(const CheckOptions& o) {
     }
     config.helper = split.fields;
   } else {
-    config.helper = o.command;
+    config.helper = command;
   }
   if (config.helper.empty() && !o.report.list) {
     std::cerr << "cph check: no helper: cph check [options] -- HELPER ARGS... (see --help)\n";

@@ -77,7 +77,8 @@ std::string write_file(const std::string& path, const std::string& text) {
 
 int run_fuzz(const FuzzOptions& o) {
   fuzzer::CampaignOptions c;
-  if (!o.helper.empty() && !o.command.empty()) {
+  const std::vector<std::string> command = helper_command(o.command);
+  if (!o.helper.empty() && !command.empty()) {
     std::cerr << "cph fuzz: give the helper either after -- or with --helper, not both\n";
     return kExitUsage;
   }
@@ -89,7 +90,7 @@ int run_fuzz(const FuzzOptions& o) {
     }
     c.helper = split.fields;
   } else {
-    c.helper = o.command;
+    c.helper = command;
   }
   if (c.helper.empty()) {
     std::cerr << "cph fuzz: no helper: cph fuzz [options] -- HELPER ARGS... (see --help)\n";

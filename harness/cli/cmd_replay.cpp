@@ -44,9 +44,7 @@ int run_replay(const ReplayOptions& o) {
     std::cerr << "cph replay: " << e.what() << "\n";
     return kExitUsage;
   }
-  std::vector<std::string> command = o.command;
-  // CLI11 2.1 keeps the "--" when a positional (TRACE) came before it.
-  if (!command.empty() && command.front() == "--") command.erase(command.begin());
+  const std::vector<std::string> command = helper_command(o.command);
   if (!command.empty()) trace.helper = command;
   if (trace.helper.empty()) {
     std::cerr << "cph replay: " << o.trace << ": no helper command (give one after --)\n";

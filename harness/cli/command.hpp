@@ -24,6 +24,14 @@ struct RegisteredCommand {
 };
 std::vector<RegisteredCommand>& registered_commands();
 
+// The helper's command line: `positional` (a helper named without "--"),
+// then every argument after the first "--". main() takes those out before
+// CLI11 parses, so they reach the helper exactly as written (CLI11 2.1 would
+// split an argument like "[...]" at its commas, and keeps the "--" itself in
+// some positional lists).
+std::vector<std::string> helper_command(const std::vector<std::string>& positional);
+std::vector<std::string>& args_after_dashdash();
+
 // Exit codes shared by every subcommand.
 constexpr int kExitOk = 0;
 constexpr int kExitFindings = 1;

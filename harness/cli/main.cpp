@@ -16,6 +16,17 @@ std::vector<RegisteredCommand>& registered_commands() {
   return commands;
 }
 
+std::vector<std::string>& args_after_dashdash() {
+  static std::vector<std::string> args;
+  return args;
+}
+
+std::vector<std::string> helper_command(const std::vector<std::string>& positional) {
+  std::vector<std::string> argv = positional;
+  argv.insert(argv.end(), args_after_dashdash().begin(), args_after_dashdash().end());
+  return argv;
+}
+
 CommandRegistration::CommandRegistration(std::string name, std::string description, Setup setup) {
   registered_commands().push_back({std::move(name), std::move(description), std::move(setup)});
 }
@@ -102,6 +113,12 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(c.name, c.description);
     runners[sub] = c.setup(*sub);
     show_missing_defaults(*sub);
+  }
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) != "--") continue;
+    args_after_dashdash().assign(argv + i + 1, argv + argc);
+    argc = i;
+    break;
   }
   try {
     app.parse(argc, argv);

@@ -17,8 +17,9 @@ struct Ran {
   std::string out;
 };
 
-Ran cph(std::vector<std::string> args) {
+Ran cph(std::vector<std::string> args, const std::string& cwd = "") {
   cph::proc::SpawnOptions opts;
+  opts.dir = cwd;
   opts.argv = {CPH_CLI_BIN, "check"};
   opts.argv.insert(opts.argv.end(), args.begin(), args.end());
   opts.pipe_stderr = true;
@@ -70,6 +71,19 @@ TEST(CheckCli, ListNeedsNoHelper) {
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("close/exit-after-reply  [MUST]"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("handshake/"), std::string::npos) << r.out;
+}
+
+TEST(CheckCli, HelperGetsItsArgumentsAsWrittenInOurWorkingDirectory) {
+  // A list-form inline script (CLI11 alone would split "[...]" at its
+  // commas) and a relative --script (the helper runs in cph's directory, as
+  // go runs it) reach cph-fake intact: both make the same finding.
+  const std::string list = R"([{"when":{"command":"get"},"do":{"set":{"DiskPath":"wrong-content"}}},{"when":{"command":"put"},"do":{"delay":"1ms"}}])";
+  for (const std::string& script : {list, std::string("scenarios/fake-scripts/wrong-content.json")}) {
+    Ran r = cph({"--only", "get/hit-after-put", "--", CPH_FAKE_BIN, "--dir", "{dir}", "--script", script},
+                CPH_SOURCE_DIR);
+    EXPECT_EQ(r.code, 1) << script << "\n" << r.out;
+    EXPECT_NE(r.out.find("FAIL  get/hit-after-put"), std::string::npos) << script << "\n" << r.out;
+  }
 }
 
 TEST(CheckCli, HelperArgumentsAfterDashDashIncludeOptions) {
