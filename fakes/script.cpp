@@ -342,6 +342,20 @@ Script parse_script(std::string_view text, const std::string& name) {
     size_t colon = what.find(": ");
     if (what.rfind("[json.exception", 0) == 0 && colon != std::string::npos) what = what.substr(colon + 2);
     throw ScriptError(name + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + what);
+  } catch (const ojson::out_of_range& e) {
+    // A number too large for a double ("1e999", error 406). nlohmann gives no
+    // offset, so the place is where the number it quotes first appears.
+    std::string what = e.what();
+    size_t colon = what.find("] ");
+    if (what.rfind("[json.exception", 0) == 0 && colon != std::string::npos) what = what.substr(colon + 2);
+    size_t at = 0;
+    const size_t q1 = what.find('\''), q2 = q1 == std::string::npos ? q1 : what.find('\'', q1 + 1);
+    if (q2 != std::string::npos) {
+      const size_t p = text.find(std::string_view(what).substr(q1 + 1, q2 - q1 - 1));
+      if (p != std::string_view::npos) at = p;
+    }
+    auto [line, col] = line_col(text, at);
+    throw ScriptError(name + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + what);
   }
   const ojson* rules = &doc;
   std::string top = "rules";
