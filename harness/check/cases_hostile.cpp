@@ -111,6 +111,7 @@ std::string judge(CaseRig& rig, Session& s, const Hostile& h, int64_t id, std::s
   if (!problems.empty()) return problems.front();
   auto exited = [&](const proc::ExitStatus& st, const std::string& when) {
     if (st.signaled()) return "a crash: " + st.describe() + when;
+    s.wait_stderr_eof(wait);  // what it wrote just before exiting may still be in the pipe
     if (s.stderr_text().empty()) return "exited (" + st.describe() + ")" + when + " with nothing on stderr";
     how = "exit (" + st.describe() + ")" + when + " with a message on stderr";
     return std::string();

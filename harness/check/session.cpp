@@ -130,6 +130,9 @@ void Session::read_stderr_loop() {
     }
     if (r.status != proc::IoStatus::ok) break;
   }
+  std::lock_guard lock(mu_);
+  stderr_eof_ = true;
+  cv_.notify_all();
 }
 
 void Session::on_response(wire::Response r) {
@@ -298,6 +301,11 @@ void Session::close_stdin() {
 bool Session::wait_stdout_eof(Clock::duration timeout) {
   std::unique_lock lock(mu_);
   return cv_.wait_until(lock, deadline_after(timeout), [&] { return eof_; });
+}
+
+bool Session::wait_stderr_eof(Clock::duration timeout) {
+  std::unique_lock lock(mu_);
+  return cv_.wait_until(lock, deadline_after(timeout), [&] { return stderr_eof_; });
 }
 
 std::optional<proc::ExitStatus> Session::wait_exit(Clock::duration timeout) {

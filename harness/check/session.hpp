@@ -78,6 +78,9 @@ class Session {
   void close_stdin();
   // True when stdout reached EOF within `timeout`.
   bool wait_stdout_eof(Clock::duration timeout);
+  // True when stderr reached EOF within `timeout`: after an exit, everything
+  // the helper wrote there is then in stderr_text().
+  bool wait_stderr_eof(Clock::duration timeout);
   std::optional<proc::ExitStatus> wait_exit(Clock::duration timeout);
   void kill();  // SIGKILL the group and reap
 
@@ -119,6 +122,7 @@ class Session {
   std::map<int64_t, wire::Response> replies_;
   std::vector<std::string> problems_;
   bool eof_ = false;
+  bool stderr_eof_ = false;
   bool killed_ = false;  // by us: a reply cut short is then no problem of the helper's
   std::string stderr_;
   // Shared with the cancel callback, which may outlive this object.
