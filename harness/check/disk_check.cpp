@@ -1,11 +1,11 @@
 #include "check/disk_check.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <vector>
 
 #include "wire/sha256.hpp"
 
@@ -15,24 +15,31 @@ std::string disk_path_problem(const std::string& disk_path, int64_t size, const 
   const std::string where = "DiskPath \"" + disk_path + "\"";
   if (disk_path.empty()) return "DiskPath is empty";
   if (disk_path.front() != '/') return where + " is not absolute";
+  // One open file from stat to the last byte, so a file replaced meanwhile
+  // cannot mix two objects; a stack buffer, since this runs on every hit.
+  // O_NONBLOCK: a FIFO at DiskPath must not block us (regular files ignore it).
+  const int fd = ::open(disk_path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return where + ": " + std::strerror(errno);
   struct stat st {};
-  if (::stat(disk_path.c_str(), &st) != 0) return where + ": " + std::strerror(errno);
-  if (!S_ISREG(st.st_mode)) return where + " is not a regular file";
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return where + " is not a regular file";
+  }
   if (st.st_size != size) {
+    ::close(fd);
     return where + ": size " + std::to_string(st.st_size) + ", want " + std::to_string(size);
   }
-  std::ifstream f(disk_path, std::ios::binary);
-  if (!f) return where + ": cannot open: " + std::strerror(errno);
   wire::Sha256 h;
-  std::vector<char> buf(1 << 20);
+  char buf[1 << 16];
   int64_t total = 0;
-  while (f) {
-    f.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    const auto n = f.gcount();
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    h.update(std::string_view(buf.data(), static_cast<size_t>(n)));
+    h.update(std::string_view(buf, static_cast<size_t>(n)));
     total += n;
   }
+  ::close(fd);
   if (total != size) return where + ": read " + std::to_string(total) + " bytes, want " + std::to_string(size);
   const std::string got = h.digest();
   if (got != output_id) {

@@ -1,13 +1,8 @@
 #include "fuzzer/model.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
+#include "check/disk_check.hpp"
 #include "wire/sha256.hpp"
 
 namespace cph::fuzzer {
@@ -23,30 +18,7 @@ std::vector<StoredObject> Model::candidates(int64_t key) const {
 }
 
 std::string file_problem(const std::string& disk_path, const StoredObject& obj) {
-  const std::string where = "DiskPath \"" + disk_path + "\"";
-  if (disk_path.empty()) return "DiskPath is empty";
-  if (disk_path.front() != '/') return where + " is not absolute";
-  int fd = ::open(disk_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return where + ": " + std::strerror(errno);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return where + " is not a regular file";
-  }
-  wire::Sha256 h;
-  char buf[1 << 16];
-  int64_t total = 0;
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    h.update(std::string_view(buf, static_cast<size_t>(n)));
-    total += n;
-  }
-  ::close(fd);
-  if (total != obj.size) return where + " holds " + std::to_string(total) + " bytes, want " + std::to_string(obj.size);
-  if (h.digest() != obj.output_id) return where + " holds other bytes than the object (SHA-256 differs)";
-  return "";
+  return check::disk_path_problem(disk_path, obj.size, obj.output_id);
 }
 
 std::string hit_problem(const std::vector<StoredObject>& candidates, const std::string& output_id, int64_t size,

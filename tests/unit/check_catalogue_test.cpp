@@ -2,6 +2,7 @@
 // a grade for every case, the options that change it, and docs/checks.md in
 // step with it.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -110,6 +111,10 @@ TEST(CheckCatalogue, DiskPathProblems) {
   EXPECT_NE(disk_path_problem("obj", 4, wire::sha256("body")).find("not absolute"), std::string::npos);
   EXPECT_NE(disk_path_problem(dir.path(), 4, wire::sha256("body")).find("not a regular file"), std::string::npos);
   EXPECT_NE(disk_path_problem(f + "x", 4, wire::sha256("body")).find("No such file"), std::string::npos);
+  // A hostile helper's FIFO must not block the harness (nobody writes to it).
+  ASSERT_EQ(::mkfifo((dir.path() + "/fifo").c_str(), 0600), 0);
+  EXPECT_NE(disk_path_problem(dir.path() + "/fifo", 4, wire::sha256("body")).find("not a regular file"),
+            std::string::npos);
   EXPECT_TRUE(has_extension("/a/b.o"));
   EXPECT_FALSE(has_extension("/a.d/b"));
   EXPECT_FALSE(has_extension("/a/0123abcd"));
