@@ -36,6 +36,7 @@ struct Job {
   wire::Request req;
   std::vector<Fired> fired;
   int64_t previous_id = 0;
+  uint64_t arrival = 0;  // Event::request
   std::unique_ptr<Store::Put> put;
 };
 
@@ -270,6 +271,7 @@ class Engine {
     e.action_hex = wire::to_hex(req.action_id);
     e.elapsed = std::chrono::steady_clock::now() - start_;
     job->fired = fire(e, req.id);
+    job->arrival = e.request;
     run_process_actions(job->fired);
     if (req.command == "close") return close(*job);
     // No script and nothing in the workers (a put there may be the one this
@@ -312,7 +314,9 @@ class Engine {
         wire::Response res;
         res.id = job->req.id;
         res.err = std::string("cph-fake: ") + e.what();
-        output_.schedule(plan_reply(res, {}, ReplyContext{&store_, job->previous_id, "", 0}));
+        ReplyPlan plan = plan_reply(res, {}, ReplyContext{&store_, job->previous_id, "", 0});
+        plan.arrival = job->arrival;
+        output_.schedule(plan);
       }
       std::lock_guard lock(flight_mu_);
       --in_flight_;
@@ -342,7 +346,9 @@ class Engine {
     } else {
       res.err = "cph-fake: unknown command \"" + req.command + "\"";
     }
-    output_.schedule(plan_reply(res, job.fired, ctx));
+    ReplyPlan plan = plan_reply(res, job.fired, ctx);
+    plan.arrival = job.arrival;
+    output_.schedule(plan);
   }
 
   bool idle() {
@@ -385,7 +391,9 @@ class Engine {
     wire::Response res;
     res.id = job.req.id;
     ReplyContext ctx{&store_, job.previous_id, "", 0};
-    output_.schedule(plan_reply(res, job.fired, ctx));
+    ReplyPlan plan = plan_reply(res, job.fired, ctx);
+    plan.arrival = job.arrival;
+    output_.schedule(plan);
     output_.release_holds();
     output_.drain();
     // After the close exchange no DiskPath is read again, and the client

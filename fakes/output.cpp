@@ -28,7 +28,7 @@ void Output::push(Item item) {
 void Output::schedule(const ReplyPlan& plan) {
   if (plan.drop) return;
   std::lock_guard lock(mu_);
-  Item item{Clock::now() + plan.delay, 0, plan.bytes, plan.join_next};
+  Item item{Clock::now() + plan.delay, 0, plan.arrival, plan.bytes, plan.join_next};
   for (int64_t i = 0; i < plan.copies; ++i) {
     if (plan.hold) {
       auto [rule, spec] = *plan.hold;
@@ -43,8 +43,13 @@ void Output::schedule(const ReplyPlan& plan) {
 }
 
 void Output::release(std::vector<Item>& group, HoldOrder order) {
-  if (order == HoldOrder::reversed) std::reverse(group.begin(), group.end());
-  else std::shuffle(group.begin(), group.end(), rng_);
+  std::stable_sort(group.begin(), group.end(), [](const Item& a, const Item& b) { return a.arrival < b.arrival; });
+  if (order == HoldOrder::reversed) {
+    std::reverse(group.begin(), group.end());
+  } else {
+    // Fisher-Yates by hand: std::shuffle's order differs between standard libraries.
+    for (size_t i = group.size(); i > 1; --i) std::swap(group[i - 1], group[rng_() % i]);
+  }
   auto now = Clock::now();
   for (auto& item : group) {
     item.due = now;

@@ -37,6 +37,7 @@ class Output {
   struct Item {
     Clock::time_point due;
     uint64_t seq = 0;
+    uint64_t arrival = 0;  // ReplyPlan::arrival
     std::string bytes;
     bool join_next = false;
     bool operator<(const Item& o) const { return due != o.due ? due < o.due : seq < o.seq; }

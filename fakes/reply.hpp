@@ -50,6 +50,10 @@ struct ReplyPlan {
   bool drop = false;
   bool join_next = false;      // write on one line with the next reply
   std::optional<std::pair<size_t, Hold>> hold;  // rule index and how to hold
+  // The request's place in the input (1, 2, ...; 0: the handshake). Held
+  // replies are ordered by it before they are reversed or shuffled, so the
+  // order does not depend on which worker finished first.
+  uint64_t arrival = 0;
 };
 
 // Applies the reply actions of the fired rules, in order, to `res`.

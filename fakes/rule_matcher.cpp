@@ -21,7 +21,9 @@ std::vector<Fired> RuleMatcher::match(const Event& e) {
     const Rule& r = script_.rules[i];
     if (!matches(r.when, e)) continue;
     if (r.times && fired_[i] >= *r.times) continue;
-    if (r.probability < 1.0 && std::uniform_real_distribution<double>(0.0, 1.0)(rng_) >= r.probability) continue;
+    // The top 53 bits as a double in [0, 1): unlike std::uniform_real_distribution,
+    // the same on every standard library, so a seed fires the same requests.
+    if (r.probability < 1.0 && static_cast<double>(rng_() >> 11) * 0x1.0p-53 >= r.probability) continue;
     ++fired_[i];
     out.push_back({i, &r});
   }

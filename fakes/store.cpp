@@ -105,7 +105,7 @@ std::optional<Store::Entry> Store::get(std::string_view action_id) const {
     if (!text) return std::nullopt;
     auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object()) return std::nullopt;  // a foreign or damaged entry: a miss
-    e.emplace();
+    e = Entry{};
     try {
       if (!wire::from_hex(j.at("OutputID").get<std::string>(), e->output_id)) return std::nullopt;
       e->size = j.at("Size").get<int64_t>();

@@ -2,8 +2,8 @@
 // Each has its input in fuzz/regressions/<target>/<name>, which the fuzz-replay
 // ctest runs through the target's full set of properties. A bug not fixed yet
 // keeps its input in fuzz/known-bugs/<target>/ (not replayed) and its test is
-// DISABLED_ until the owner's fix: then move the input to fuzz/regressions/
-// and drop the prefix.
+// DISABLED_ until the fix: then move the input to fuzz/regressions/ and drop
+// the prefix.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -56,15 +56,15 @@ TEST(FuzzRegressions, RequestReaderStrictBodyErrorOffsetDoesNotDependOnChunking)
     EXPECT_EQ(strict_error(payload, chunk), whole) << "fed in pieces of " << chunk;
 }
 
-// Bug (fuzz_fake_script, fakes/script.cpp), open: a number too large for a
+// Bug (fuzz_fake_script, fakes/script.cpp), fixed in 5d5a638: a number too large for a
 // double ("1e999", e.g. as `times`) makes nlohmann/json throw out_of_range
 // 406 "number overflow parsing '1e999'" through parse_script, which promises
 // to throw only ScriptError naming the place ("name:line:col: ..."). cph-fake
 // then dies on an uncaught exception instead of reporting the script's error.
 // Found by a 10-minute campaign (04:22 UTC, after 72 s). Reproduce:
-//   build/fuzz/fuzz/fuzz_fake_script fuzz/known-bugs/fuzz_fake_script/number-overflow-throws-json-exception
-TEST(FuzzRegressions, DISABLED_FakeScriptNumberOverflowIsAScriptErrorWithAPlace) {
-  const std::string input = read_input("known-bugs", "fuzz_fake_script", "number-overflow-throws-json-exception");
+//   build/fuzz/fuzz/fuzz_fake_script fuzz/regressions/fuzz_fake_script/number-overflow-throws-json-exception
+TEST(FuzzRegressions, FakeScriptNumberOverflowIsAScriptErrorWithAPlace) {
+  const std::string input = read_input("regressions", "fuzz_fake_script", "number-overflow-throws-json-exception");
   ASSERT_EQ(input, R"({"rules":[{"times":1e999}]})");
   try {
     cph::fake::parse_script(input, "t.json");
@@ -98,7 +98,7 @@ std::string decoded(std::string_view text, bool fast) {
   }
 }
 
-// Bug (fuzz_response_decoder, wire/response_fast_path.cpp), open: the fast
+// Bug (fuzz_response_decoder, wire/response_fast_path.cpp), fixed in 90c8880: the fast
 // path's integer() multiplies in every digit before it checks there are at
 // most 18, so an ID of 19 or more digits overflows int64: undefined
 // behaviour, which UBSan reports ("signed integer overflow:
@@ -106,9 +106,9 @@ std::string decoded(std::string_view text, bool fast) {
 // the wrapped value is thrown away (the path declines), so the results are
 // right and only the sanitizer builds fail: this test and the committed
 // corpus (fuzz-replay/fuzz_response_decoder under `make asan`). Reproduce:
-//   build/asan/fuzz/fuzz_response_decoder fuzz/known-bugs/fuzz_response_decoder/fast-path-long-integer-overflows
-TEST(FuzzRegressions, DISABLED_ResponseFastPathLongIntegerDoesNotOverflow) {
-  const std::string input = read_input("known-bugs", "fuzz_response_decoder", "fast-path-long-integer-overflows");
+//   build/asan/fuzz/fuzz_response_decoder fuzz/regressions/fuzz_response_decoder/fast-path-long-integer-overflows
+TEST(FuzzRegressions, ResponseFastPathLongIntegerDoesNotOverflow) {
+  const std::string input = read_input("regressions", "fuzz_response_decoder", "fast-path-long-integer-overflows");
   ASSERT_GT(input.size(), 2u);
   const std::string_view payload = std::string_view(input).substr(2);  // after the target's header bytes
   ASSERT_EQ(payload, "{\"ID\":-9223372132854775808}\n");
