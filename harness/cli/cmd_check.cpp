@@ -5,7 +5,6 @@
 
 #include "check/catalogue.hpp"
 #include "cli/command.hpp"
-#include "proc/quoted_split.hpp"
 #include "runner/report_options.hpp"
 
 namespace cph::cli {
@@ -24,21 +23,7 @@ struct CheckOptions {
 
 int run_check(const CheckOptions& o) {
   check::CheckConfig config;
-  const std::vector<std::string> command = helper_command(o.command);
-  if (!o.helper.empty() && !command.empty()) {
-    std::cerr << "cph check: give the helper either after -- or with --helper, not both\n";
-    return kExitUsage;
-  }
-  if (!o.helper.empty()) {
-    auto split = proc::quoted_split(o.helper);
-    if (!split.ok()) {
-      std::cerr << "cph check: --helper: " << split.error << "\n";
-      return kExitUsage;
-    }
-    config.helper = split.fields;
-  } else {
-    config.helper = command;
-  }
+  if (!resolve_helper("check", o.helper, o.command, config.helper)) return kExitUsage;
   if (config.helper.empty() && !o.report.list) {
     std::cerr << "cph check: no helper: cph check [options] -- HELPER ARGS... (see --help)\n";
     return kExitUsage;

@@ -11,7 +11,6 @@
 #include "fuzzer/campaign.hpp"
 #include "fuzzer/duration.hpp"
 #include "fuzzer/fuzz_report.hpp"
-#include "proc/quoted_split.hpp"
 #include "report/html_report.hpp"
 #include "report/json_report.hpp"
 #include "report/junit_report.hpp"
@@ -77,21 +76,7 @@ std::string write_file(const std::string& path, const std::string& text) {
 
 int run_fuzz(const FuzzOptions& o) {
   fuzzer::CampaignOptions c;
-  const std::vector<std::string> command = helper_command(o.command);
-  if (!o.helper.empty() && !command.empty()) {
-    std::cerr << "cph fuzz: give the helper either after -- or with --helper, not both\n";
-    return kExitUsage;
-  }
-  if (!o.helper.empty()) {
-    auto split = proc::quoted_split(o.helper);
-    if (!split.ok()) {
-      std::cerr << "cph fuzz: --helper: " << split.error << "\n";
-      return kExitUsage;
-    }
-    c.helper = split.fields;
-  } else {
-    c.helper = command;
-  }
+  if (!resolve_helper("fuzz", o.helper, o.command, c.helper)) return kExitUsage;
   if (c.helper.empty()) {
     std::cerr << "cph fuzz: no helper: cph fuzz [options] -- HELPER ARGS... (see --help)\n";
     return kExitUsage;

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "cli/command.hpp"
+#include "proc/quoted_split.hpp"
 #include "runner/suggest.hpp"
 
 namespace cph::cli {
@@ -25,6 +26,23 @@ std::vector<std::string> helper_command(const std::vector<std::string>& position
   std::vector<std::string> argv = positional;
   argv.insert(argv.end(), args_after_dashdash().begin(), args_after_dashdash().end());
   return argv;
+}
+
+bool resolve_helper(const std::string& name, const std::string& helper_flag,
+                    const std::vector<std::string>& positional, std::vector<std::string>& argv) {
+  argv = helper_command(positional);
+  if (helper_flag.empty()) return true;
+  if (!argv.empty()) {
+    std::cerr << "cph " << name << ": give the helper either after -- or with --helper, not both\n";
+    return false;
+  }
+  auto split = proc::quoted_split(helper_flag);
+  if (!split.ok()) {
+    std::cerr << "cph " << name << ": --helper: " << split.error << "\n";
+    return false;
+  }
+  argv = split.fields;
+  return true;
 }
 
 CommandRegistration::CommandRegistration(std::string name, std::string description, Setup setup) {

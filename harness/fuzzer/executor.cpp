@@ -128,15 +128,21 @@ class Executor {
     return fail(FailureClass::hang, op, id, error);
   }
 
-  void put(size_t i, const Op& op) {
-    if (!ensure_helper(i) || !has_put_) return;  // go sends no put the helper did not declare
-    check::PatternBody body(op.body_seed, op.size);
+  // The put of `op`'s body, with the next request ID.
+  wire::Request put_request(const Op& op, const check::PatternBody& body) {
     wire::Request req;
     req.id = s_->next_id();
     req.command = "put";
     req.action_id = action_id(t_.seed, op.key);
     req.output_id = body.sha256();
     req.body_size = op.size;
+    return req;
+  }
+
+  void put(size_t i, const Op& op) {
+    if (!ensure_helper(i) || !has_put_) return;  // go sends no put the helper did not declare
+    check::PatternBody body(op.body_seed, op.size);
+    wire::Request req = put_request(op, body);
     StoredObject obj{req.output_id, op.size};
     model_.put(op.key, obj);  // from now on a concurrent get may see it
     ++stats_.puts;
@@ -243,12 +249,7 @@ class Executor {
   void kill_put(size_t i, const Op& op) {
     if (!ensure_helper(i) || !has_put_ || !drain(i)) return;
     check::PatternBody body(op.body_seed, op.size);
-    wire::Request req;
-    req.id = s_->next_id();
-    req.command = "put";
-    req.action_id = action_id(t_.seed, op.key);
-    req.output_id = body.sha256();
-    req.body_size = op.size;
+    wire::Request req = put_request(op, body);
     const std::string line = wire::encode_body_line(body.whole());
     std::string bytes = wire::encode_request(req, wire::Dialect::output_id) + line.substr(0, line.size() / 2);
     std::string error;

@@ -8,48 +8,16 @@
 #include <string>
 #include <vector>
 
-#include "proc/child.hpp"
+#include "run_program.hpp"
 
 namespace {
 
-struct Ran {
-  int code = -1;
-  std::string out;
-};
+using cph::test::Ran;
 
 Ran cph(std::vector<std::string> args, const std::string& cwd = "") {
-  cph::proc::SpawnOptions opts;
-  opts.dir = cwd;
-  opts.argv = {CPH_CLI_BIN, "check"};
-  opts.argv.insert(opts.argv.end(), args.begin(), args.end());
-  opts.pipe_stderr = true;
-  std::string error;
-  auto child = cph::proc::Child::spawn(opts, error);
-  Ran r;
-  if (!child) {
-    r.out = error;
-    return r;
-  }
-  child->close_stdin();
-  const auto deadline = cph::proc::deadline_in(std::chrono::seconds(60));
-  char buf[4096];
-  for (;;) {
-    auto x = child->read_stdout(buf, sizeof buf, deadline);
-    r.out.append(buf, x.bytes);
-    if (x.status != cph::proc::IoStatus::ok) break;
-  }
-  for (;;) {
-    auto x = child->read_stderr(buf, sizeof buf, cph::proc::deadline_in(std::chrono::seconds(2)));
-    r.out.append(buf, x.bytes);
-    if (x.status != cph::proc::IoStatus::ok) break;
-  }
-  auto st = child->wait_until(deadline);
-  if (!st) {
-    child->terminate();
-    return r;
-  }
-  r.code = st->exit_code();
-  return r;
+  std::vector<std::string> argv{CPH_CLI_BIN, "check"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return cph::test::run_program(argv, cwd);
 }
 
 const std::string kNoClose = R"({"rules":[{"when":{"handshake":true},"do":{"set":{"KnownCommands":["get","put"]}}}]})";
