@@ -17,7 +17,9 @@ using cph::test::Ran;
 Ran cph(std::vector<std::string> args, const std::string& cwd = "") {
   std::vector<std::string> argv{CPH_CLI_BIN, "check"};
   argv.insert(argv.end(), args.begin(), args.end());
-  return cph::test::run_program(argv, cwd);
+  cph::test::RunOptions o;
+  o.cwd = cwd;
+  return cph::test::run_program(argv, o);
 }
 
 const std::string kNoClose = R"({"rules":[{"when":{"handshake":true},"do":{"set":{"KnownCommands":["get","put"]}}}]})";

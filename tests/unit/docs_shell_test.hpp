@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "proc/child.hpp"
 #include "proc/look_path.hpp"
+#include "run_program.hpp"
 
 namespace cph::docs_test {
 
@@ -58,36 +58,15 @@ class RepoSandbox {
   // Runs `script` with bash -euo pipefail from the sandbox root; the whole
   // process group is killed at the deadline.
   ShellRun run(const std::string& script, std::chrono::seconds limit) const {
-    proc::SpawnOptions opts;
-    opts.argv = {"/bin/bash", "-euo", "pipefail", "-c", "exec 2>&1\n" + script};
-    opts.dir = root_.string();
     const char* path = std::getenv("PATH");
-    opts.env_extra = {"PATH=" + std::string(CPH_BINARY_DIR) + "/harness:" + CPH_BINARY_DIR + "/fakes:" +
-                      (path ? path : "/usr/bin:/bin")};
-    opts.pipe_stderr = false;  // merged into stdout by the script's first line
-    ShellRun r;
-    std::string error;
-    auto child = proc::Child::spawn(opts, error);
-    if (!child) {
-      r.output = error;
-      return r;
-    }
-    child->close_stdin();
-    const auto deadline = proc::deadline_in(limit);
-    char buf[8192];
-    for (;;) {
-      auto x = child->read_stdout(buf, sizeof buf, deadline);
-      r.output.append(buf, x.bytes);
-      if (x.status != proc::IoStatus::ok) break;
-    }
-    auto st = child->wait_until(deadline);
-    if (!st) {
-      r.timed_out = true;
-      child->terminate();
-      return r;
-    }
-    r.code = st->exit_code();
-    return r;
+    test::RunOptions o;
+    o.cwd = root_.string();
+    o.env = {"PATH=" + std::string(CPH_BINARY_DIR) + "/harness:" + CPH_BINARY_DIR + "/fakes:" +
+             (path ? path : "/usr/bin:/bin")};
+    o.deadline = limit;
+    // The script's first line merges its stderr into stdout, in order.
+    test::Ran r = test::run_program({"/bin/bash", "-euo", "pipefail", "-c", "exec 2>&1\n" + script}, o);
+    return ShellRun{r.code, r.timed_out, std::move(r.out)};
   }
 
  private:
