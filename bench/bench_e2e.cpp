@@ -14,15 +14,23 @@
 //   bench_e2e rawput --helper CMD --size BYTES
 //       No client: one put whose body is generated, encoded and streamed in
 //       1 MiB pieces, so the helper's cost is measured without the client's.
+//   bench_e2e pipe --size BYTES
+//       No helper: BYTES through a pipe to a child process that discards
+//       them (64 KiB writes as the client makes, a 1 MiB pipe and 1 MiB
+//       reads as cph-fake sets up). What a put's body line cannot beat.
 //
 // CMD is a GOCACHEPROG value, e.g. "cph-fake --dir /tmp/x". Not a Google
 // Benchmark program: each run is one long measurement of whole processes.
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -232,6 +240,20 @@ int put(const std::string& helper, int64_t size, int64_t count, const std::strin
     body.resize(static_cast<size_t>(size));
     for (auto& c : body) c = static_cast<char>(rng() & 0xff);
   }
+  // The client's first pass alone (SHA-256 for the OutputID, as Go's Put
+  // does before it sends anything): part of every put, timed on its own.
+  const auto h0 = Clock::now();
+  if (file.empty()) {
+    cph::wire::sha256(body);
+  } else {
+    cph::wire::Sha256 h;
+    std::ifstream in(file, std::ios::binary);
+    std::vector<char> buf(64 << 10);  // the client's read size
+    while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0)
+      h.update(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
+    h.digest();
+  }
+  const double sha256_seconds = std::chrono::duration<double>(Clock::now() - h0).count();
   auto pc = start(helper);
   int64_t failures = 0;
   std::string first_failure;
@@ -257,6 +279,7 @@ int put(const std::string& helper, int64_t size, int64_t count, const std::strin
          {"seconds", seconds},
          {"bytes_per_second", static_cast<double>(size) * static_cast<double>(count) / seconds},
          {"us_per_put", seconds * 1e6 / static_cast<double>(count)},
+         {"sha256_seconds_per_put", sha256_seconds},
          {"failures", failures},
          {"first_failure", first_failure},
          {"helper_peak_rss_kib", helper_rss},
@@ -435,6 +458,39 @@ int rawput(const std::string& helper, int64_t size) {
   return ok ? 0 : 1;
 }
 
+int pipe_throughput(int64_t size) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  ::fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
+  const std::string chunk(64 << 10, 'A');
+  measure_start();
+  const auto t0 = Clock::now();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::close(fds[1]);
+    std::vector<char> buf(1 << 20);
+    while (::read(fds[0], buf.data(), buf.size()) > 0) {
+    }
+    ::_exit(0);
+  }
+  ::close(fds[0]);
+  bool ok = true;
+  for (int64_t left = size; left > 0 && ok;) {
+    const ssize_t n = ::write(fds[1], chunk.data(), static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(chunk.size()))));
+    if (n > 0) left -= n;
+    ok = n > 0 || errno == EINTR;
+  }
+  ::close(fds[1]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  measure_stop();
+  emit(Json{{"kind", "pipe"}, {"size", size}, {"seconds", seconds},
+            {"bytes_per_second", static_cast<double>(size) / seconds}, {"failures", ok ? 0 : 1}});
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -465,12 +521,15 @@ int main(int argc, char** argv) {
   auto* rp = app.add_subcommand("rawput", "raw pipes, no client: one put of a generated body");
   rp->add_option("--helper", helper, "helper command (split on spaces)");
   rp->add_option("--size", size, "body bytes")->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  auto* pp = app.add_subcommand("pipe", "no helper: bytes through a pipe to a child that discards them");
+  pp->add_option("--size", size, "bytes")->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   app.add_option("--label", g_label, "a name for this run, echoed into the result")->expected(1);
   CLI11_PARSE(app, argc, argv);
   try {
     if (rt->parsed()) return roundtrip(helper, inflight, run_seconds, object_size);
     if (pl->parsed()) return pipeline(helper, inflight, requests);
     if (rp->parsed()) return rawput(helper, size);
+    if (pp->parsed()) return pipe_throughput(size);
   } catch (const std::exception& e) {
     std::cerr << "bench_e2e: " << e.what() << "\n";
     return 1;

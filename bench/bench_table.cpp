@@ -204,26 +204,41 @@ int main(int argc, char** argv) {
   };
   helper_cpu_row("helper CPU per get, through the client, 64 in flight", "rt-fake-64", "rt-gocacher-64");
   helper_cpu_row("helper CPU per get, raw pipes, 64 in flight", "pipe-fake-64", "pipe-gocacher-64");
-  // Large put.
-  auto put_row = [&](std::string what, const std::string& label) {
-    const auto bps = e(label, "bytes_per_second");
-    if (const auto sz = e(label, "size"); sz && *sz != 1073741824.0)  // BENCH_QUICK puts less
-      what.replace(what.find("1 GiB"), 5, fmt("%.0f MiB", *sz / 1048576));
+  // Large put. Go's Put hashes the whole body (the OutputID goes in the
+  // request line) before it sends a byte, so no helper can beat one SHA-256
+  // pass plus the base64 line through a pipe: that ceiling, from the two
+  // measured in this run, is the baseline beside go-cacher's figure.
+  auto put_row = [&](std::string what, const std::string& label, const std::string& gocacher) {
+    const auto bps = e(label, "bytes_per_second"), size = e(label, "size");
+    if (size && *size != 1073741824.0)  // BENCH_QUICK puts less
+      what.replace(what.find("1 GiB"), 5, fmt("%.0f MiB", *size / 1048576));
     const auto crss = e(label, "client_peak_rss_kib"), hrss = e(label, "helper_peak_rss_kib");
     std::optional<bool> ok;
     if (bps && crss && hrss) ok = *bps >= 1e9 && *crss < 65536 && *hrss < 65536;
+    std::string base = "-", r = "-";
+    if (!gocacher.empty()) {
+      const auto g = e(gocacher, "bytes_per_second"), sha = e(label, "sha256_seconds_per_put"),
+                 pipe = e("pipe-1g", "bytes_per_second");
+      std::optional<double> ceiling;
+      if (size && sha && pipe && *pipe > 0) ceiling = *size / (*sha + (*size + 2) / 3 * 4 / *pipe);
+      base = "go-cacher " + gbps(g) + " (" + x(ratio(bps, g)) + "); hash-then-send ceiling " + gbps(ceiling) +
+             (sha ? fmt(" (SHA-256 pass %.2f s", *sha) + ", pipe " + gbps(pipe) + ")" : "");
+      r = x(ratio(bps, ceiling)) + " of the ceiling";
+    }
     rows.push_back({what, gbps(bps) + cpu_throughput(label) + (crss ? ", client RSS " + mib(*crss) : "") + (hrss ? ", helper RSS " + mib(*hrss) : ""),
-                    "-", "-", ">= 1 GB/s, RSS < 64 MiB each", verdict(ok)});
+                    base, r, ">= 1 GB/s, RSS < 64 MiB each", verdict(ok)});
   };
-  put_row("put 1 GiB, client -> cph-fake", "put-client-1g");
-  put_row("put 1 GiB, raw pipes (no client) -> cph-fake", "put-raw-1g");
+  put_row("put 1 GiB, client -> cph-fake", "put-client-1g", "put-gocacher-1g");
+  put_row("put 1 GiB, raw pipes (no client) -> cph-fake", "put-raw-1g", "");
   // go build.
   {
-    const auto d = e("gobuild-default", "median_s"), p = e("gobuild-fake", "median_s");
+    const auto d = e("gobuild-default", "median_s"), p = e("gobuild-fake", "median_s"),
+               g = e("gobuild-gocacher", "median_s");
     const auto r = ratio(p, d);
-    rows.push_back({"warm `go build` of the sample, GOCACHEPROG=cph-fake", p ? fmt("%.3f s (median)", *p) : "n/a",
-                    "default cache " + (d ? fmt("%.3f s", *d) : std::string("n/a")), x(r), "<= 1.2x",
-                    verdict(r ? std::optional<bool>(*r <= 1.2) : std::nullopt)});
+    auto secs = [](std::optional<double> v) { return v ? fmt("%.3f s", *v) : std::string("n/a"); };
+    rows.push_back({"warm `go build` of the sample, GOCACHEPROG=cph-fake", p ? secs(p) + " (median)" : "n/a",
+                    "default cache " + secs(d) + "; GOCACHEPROG=go-cacher " + secs(g) + " (" + x(ratio(g, d)) + ")",
+                    x(r), "<= 1.2x", verdict(r ? std::optional<bool>(*r <= 1.2) : std::nullopt)});
   }
   print(rows, {"Measure", "Result", "Baseline (same run)", "Ratio", "Target", "Verdict"});
 
