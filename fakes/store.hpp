@@ -17,8 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "offloaded_sha256.hpp"
 #include "wire/messages.hpp"
-#include "wire/sha256.hpp"
 
 namespace cph::fake {
 
@@ -52,7 +52,7 @@ class Store {
     std::string tmp_path_;
     int fd_ = -1;
     int64_t written_ = 0;
-    wire::Sha256 hash_;
+    OffloadedSha256 hash_;  // large bodies are hashed on a second thread
     std::string write_error_;
   };
   std::unique_ptr<Put> begin_put() const;
