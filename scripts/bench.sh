@@ -18,10 +18,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 quick=${BENCH_QUICK:-0}
 
-cmake --build "$build" -j "${JOBS:-2}" --target bench_base64 bench_json bench_e2e bench_table cph-fake >&2
+cmake --build "$build" -j "${JOBS:-2}" --target bench_base64 bench_json bench_e2e bench_table cph-fake cph-floor-helper >&2
 
 bench=$build/bench
 fake=$(cd "$build/fakes" && pwd)/cph-fake
+floor=$(cd "$build/bench" && pwd)/cph-floor-helper
 results=$build/bench-results
 rm -rf "$results"
 mkdir -p "$results"
@@ -129,11 +130,14 @@ if command -v go >/dev/null && [[ -f $sample/go.mod ]]; then
   note "go build of the sample (cold once per cache, then warm runs, alternating caches)"
   cp -r "$sample" "$work/sample"
   store=$(fresh_dir fake-store)
-  # One build; prints its wall time in seconds. $1: default | fake | gocacher.
+  # One build; prints its wall time in seconds. $1: default | fake | floor | gocacher.
+  # floor: cph-floor-helper (bench/floor_helper.cpp) serving the fake's store
+  # on one thread, the least a helper can do: what is left is Go's own cost.
   go_build() {
     local t0 t1
     local -a env=(env -u GOCACHEPROG GOFLAGS=-mod=mod GOTOOLCHAIN=local GOCACHE="$work/gocache-$1")
     [[ $1 == fake ]] && env+=(GOCACHEPROG="$fake --dir $store --stats $work/fake-stats.json")
+    [[ $1 == floor ]] && env+=(GOCACHEPROG="$floor $store")
     [[ $1 == gocacher ]] && env+=(GOCACHEPROG="$gocacher --cache-dir $gocacher_store")
     t0=$(date +%s.%N)
     (cd "$work/sample" && timeout 900 "${env[@]}" go build -o "$work/sample.bin" .) >&2
@@ -141,7 +145,7 @@ if command -v go >/dev/null && [[ -f $sample/go.mod ]]; then
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", b - a }'
   }
   gocacher_store=$(fresh_dir gocacher-store)
-  kinds=(default fake)
+  kinds=(default fake floor)  # floor after fake: it reads what the fake's cold build stored
   [[ -n $gocacher ]] && kinds+=(gocacher)
   runs=9
   [[ $quick == 1 ]] && runs=1
