@@ -4,6 +4,7 @@
 // 1..128 bytes) and seeds a tiny generator for the sizes, so the fuzzer
 // chooses the splits and every input replays with the same splits.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -27,9 +28,11 @@ inline void split_chunks(std::string_view payload, uint8_t plan, std::vector<std
     state ^= state << 13;  // xorshift32
     state ^= state >> 17;
     state ^= state << 5;
-    const size_t n = 1 + (state & (max_chunk - 1));  // state % max_chunk, without a division
-    chunks.push_back(payload.substr(at, n));
-    at += chunks.back().size();
+    // state % max_chunk without a division; no substr (a bounds check that
+    // can throw, run once per byte in the 1-byte plans).
+    const size_t n = std::min<size_t>(1 + (state & (max_chunk - 1)), payload.size() - at);
+    chunks.emplace_back(payload.data() + at, n);
+    at += n;
   }
 }
 
