@@ -19,14 +19,10 @@ Interrupt::Interrupt() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
 Interrupt::~Interrupt() { ::close(fd_); }
 
 void Interrupt::fire() {
+  fired_.store(true, std::memory_order_release);
   const uint64_t one = 1;
   // The counter only grows; a full counter (EAGAIN) is still "fired".
   [[maybe_unused]] ssize_t n = ::write(fd_, &one, sizeof one);
-}
-
-bool Interrupt::fired() const {
-  pollfd p{fd_, POLLIN, 0};
-  return ::poll(&p, 1, 0) > 0;
 }
 
 void set_nonblocking(int fd) {

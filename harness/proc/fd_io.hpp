@@ -2,6 +2,7 @@
 // non-blocking and every wait is a poll() bounded by the deadline, optionally
 // cut short by an Interrupt (so another thread can wake a blocked reader).
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <string_view>
@@ -13,7 +14,8 @@ using Deadline = Clock::time_point;
 inline Deadline no_deadline() { return Deadline::max(); }
 inline Deadline deadline_in(Clock::duration d) { return Clock::now() + d; }
 
-// A one-shot wake-up flag backed by an eventfd, pollable with the pipe.
+// A one-shot wake-up flag: an atomic for the check before every read and
+// write (no syscall), and an eventfd so that a blocked poll() wakes too.
 class Interrupt {
  public:
   Interrupt();
@@ -21,11 +23,12 @@ class Interrupt {
   Interrupt(const Interrupt&) = delete;
   Interrupt& operator=(const Interrupt&) = delete;
   void fire();
-  bool fired() const;
+  bool fired() const { return fired_.load(std::memory_order_acquire); }
   int fd() const { return fd_; }
 
  private:
   int fd_;
+  std::atomic<bool> fired_{false};
 };
 
 enum class IoStatus { ok, eof, timeout, interrupted, error };
