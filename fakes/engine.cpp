@@ -164,13 +164,12 @@ class Engine {
     return matcher_.fired_counts();
   }
 
-  // One queued write for all of them: the output thread writes it, so this
-  // thread goes on reading stdin even when the client is slow to read replies.
+  // One write for all of them, from this thread when the pipe is free and
+  // takes it whole; else (the client is slow to read replies) the output
+  // thread writes the rest, and this thread goes on reading stdin.
   void flush_direct() {
     if (direct_replies_.empty()) return;
-    ReplyPlan plan;
-    plan.bytes = std::move(direct_replies_);
-    output_.schedule(plan);
+    output_.send_now(std::move(direct_replies_));
     direct_replies_.clear();
   }
 
