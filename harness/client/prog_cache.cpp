@@ -266,11 +266,24 @@ void ProgCache::read_loop() {
   wire::ResponseStreamDecoder decoder(opts_.profile.response_struct());
   std::vector<char> buf(kChunk);
   bool finished = false;
+  bool drained = false;  // the last read took less than it could: the pipe was empty after it
   auto mark_done = [this] {
     std::lock_guard<std::mutex> lock(shared_->mu);
     reader_done_ = true;
     wake_all_locked();
   };
+  // Callers whose reply is in: woken together before the reader blocks (or
+  // ends), so a woken caller does not preempt it in the middle of a read's
+  // replies.
+  std::vector<std::shared_ptr<Slot>> replied;
+  auto wake_replied = [&replied] {
+    for (auto& slot : replied) slot->wake.notify();
+    replied.clear();
+  };
+  struct AtExit {
+    std::function<void()> run;
+    ~AtExit() { run(); }
+  } at_exit{wake_replied};
   while (true) {
     wire::Response res;
     std::string error;
@@ -291,8 +304,8 @@ void ProgCache::read_loop() {
           std::lock_guard<std::mutex> sl(slot->mu);
           slot->res = std::move(res);
         }
-        // Outside the lock, so the woken caller does not block on it at once.
-        slot->wake.notify();
+        replied.push_back(std::move(slot));
+        if (replied.size() >= 64) wake_replied();  // a bound on the first one's wait
         continue;
       }
       set_fatal("GOCACHEPROG sent response for unknown request ID " + std::to_string(res.id));
@@ -316,7 +329,11 @@ void ProgCache::read_loop() {
     }
     // need_more
     if (finished) return mark_done();  // cannot happen: finish() yields eof or error
-    const proc::IoResult r = child_->read_stdout(buf.data(), buf.size(), proc::no_deadline(), &read_stop_);
+    wake_replied();
+    // A read that left the pipe empty is most often followed by one that would find it empty.
+    const proc::IoResult r =
+        child_->read_stdout(buf.data(), buf.size(), proc::no_deadline(), &read_stop_, drained);
+    drained = r.status == proc::IoStatus::ok && r.bytes < buf.size();
     if (r.status == proc::IoStatus::interrupted) return mark_done();
     if (r.status == proc::IoStatus::ok) {
       const std::string_view bytes(buf.data(), r.bytes);

@@ -51,8 +51,15 @@ IoStatus wait_ready(int fd, short events, Deadline deadline, const Interrupt* st
 
 }  // namespace
 
-IoResult read_some(int fd, char* buf, size_t cap, Deadline deadline, const Interrupt* stop) {
+IoResult read_some(int fd, char* buf, size_t cap, Deadline deadline, const Interrupt* stop, bool wait_first) {
   IoResult r;
+  if (wait_first) {
+    const IoStatus w = wait_ready(fd, POLLIN, deadline, stop);
+    if (w != IoStatus::ok) {
+      r.status = w;
+      return r;
+    }
+  }
   while (true) {
     if (stop && stop->fired()) {
       r.status = IoStatus::interrupted;

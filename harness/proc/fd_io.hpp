@@ -40,8 +40,11 @@ struct IoResult {
 };
 
 // Reads at least one byte (up to `cap`) unless EOF, the deadline, the
-// interrupt or an error comes first.
-IoResult read_some(int fd, char* buf, size_t cap, Deadline deadline, const Interrupt* stop = nullptr);
+// interrupt or an error comes first. `wait_first`: poll before the first
+// read (saves a read that would find the pipe empty, when the caller knows
+// it just drained it).
+IoResult read_some(int fd, char* buf, size_t cap, Deadline deadline, const Interrupt* stop = nullptr,
+                   bool wait_first = false);
 
 // Writes every byte unless the deadline, the interrupt or an error comes first.
 IoResult write_all(int fd, std::string_view data, Deadline deadline, const Interrupt* stop = nullptr);
