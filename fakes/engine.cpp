@@ -21,6 +21,7 @@
 #include "stats.hpp"
 #include "store.hpp"
 #include "worker_pool.hpp"
+#include "wire/encoders.hpp"
 #include "wire/request_reader.hpp"
 #include "wire/sha256.hpp"
 #include "wire/transcript.hpp"
@@ -164,13 +165,12 @@ class Engine {
     return matcher_.fired_counts();
   }
 
-  // One queued write for all of them: the output thread writes it, so this
-  // thread goes on reading stdin even when the client is slow to read replies.
+  // One write for all of them, from this thread when the pipe is free and
+  // takes it whole; else (the client is slow to read replies) the output
+  // thread writes the rest, and this thread goes on reading stdin.
   void flush_direct() {
     if (direct_replies_.empty()) return;
-    ReplyPlan plan;
-    plan.bytes = std::move(direct_replies_);
-    output_.schedule(plan);
+    output_.send_now(std::move(direct_replies_));
     direct_replies_.clear();
   }
 
@@ -259,30 +259,31 @@ class Engine {
 
   void on_request(const wire::Request& req) {
     if (done_) return;
-    auto job = std::make_shared<Job>();
-    job->req = req;
-    job->previous_id = previous_id_;
-    previous_id_ = req.id;
     stats_.request(req.command);
+    const int64_t previous_id = previous_id_;
+    previous_id_ = req.id;
     Event e;
-    e.command = req.command;
     e.request = ++requests_;
     e.nth = ++per_command_[req.command];
+    // No script and nothing in the workers (a put there may be the one this
+    // get wants): answer inline, with no thread handoff and no rule to match.
+    if (direct_ && req.command == "get" && idle()) {
+      wire::Response res;
+      ReplyContext ctx{&store_, previous_id, "", 0};
+      answer_get(req, res, ctx);
+      direct_replies_ += wire::encode_response(res);  // plan_reply's bytes when no rule fired
+      return;
+    }
+    auto job = std::make_shared<Job>();
+    job->req = req;
+    job->previous_id = previous_id;
+    e.command = req.command;
     e.action_hex = wire::to_hex(req.action_id);
     e.elapsed = std::chrono::steady_clock::now() - start_;
     job->fired = fire(e, req.id);
     job->arrival = e.request;
     run_process_actions(job->fired);
     if (req.command == "close") return close(*job);
-    // No script and nothing in the workers (a put there may be the one this
-    // get wants): answer inline, with no thread handoff.
-    if (direct_ && req.command == "get" && idle()) {
-      wire::Response res;
-      ReplyContext ctx{&store_, job->previous_id, "", 0};
-      answer_get(req, res, ctx);
-      direct_replies_ += plan_reply(res, {}, ctx).bytes;
-      return;
-    }
     {
       std::lock_guard lock(flight_mu_);
       ++in_flight_;

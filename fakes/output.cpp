@@ -1,5 +1,8 @@
 #include "output.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,7 +11,15 @@
 namespace cph::fake {
 
 Output::Output(int fd, wire::Transcript* transcript, Stats& stats, uint64_t seed)
-    : fd_(fd), transcript_(transcript), stats_(stats), rng_(seed), thread_([this] { run(); }) {}
+    : fd_(fd), transcript_(transcript), stats_(stats), rng_(seed) {
+  // Only a pipe: a terminal or file shared with others keeps its flags.
+  struct stat st {};
+  if (fd_ >= 0 && ::fstat(fd_, &st) == 0 && S_ISFIFO(st.st_mode)) {
+    const int flags = ::fcntl(fd_, F_GETFL);
+    nonblocking_ = flags >= 0 && ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK) == 0;
+  }
+  thread_ = std::thread([this] { run(); });
+}
 
 Output::~Output() {
   {
@@ -42,6 +53,25 @@ void Output::schedule(const ReplyPlan& plan) {
   }
 }
 
+void Output::send_now(std::string bytes) {
+  {
+    std::lock_guard lock(mu_);
+    if (!nonblocking_ || hung_ || writing_ || !queue_.empty() || !join_.empty()) {
+      push(Item{Clock::now(), 0, 0, std::move(bytes), false});
+      return;
+    }
+    writing_ = true;  // the output thread leaves the pipe to us meanwhile
+  }
+  const size_t n = write(bytes, false);
+  std::lock_guard lock(mu_);
+  writing_ = false;
+  if (n < bytes.size()) {
+    push(Item{Clock::time_point::min(), 0, 0, bytes.substr(n), false});  // first in line
+  } else if (!queue_.empty() || drainers_ > 0) {
+    cv_.notify_all();  // they waited for us (an idle output thread needs no wakeup)
+  }
+}
+
 void Output::release(std::vector<Item>& group, HoldOrder order) {
   std::stable_sort(group.begin(), group.end(), [](const Item& a, const Item& b) { return a.arrival < b.arrival; });
   if (order == HoldOrder::reversed) {
@@ -65,12 +95,14 @@ void Output::release_holds() {
 
 void Output::drain() {
   std::unique_lock lock(mu_);
+  ++drainers_;
   cv_.wait(lock, [&] { return (queue_.empty() && !writing_) || hung_; });
+  --drainers_;
   if (!join_.empty() && !hung_) {
     std::string last = std::move(join_) + "\n";  // nothing followed: end its line
     join_.clear();
     lock.unlock();
-    write(last);
+    write(last, true);
   }
 }
 
@@ -87,29 +119,36 @@ void Output::hang() {
   cv_.notify_all();
 }
 
-void Output::write(const std::string& bytes) {
+size_t Output::write(std::string_view bytes, bool block) {
   std::lock_guard lock(write_mu_);
-  if (fd_ < 0 || dead_) return;
-  std::string_view rest = bytes;
-  while (!rest.empty()) {
-    ssize_t n = ::write(fd_, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      dead_ = true;  // the reader went away (EPIPE): keep running, write nothing more
-      break;
+  if (fd_ < 0 || dead_) return bytes.size();
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
+    if (n > 0) {
+      written += static_cast<size_t>(n);
+      continue;
     }
-    rest.remove_prefix(static_cast<size_t>(n));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!block) break;
+      pollfd p{fd_, POLLOUT, 0};
+      ::poll(&p, 1, -1);  // as a blocking write would: the client reads when it reads
+      continue;
+    }
+    dead_ = true;  // the reader went away (EPIPE): keep running, write nothing more
+    break;
   }
-  size_t written = bytes.size() - rest.size();
   stats_.bytes_out += static_cast<int64_t>(written);
-  if (transcript_ && written > 0) transcript_->bytes(wire::Direction::from_helper, std::string_view(bytes).substr(0, written));
+  if (transcript_ && written > 0) transcript_->bytes(wire::Direction::from_helper, bytes.substr(0, written));
+  return dead_ ? bytes.size() : written;
 }
 
 void Output::run() {
   std::unique_lock lock(mu_);
   for (;;) {
     if (stop_) return;
-    if (hung_ || queue_.empty()) {
+    if (hung_ || queue_.empty() || writing_) {  // writing_: send_now holds the pipe
       cv_.wait(lock);
       continue;
     }
@@ -129,7 +168,7 @@ void Output::run() {
     join_.clear();
     writing_ = true;
     lock.unlock();
-    write(bytes);
+    write(bytes, true);
     lock.lock();
     writing_ = false;
     cv_.notify_all();

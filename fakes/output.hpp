@@ -1,6 +1,7 @@
 // The fake's stdout: one writer thread, so writes never interleave. Replies
 // are queued with a due time (for delays), held in groups (for "hold"), and
-// written as soon as they are due.
+// written as soon as they are due. A reply due now may be written by its
+// caller instead (send_now), when nothing is ahead of it: no thread handoff.
 #pragma once
 #include <chrono>
 #include <condition_variable>
@@ -28,6 +29,10 @@ class Output {
   Output& operator=(const Output&) = delete;
 
   void schedule(const ReplyPlan& plan);
+  // Writes `bytes` now if nothing is queued or being written and the pipe
+  // takes them without blocking; what it does not take is queued first in
+  // line. The caller never blocks on a client that stops reading.
+  void send_now(std::string bytes);
   void release_holds();  // write every held reply now, in its hold order
   void drain();          // returns when everything queued has been written
   void close_stdout();   // later writes are discarded
@@ -45,9 +50,12 @@ class Output {
   void push(Item item);  // mu_ held
   void release(std::vector<Item>& group, HoldOrder order);  // mu_ held
   void run();
-  void write(const std::string& bytes);
+  // Returns the bytes consumed (written, or discarded once stdout is closed
+  // or dead); without `block`, stops where a non-blocking pipe is full.
+  size_t write(std::string_view bytes, bool block);
 
   int fd_;
+  bool nonblocking_ = false;  // fd_ is a pipe we made non-blocking (send_now can try it)
   wire::Transcript* transcript_;
   Stats& stats_;
   std::mt19937_64 rng_;
@@ -58,6 +66,7 @@ class Output {
   std::map<size_t, Hold> hold_spec_;
   uint64_t seq_ = 0;
   bool writing_ = false, stop_ = false, hung_ = false;
+  int drainers_ = 0;     // threads in drain()
   std::string join_;     // a "joined" reply waiting for the next one
   std::mutex write_mu_;  // guards fd_ against close_stdout
   bool dead_ = false;

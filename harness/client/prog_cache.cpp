@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "client/wakeup.hpp"
 #include "proc/look_path.hpp"
 #include "proc/quoted_split.hpp"
 #include "wire/base64.hpp"
@@ -77,14 +78,50 @@ class FileBody : public ProgCache::BodySource {
 }  // namespace
 
 struct ProgCache::Slot {
+  enum class Write { queued, written, failed };
+  std::mutex mu;  // guards the fields below; the one caller sleeps on `wake` without it
+  Wakeup wake;
+  Write write = Write::queued;
+  SendStatus write_status = SendStatus::error;  // when failed
+  std::string write_message;
+  Clock::time_point written_at;
   std::optional<wire::Response> res;
   bool closed = false;  // Go 1.24+ closes the channel when readLoop ends while closing
-  std::condition_variable cv;  // its one waiter waits with Shared::mu; the state it waits for changes under mu
+  bool poked = false;   // the session or the caller's context changed: look again
+
+  void poke() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      poked = true;
+    }
+    wake.notify();
+  }
+  // By the caller that wrote (or failed to write) this request's bytes.
+  void settle(Write w, Clock::time_point now, SendStatus status = SendStatus::error, const std::string& message = {}) {
+    bool needed;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      write = w;
+      written_at = now;
+      write_status = status;
+      write_message = message;
+      // The reply (or a poke) may have come first; else the reply wakes it.
+      needed = w == Write::failed || res || closed || poked;
+    }
+    if (needed) wake.notify();
+  }
+  // Sleeps (mu held by `lock`, released meanwhile) until a change or `until`.
+  void sleep(std::unique_lock<std::mutex>& lock, Clock::time_point until) {
+    const uint32_t seen = wake.epoch();  // under mu, with the state just looked at
+    lock.unlock();
+    wake.wait_until(seen, until);
+    lock.lock();
+  }
 };
 
-void ProgCache::Shared::wake_all() {
-  cv.notify_all();
-  for (Slot* s : waiting) s->cv.notify_all();
+void ProgCache::wake_all_locked() {
+  shared_->cv.notify_all();
+  for (auto& [id, slot] : in_flight_) slot->poke();
 }
 
 ProgCache::ProgCache(ClientOptions opts) : opts_(std::move(opts)) {
@@ -106,7 +143,7 @@ void ProgCache::set_fatal(const std::string& message) {
     std::lock_guard<std::mutex> lock(shared_->mu);
     if (fatal_) return;
     fatal_ = message;
-    shared_->wake_all();
+    wake_all_locked();
   }
   transcript_->event("fatal", {{"message", message}});
   log(message);
@@ -154,45 +191,43 @@ void ProgCache::run_start() {
 
   const auto give_up = Clock::now() + opts_.handshake_timeout;
   auto next_tick = Clock::now() + opts_.still_waiting_interval;
-  std::unique_lock<std::mutex> lock(shared_->mu);
-  shared_->waiting.insert(hello.get());  // erased at every exit below, with mu held
-  while (true) {
-    if (hello->res) break;
-    if (fatal_) {
-      shared_->waiting.erase(hello.get());
-      start_outcome_ = Outcome::fatal(*fatal_);
-      return;
+  std::set<std::string> can;
+  std::unique_lock<std::mutex> sl(hello->mu);
+  while (!hello->res) {
+    hello->poked = false;
+    sl.unlock();
+    bool fatal;
+    {
+      std::lock_guard<std::mutex> lock(shared_->mu);
+      fatal = fatal_.has_value();
+      if (fatal) start_outcome_ = Outcome::fatal(*fatal_);
     }
+    if (fatal) return;
     const auto now = Clock::now();
     if (now >= give_up) {
-      lock.unlock();
       const std::string msg = "no handshake (ID 0) from GOCACHEPROG " + prog_ + " within " +
                               seconds_text(opts_.handshake_timeout) + "; go would wait forever";
       note_hang(msg);
-      lock.lock();
-      shared_->waiting.erase(hello.get());
+      std::lock_guard<std::mutex> lock(shared_->mu);
       dead_ = msg;
       start_outcome_ = Outcome::hang(msg);
       return;
     }
     if (now >= next_tick) {
-      lock.unlock();
       log("# still waiting for GOCACHEPROG " + prog_ + " ...");
-      lock.lock();
       next_tick += opts_.still_waiting_interval;
-      continue;
     }
-    hello->cv.wait_until(lock, std::min(give_up, next_tick));
+    sl.lock();
+    if (!hello->res && !hello->poked) hello->sleep(sl, std::min(give_up, next_tick));
   }
-  shared_->waiting.erase(hello.get());
-  std::set<std::string> can(hello->res->known_commands.begin(), hello->res->known_commands.end());
-  lock.unlock();
+  can.insert(hello->res->known_commands.begin(), hello->res->known_commands.end());
+  sl.unlock();
   if (can.empty()) {
     set_fatal("GOCACHEPROG " + prog_ + " declared no supported commands");
     start_outcome_ = Outcome::fatal(*fatal_);
     return;
   }
-  lock.lock();
+  std::lock_guard<std::mutex> lock(shared_->mu);
   can_ = std::move(can);
   start_outcome_ = Outcome::ok();
 }
@@ -212,43 +247,65 @@ void ProgCache::end_read_loop_quietly() {
   std::lock_guard<std::mutex> lock(shared_->mu);
   if (!opts_.profile.close_deadlocks_on_exit()) {
     // Go 1.24+: close every pending channel; the waiters see "closed".
-    for (auto& [id, slot] : in_flight_) slot->closed = true;
+    for (auto& [id, slot] : in_flight_) {
+      {
+        std::lock_guard<std::mutex> sl(slot->mu);
+        slot->closed = true;
+      }
+      slot->wake.notify();
+    }
     in_flight_.clear();
     in_flight_nil_ = true;
   }
   // Go 1.21-1.23 return without waking anyone (golang/go#70848).
   reader_done_ = true;
-  shared_->wake_all();
+  wake_all_locked();
 }
 
 void ProgCache::read_loop() {
   wire::ResponseStreamDecoder decoder(opts_.profile.response_struct());
   std::vector<char> buf(kChunk);
   bool finished = false;
+  bool drained = false;  // the last read took less than it could: the pipe was empty after it
   auto mark_done = [this] {
     std::lock_guard<std::mutex> lock(shared_->mu);
     reader_done_ = true;
-    shared_->wake_all();
+    wake_all_locked();
   };
+  // Callers whose reply is in: woken together before the reader blocks (or
+  // ends), so a woken caller does not preempt it in the middle of a read's
+  // replies.
+  std::vector<std::shared_ptr<Slot>> replied;
+  auto wake_replied = [&replied] {
+    for (auto& slot : replied) slot->wake.notify();
+    replied.clear();
+  };
+  struct AtExit {
+    std::function<void()> run;
+    ~AtExit() { run(); }
+  } at_exit{wake_replied};
   while (true) {
     wire::Response res;
     std::string error;
     const auto st = decoder.next(res, error);
     if (tearing_down_) return mark_done();
     if (st == wire::ResponseStreamDecoder::Status::value) {
-      std::shared_ptr<Slot> slot;  // keeps the slot (and its cv) alive past the unlock
+      std::shared_ptr<Slot> slot;  // keeps the slot (and its wakeup) alive past the unlock
       {
         std::lock_guard<std::mutex> lock(shared_->mu);
         auto it = in_flight_.find(res.id);
         if (it != in_flight_.end()) {
-          slot = it->second;
+          slot = std::move(it->second);
           in_flight_.erase(it);
-          slot->res = std::move(res);
         }
       }
       if (slot) {
-        // Outside the lock, so the woken caller does not block on it at once.
-        slot->cv.notify_one();
+        {
+          std::lock_guard<std::mutex> sl(slot->mu);
+          slot->res = std::move(res);
+        }
+        replied.push_back(std::move(slot));
+        if (replied.size() >= 64) wake_replied();  // a bound on the first one's wait
         continue;
       }
       set_fatal("GOCACHEPROG sent response for unknown request ID " + std::to_string(res.id));
@@ -272,7 +329,11 @@ void ProgCache::read_loop() {
     }
     // need_more
     if (finished) return mark_done();  // cannot happen: finish() yields eof or error
-    const proc::IoResult r = child_->read_stdout(buf.data(), buf.size(), proc::no_deadline(), &read_stop_);
+    wake_replied();
+    // A read that left the pipe empty is most often followed by one that would find it empty.
+    const proc::IoResult r =
+        child_->read_stdout(buf.data(), buf.size(), proc::no_deadline(), &read_stop_, drained);
+    drained = r.status == proc::IoStatus::ok && r.bytes < buf.size();
     if (r.status == proc::IoStatus::interrupted) return mark_done();
     if (r.status == proc::IoStatus::ok) {
       const std::string_view bytes(buf.data(), r.bytes);
@@ -295,30 +356,41 @@ Outcome ProgCache::early_outcome_locked() {
   return Outcome::ok();
 }
 
-bool ProgCache::write_bytes(std::string_view bytes, std::string& error, bool& hung, int64_t id, bool record) {
-  size_t done = 0;
-  while (done < bytes.size()) {
+proc::IoResult ProgCache::write_raw(std::string_view bytes, bool record) {
+  proc::IoResult out;
+  while (out.bytes < bytes.size()) {
     // A deadline per chunk: a slow reader is fine, a stalled one is a hang.
-    const size_t n = std::min(kChunk, bytes.size() - done);
-    const proc::IoResult r = child_->write_stdin(bytes.substr(done, n), proc::deadline_in(opts_.write_stall_timeout),
-                                                 &write_stop_);
-    if (r.bytes > 0 && record) transcript_->bytes(wire::Direction::to_helper, bytes.substr(done, r.bytes));
-    done += r.bytes;
-    if (r.status == proc::IoStatus::ok) continue;
-    if (r.status == proc::IoStatus::timeout) {
-      hung = true;
-      error = "write to GOCACHEPROG stalled for " + seconds_text(opts_.write_stall_timeout) + " (request ID " +
-              std::to_string(id) + "): the helper is not reading its stdin; go would block forever";
-      return false;
+    const size_t n = std::min(kChunk, bytes.size() - out.bytes);
+    const proc::IoResult r = child_->write_stdin(bytes.substr(out.bytes, n),
+                                                 proc::deadline_in(opts_.write_stall_timeout), &write_stop_);
+    if (r.bytes > 0 && record) transcript_->bytes(wire::Direction::to_helper, bytes.substr(out.bytes, r.bytes));
+    out.bytes += r.bytes;
+    if (r.status != proc::IoStatus::ok) {
+      out.status = r.status;
+      out.error = r.error;
+      return out;
     }
-    if (r.status == proc::IoStatus::interrupted || r.error == EBADF) {
-      error = "write |1: file already closed";  // os.File's error after in.Close()
-    } else {
-      error = "write |1: " + proc::errno_text(r.error);
-    }
-    return false;
   }
-  return true;
+  return out;
+}
+
+std::string ProgCache::write_error_text(const proc::IoResult& r, int64_t id, bool& hung) const {
+  if (r.status == proc::IoStatus::timeout) {
+    hung = true;
+    return "write to GOCACHEPROG stalled for " + seconds_text(opts_.write_stall_timeout) + " (request ID " +
+           std::to_string(id) + "): the helper is not reading its stdin; go would block forever";
+  }
+  if (r.status == proc::IoStatus::interrupted || r.error == EBADF) {
+    return "write |1: file already closed";  // os.File's error after in.Close()
+  }
+  return "write |1: " + proc::errno_text(r.error);
+}
+
+bool ProgCache::write_bytes(std::string_view bytes, std::string& error, bool& hung, int64_t id, bool record) {
+  const proc::IoResult r = write_raw(bytes, record);
+  if (r.status == proc::IoStatus::ok) return true;
+  error = write_error_text(r, id, hung);
+  return false;
 }
 
 // Go's writeToChild after the ID is assigned: the request, then the body.
@@ -389,63 +461,148 @@ ProgCache::SendResult ProgCache::send(wire::Request req, BodySource* body, const
     in_flight_[req.id] = slot;
   }
   out.id = req.id;
+  if (body) {
+    write_alone(req, body, slot);
+  } else {
+    write_combined(wire::encode_request(req, opts_.profile.dialect()), req.id, slot);
+  }
+  wait_reply(slot, ctx, no_deadline_wait, hang_what, out);
+  return out;
+}
 
+void ProgCache::wait_pipe_free(std::unique_lock<std::mutex>& lock) {
+  // The holder's every write has a deadline, so this wait ends.
+  pipe_free_.wait(lock, [this] { return !writing_; });
+}
+
+// A put: its header and body go out as one unit, the pipe held alone.
+void ProgCache::write_alone(const wire::Request& req, BodySource* body, const std::shared_ptr<Slot>& slot) {
   {
-    std::lock_guard<std::mutex> wlock(write_mu_);
-    std::string error;
-    bool hung = false;
-    {
-      std::lock_guard<std::mutex> lock(shared_->mu);
-      const Outcome early = early_outcome_locked();
-      if (!early.is_ok()) {  // e.g. the writer before us stalled for good
-        out.status = early.kind == OutcomeKind::fatal ? SendStatus::fatal : SendStatus::hang;
-        out.message = early.message;
-        return out;
-      }
-    }
+    std::unique_lock<std::mutex> lock(pipe_mu_);
+    wait_pipe_free(lock);
+    writing_ = true;
+  }
+  Outcome early;
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    early = early_outcome_locked();  // e.g. the writer before us stalled for good
+  }
+  std::string error;
+  bool hung = false;
+  if (!early.is_ok()) {
+    slot->settle(Slot::Write::failed, Clock::now(),
+                 early.kind == OutcomeKind::fatal ? SendStatus::fatal : SendStatus::hang, early.message);
+  } else {
     if (!write_error_.empty()) {
       error = write_error_;  // bufio.Writer's error is sticky
-    } else {
-      std::string rewind_error;
-      if (body && !body->rewind(rewind_error)) {
-        error = rewind_error;
-      } else {
-        error = write_request(req, body, hung);
-        if (!error.empty() && !hung) write_error_ = error;
-      }
+    } else if (body->rewind(error)) {
+      error = write_request(req, body, hung);
+      if (!error.empty() && !hung) write_error_ = error;
     }
     if (hung) {
       note_hang(error);
       std::lock_guard<std::mutex> lock(shared_->mu);
       dead_ = error;  // go holds writeMu forever: nobody else can send
-      shared_->wake_all();
-      out.status = SendStatus::hang;
-      out.message = error;
-      return out;
-    }
-    if (!error.empty()) {
+      wake_all_locked();
+    } else if (!error.empty()) {
       std::lock_guard<std::mutex> lock(shared_->mu);
       if (!in_flight_nil_) in_flight_.erase(req.id);
-      out.status = SendStatus::error;
-      out.message = error;
-      return out;
+    }
+    if (error.empty()) {
+      slot->settle(Slot::Write::written, Clock::now());
+    } else {
+      slot->settle(Slot::Write::failed, Clock::now(), hung ? SendStatus::hang : SendStatus::error, error);
     }
   }
+  write_pending_and_release();  // small requests that came meanwhile
+}
 
-  // Go: select { case res := <-resc: ...; case <-ctx.Done(): ... }
-  std::shared_ptr<Shared> shared = shared_;
-  const uint64_t waker = ctx.add_waker([shared, slot] {
-    std::lock_guard<std::mutex> lock(shared->mu);
-    slot->cv.notify_all();
-  });
+// A request without a body: written now if the pipe is free, else left for
+// the caller holding it, in one write with the others waiting.
+void ProgCache::write_combined(std::string bytes, int64_t id, const std::shared_ptr<Slot>& slot) {
+  {
+    std::lock_guard<std::mutex> lock(pipe_mu_);
+    pending_ += bytes;
+    queued_.push_back(Queued{slot, id, pending_.size()});
+    if (writing_) return;
+    writing_ = true;
+  }
+  write_pending_and_release();
+}
+
+void ProgCache::write_pending_and_release() {
+  std::unique_lock<std::mutex> lock(pipe_mu_);
+  while (!pending_.empty()) {
+    batch_.swap(pending_);
+    batch_queued_.swap(queued_);
+    lock.unlock();
+    write_batch(batch_, batch_queued_);
+    batch_.clear();
+    batch_queued_.clear();
+    lock.lock();
+  }
+  writing_ = false;
+  lock.unlock();
+  pipe_free_.notify_all();
+}
+
+// What each request of the batch would have met taking Go's writeMu in turn:
+// the session's end, bufio's sticky error, or its own write's outcome.
+void ProgCache::write_batch(std::string_view bytes, const std::vector<Queued>& batch) {
+  Outcome early;
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    early = early_outcome_locked();
+  }
+  if (!early.is_ok()) {
+    const SendStatus st = early.kind == OutcomeKind::fatal ? SendStatus::fatal : SendStatus::hang;
+    for (const Queued& q : batch) q.slot->settle(Slot::Write::failed, Clock::now(), st, early.message);
+    return;
+  }
+  size_t written = 0;  // whole requests sent
+  std::string error = write_error_;
+  bool hung = false;
+  if (error.empty()) {
+    const proc::IoResult r = write_raw(bytes, true);
+    while (written < batch.size() && batch[written].end <= r.bytes) ++written;
+    if (r.status != proc::IoStatus::ok) error = write_error_text(r, batch[written].id, hung);
+  }
+  const auto now = Clock::now();
+  for (size_t i = 0; i < written; ++i) batch[i].slot->settle(Slot::Write::written, now);
+  if (written == batch.size()) return;
+  if (hung) {
+    note_hang(error);
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    dead_ = error;  // go holds writeMu forever: nobody else can send
+    wake_all_locked();
+  } else {
+    write_error_ = error;
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    if (!in_flight_nil_) {
+      for (size_t i = written; i < batch.size(); ++i) in_flight_.erase(batch[i].id);
+    }
+  }
+  for (size_t i = written; i < batch.size(); ++i) {
+    batch[i].slot->settle(Slot::Write::failed, now, hung ? SendStatus::hang : SendStatus::error, error);
+  }
+}
+
+// Go: select { case res := <-resc: ...; case <-ctx.Done(): ... }, after the write.
+void ProgCache::wait_reply(const std::shared_ptr<Slot>& slot_ptr, const Context& ctx, milliseconds no_deadline_wait,
+                           const std::string& hang_what, SendResult& out) {
+  Slot& slot = *slot_ptr;
+  // Owns the slot: cancel() may run a waker just after remove_waker().
+  const uint64_t waker = ctx.add_waker([slot_ptr] { slot_ptr->poke(); });
   const auto ctx_deadline = ctx.deadline();
-  const auto hang_at = ctx_deadline == Clock::time_point::max() ? Clock::now() + no_deadline_wait
-                                                                 : Clock::time_point::max();
-  std::unique_lock<std::mutex> lock(shared_->mu);
-  shared_->waiting.insert(slot.get());
-  while (true) {
-    if (slot->res) {
-      out.res = *slot->res;
+  std::unique_lock<std::mutex> sl(slot.mu);
+  // The writer's every write has a deadline, so this wait ends.
+  while (slot.write == Slot::Write::queued) slot.sleep(sl, Clock::now() + opts_.write_stall_timeout);
+  auto hang_at = Clock::time_point::max();
+  if (ctx_deadline == Clock::time_point::max()) hang_at = slot.written_at + no_deadline_wait;
+  bool look = true;  // at the session and the context: at first, then after a poke or a timeout
+  while (slot.write == Slot::Write::written) {
+    if (slot.res) {
+      out.res = std::move(*slot.res);
       if (!out.res.err.empty()) {
         out.status = SendStatus::error;
         out.message = out.res.err;
@@ -454,51 +611,65 @@ ProgCache::SendResult ProgCache::send(wire::Request req, BodySource* body, const
       }
       break;
     }
-    if (slot->closed) {
+    if (slot.closed) {
       out.status = SendStatus::closed;
       out.message = "GOCACHEPROG program closed unexpectedly";
       break;
     }
-    if (fatal_) {
-      out.status = SendStatus::fatal;
-      out.message = *fatal_;
-      break;
+    if (look) {
+      slot.poked = false;
+      sl.unlock();
+      bool decided = true;
+      {
+        std::lock_guard<std::mutex> lock(shared_->mu);
+        if (fatal_) {
+          out.status = SendStatus::fatal;
+          out.message = *fatal_;
+        } else if (session_cancelled_) {
+          out.status = SendStatus::cancelled;
+          out.message = "context canceled";
+        } else {
+          decided = false;
+        }
+      }
+      if (!decided) {
+        if (std::string e = ctx.err(); !e.empty()) {
+          out.status = SendStatus::cancelled;
+          out.message = std::move(e);
+          decided = true;
+        } else if (Clock::now() >= hang_at) {
+          out.status = SendStatus::hang;
+          out.message = "no reply to " + hang_what + " (request ID " + std::to_string(out.id) + ") within " +
+                        seconds_text(no_deadline_wait) + "; go would wait forever";
+          decided = true;
+        }
+      }
+      sl.lock();
+      look = false;
+      if (decided && !slot.res && !slot.closed) break;
+      continue;  // a reply that came meanwhile wins
     }
-    if (session_cancelled_) {
-      out.status = SendStatus::cancelled;
-      out.message = "context canceled";
-      break;
-    }
-    if (const std::string e = ctx.err(); !e.empty()) {
-      out.status = SendStatus::cancelled;
-      out.message = e;
-      break;
-    }
-    if (Clock::now() >= hang_at) {
-      out.status = SendStatus::hang;
-      out.message = "no reply to " + hang_what + " (request ID " + std::to_string(req.id) + ") within " +
-                    seconds_text(no_deadline_wait) + "; go would wait forever";
-      break;
-    }
-    slot->cv.wait_until(lock, std::min(hang_at, ctx_deadline));
+    const auto until = std::min(hang_at, ctx_deadline);
+    slot.sleep(sl, until);
+    look = slot.poked || Clock::now() >= until;
   }
-  shared_->waiting.erase(slot.get());
-  lock.unlock();
+  const bool failed = slot.write == Slot::Write::failed;
+  if (failed) {  // its bytes never went out whole: the writer said why (and noted a hang)
+    out.status = slot.write_status;
+    out.message = slot.write_message;
+  }
+  sl.unlock();
   ctx.remove_waker(waker);
-  if (out.status == SendStatus::hang) note_hang(out.message);
-  return out;
+  if (out.status == SendStatus::hang && !failed) note_hang(out.message);
 }
 
 GetResult ProgCache::get(std::string_view action_id, const Context& ctx) {
   GetResult r;
-  {
+  if (!can_.count("get")) {  // can_ is fixed once start() has returned
     std::lock_guard<std::mutex> lock(shared_->mu);
     r.outcome = early_outcome_locked();
-    if (!r.outcome.is_ok()) return r;
-    if (!can_.count("get")) {
-      r.outcome = Outcome::miss();  // a write-only cache: nothing is sent
-      return r;
-    }
+    if (r.outcome.is_ok()) r.outcome = Outcome::miss();  // a write-only cache: nothing is sent
+    return r;
   }
   wire::Request req;
   req.command = "get";
@@ -532,7 +703,7 @@ GetResult ProgCache::get(std::string_view action_id, const Context& ctx) {
   r.entry.output_id.resize(kOutputIdSize, '\0');
   r.entry.disk_path = res.disk_path;
   {
-    std::lock_guard<std::mutex> lock(shared_->mu);
+    std::lock_guard<std::mutex> lock(output_mu_);
     output_file_[r.entry.output_id] = res.disk_path;
   }
   r.outcome = Outcome::ok();
@@ -608,7 +779,7 @@ PutResult ProgCache::put_source(std::string_view action_id, BodySource& body, co
     return r;
   }
   {
-    std::lock_guard<std::mutex> lock(shared_->mu);
+    std::lock_guard<std::mutex> lock(output_mu_);
     output_file_[out] = s.res.disk_path;
   }
   r.outcome = Outcome::ok();
@@ -618,7 +789,7 @@ PutResult ProgCache::put_source(std::string_view action_id, BodySource& body, co
 }
 
 std::string ProgCache::output_file(std::string_view output_id, const Context&) const {
-  std::lock_guard<std::mutex> lock(shared_->mu);
+  std::lock_guard<std::mutex> lock(output_mu_);
   auto it = output_file_.find(std::string(output_id));
   return it == output_file_.end() ? std::string() : it->second;
 }
@@ -663,10 +834,11 @@ Outcome ProgCache::close(const Context& ctx) {
   {
     std::lock_guard<std::mutex> lock(shared_->mu);
     session_cancelled_ = true;
-    shared_->wake_all();
+    wake_all_locked();
   }
   {
-    std::lock_guard<std::mutex> wlock(write_mu_);
+    std::unique_lock<std::mutex> plock(pipe_mu_);
+    wait_pipe_free(plock);
     if (child_) child_->close_stdin();
   }
   // Wait until the helper closes its stdout (readLoopDone), which Go does
@@ -721,7 +893,8 @@ ProgCache::~ProgCache() {
   if (child_) {
     write_stop_.fire();  // a stalled writer gives up at once
     {
-      std::lock_guard<std::mutex> wlock(write_mu_);
+      std::unique_lock<std::mutex> plock(pipe_mu_);
+      wait_pipe_free(plock);
       child_->close_stdin();
     }
     std::optional<proc::ExitStatus> st = child_->wait_until(proc::deadline_in(opts_.teardown_grace));

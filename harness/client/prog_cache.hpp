@@ -133,14 +133,10 @@ class ProgCache {
   };
 
  private:
-  struct Slot;  // one in-flight request's reply, with its own wakeup
+  struct Slot;  // one request: its write's outcome, its reply, its own lock and wakeup
   struct Shared {
     std::mutex mu;
     std::condition_variable cv;  // session-wide waits: the reader's end (close)
-    std::set<Slot*> waiting;     // slots whose caller is blocked on their cv
-    // Wakes every waiter (fatal, cancel, the reader's end); a reply wakes
-    // only its own slot, so 1,024 callers do not all wake per reply.
-    void wake_all();  // mu held
   };
   enum class SendStatus { reply, closed, error, cancelled, hang, fatal };
   struct SendResult {
@@ -149,18 +145,34 @@ class ProgCache {
     std::string message;
     int64_t id = 0;
   };
+  struct Queued {  // a small request's bytes end at `end` in the pending batch
+    std::shared_ptr<Slot> slot;
+    int64_t id = 0;
+    size_t end = 0;
+  };
 
   explicit ProgCache(ClientOptions opts);
   void run_start();
   PutResult put_source(std::string_view action_id, BodySource& body, const Context& ctx);
   SendResult send(wire::Request req, BodySource* body, const Context& ctx, milliseconds no_deadline_wait,
                   const std::string& hang_what);
+  void write_alone(const wire::Request& req, BodySource* body, const std::shared_ptr<Slot>& slot);
+  void write_combined(std::string bytes, int64_t id, const std::shared_ptr<Slot>& slot);
+  void write_pending_and_release();
+  void write_batch(std::string_view bytes, const std::vector<Queued>& batch);
+  void wait_reply(const std::shared_ptr<Slot>& slot, const Context& ctx, milliseconds no_deadline_wait, const std::string& hang_what,
+                  SendResult& out);
+  void wait_pipe_free(std::unique_lock<std::mutex>& lock);
   std::string write_request(const wire::Request& req, BodySource* body, bool& hung);
   bool write_bytes(std::string_view bytes, std::string& error, bool& hung, int64_t id, bool record = true);
+  proc::IoResult write_raw(std::string_view bytes, bool record);
+  std::string write_error_text(const proc::IoResult& r, int64_t id, bool& hung) const;
   void read_loop();
   void stderr_loop();
   void end_read_loop_quietly();        // EOF or decode error while closing
   void set_fatal(const std::string& message);  // like base.Fatalf; caller holds no lock
+  // Every waiter looks at the session again (fatal, cancel, the reader's end).
+  void wake_all_locked();  // shared_->mu held
   void note_hang(const std::string& message);
   void log(const std::string& line);
   Outcome early_outcome_locked();  // fatal or dead session, else ok
@@ -187,12 +199,23 @@ class ProgCache {
   bool closing_ = false;
   bool session_cancelled_ = false;  // Close cancelled Go's c.ctx
   bool reader_done_ = false;
-  std::map<std::string, std::string> output_file_;
   std::atomic<bool> tearing_down_{false};
 
-  // Guarded by write_mu_: Go's writeMu, and bufio.Writer's sticky error.
-  std::mutex write_mu_;
-  std::string write_error_;
+  mutable std::mutex output_mu_;  // guards output_file_ alone (off the hot lock)
+  std::map<std::string, std::string> output_file_;
+
+  // Go's writeMu, with the small requests of concurrent callers combined:
+  // a caller finding the pipe busy leaves its request in pending_, and the
+  // caller holding the pipe writes it before letting go. Guarded by pipe_mu_.
+  std::mutex pipe_mu_;
+  std::condition_variable pipe_free_;  // a put body or close_stdin waits to hold the pipe alone
+  bool writing_ = false;               // a caller holds the pipe
+  std::string pending_;                // whole requests, in the order they came
+  std::vector<Queued> queued_;
+  // Only the caller holding the pipe touches these.
+  std::string batch_;
+  std::vector<Queued> batch_queued_;
+  std::string write_error_;  // bufio.Writer's error is sticky
 };
 
 }  // namespace cph::client

@@ -194,10 +194,10 @@ IoResult Child::write_stdin(std::string_view data, Deadline deadline, const Inte
   return write_all(fd, data, deadline, stop);
 }
 
-IoResult Child::read_stdout(char* buf, size_t cap, Deadline deadline, const Interrupt* stop) {
+IoResult Child::read_stdout(char* buf, size_t cap, Deadline deadline, const Interrupt* stop, bool wait_first) {
   const int fd = stdout_fd_.load();
   if (fd < 0) return IoResult{IoStatus::error, 0, EBADF};
-  return read_some(fd, buf, cap, deadline, stop);
+  return read_some(fd, buf, cap, deadline, stop, wait_first);
 }
 
 IoResult Child::read_stderr(char* buf, size_t cap, Deadline deadline, const Interrupt* stop) {

@@ -55,7 +55,8 @@ class Child {
   int stderr_fd() const { return stderr_fd_.load(); }  // -1 unless pipe_stderr
 
   IoResult write_stdin(std::string_view data, Deadline deadline, const Interrupt* stop = nullptr);
-  IoResult read_stdout(char* buf, size_t cap, Deadline deadline, const Interrupt* stop = nullptr);
+  IoResult read_stdout(char* buf, size_t cap, Deadline deadline, const Interrupt* stop = nullptr,
+                       bool wait_first = false);
   IoResult read_stderr(char* buf, size_t cap, Deadline deadline, const Interrupt* stop = nullptr);
   void close_stdin();
   void close_stdout();

@@ -19,14 +19,10 @@ Interrupt::Interrupt() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
 Interrupt::~Interrupt() { ::close(fd_); }
 
 void Interrupt::fire() {
+  fired_.store(true, std::memory_order_release);
   const uint64_t one = 1;
   // The counter only grows; a full counter (EAGAIN) is still "fired".
   [[maybe_unused]] ssize_t n = ::write(fd_, &one, sizeof one);
-}
-
-bool Interrupt::fired() const {
-  pollfd p{fd_, POLLIN, 0};
-  return ::poll(&p, 1, 0) > 0;
 }
 
 void set_nonblocking(int fd) {
@@ -55,8 +51,15 @@ IoStatus wait_ready(int fd, short events, Deadline deadline, const Interrupt* st
 
 }  // namespace
 
-IoResult read_some(int fd, char* buf, size_t cap, Deadline deadline, const Interrupt* stop) {
+IoResult read_some(int fd, char* buf, size_t cap, Deadline deadline, const Interrupt* stop, bool wait_first) {
   IoResult r;
+  if (wait_first) {
+    const IoStatus w = wait_ready(fd, POLLIN, deadline, stop);
+    if (w != IoStatus::ok) {
+      r.status = w;
+      return r;
+    }
+  }
   while (true) {
     if (stop && stop->fired()) {
       r.status = IoStatus::interrupted;

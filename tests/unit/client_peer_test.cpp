@@ -1,6 +1,10 @@
 // The client against peers whose exact bytes a /bin/sh script writes (real
 // processes over real pipes), and the start-up fatals.
 #include <gtest/gtest.h>
+#include <signal.h>
+
+#include <thread>
+#include <vector>
 
 #include "client/prog_cache.hpp"
 
@@ -100,6 +104,43 @@ TEST(ClientPeer, WriteAfterHelperExitIsBrokenPipe) {
   EXPECT_EQ(pc->pending_ids(), std::vector<int64_t>{});  // a failed write leaves nothing in flight
   // bufio.Writer's error is sticky: the next request fails the same way.
   EXPECT_EQ(pc->put(kAction, "x").outcome, Outcome::error("write |1: broken pipe"));
+}
+
+// Polls a condition on the client's state (no sleep), up to a deadline.
+template <class Pred>
+bool eventually(Pred done, std::chrono::milliseconds limit = 5s) {
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= give_up) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+TEST(ClientPeer, AFailedWriteFailsEveryRequestQueuedBehindIt) {
+  // A put holds the pipe (its body is more than the pipe holds; the helper
+  // reads nothing) and gets queue behind it. Then the helper closes its
+  // stdin: the put fails with EPIPE and every get with bufio's sticky copy
+  // of it, as Go's writes would; none is left waiting for a reply.
+  auto pc = ProgCache::start(sh_peer(
+      "trap \"exec <&-\" USR1; printf \"%s\\n\" \"" + std::string(R"({\"ID\":0,\"KnownCommands\":[\"get\",\"put\"]})") +
+      "\"; while :; do sleep 30 & wait; done"));
+  ASSERT_EQ(pc->start_outcome(), Outcome::ok());
+  const std::string big(4 << 20, 'z');
+  PutResult put;
+  std::thread putter([&] { put = pc->put(kAction, big); });
+  EXPECT_TRUE(eventually([&] { return pc->pending_ids().size() == 1; }));
+  constexpr size_t kGets = 8;
+  std::vector<Outcome> gets(kGets);
+  std::vector<std::thread> getters;
+  for (size_t i = 0; i < kGets; ++i) getters.emplace_back([&, i] { gets[i] = pc->get(kAction).outcome; });
+  EXPECT_TRUE(eventually([&] { return pc->pending_ids().size() == 1 + kGets; }));
+  ::kill(pc->child()->pid(), SIGUSR1);
+  putter.join();
+  for (auto& t : getters) t.join();
+  EXPECT_EQ(put.outcome, Outcome::error("write |1: broken pipe"));
+  for (const Outcome& g : gets) EXPECT_EQ(g, Outcome::error("write |1: broken pipe"));
+  EXPECT_EQ(pc->pending_ids(), std::vector<int64_t>{});
 }
 
 }  // namespace

@@ -108,6 +108,28 @@ TEST(FakeDefault, RequestsRunConcurrently) {
   EXPECT_EQ(ids.size(), 41u);
 }
 
+TEST(FakeDefault, AClientNotReadingRepliesDoesNotStopTheFakeReadingRequests) {
+  // Gets answered inline are written by the reading thread only while the
+  // pipe takes them at once; a client that does not read its stdout must
+  // still be able to send every request (about 6 MiB of replies here, far
+  // more than the stdout pipe holds), then read every reply, in order.
+  FakeProc f({});
+  std::string body = "hit";
+  ASSERT_TRUE(f.send(put_req(1, action(1), body), body));
+  ASSERT_TRUE(f.read_lines(2));  // the put is stored: the gets below are inline hits
+  constexpr int kGets = 30000;
+  std::string gets;
+  for (int i = 0; i < kGets; ++i) gets += wire::encode_request(get_req(2 + i, action(1)), wire::Dialect::output_id);
+  ASSERT_TRUE(f.send(gets));  // would stall if the fake blocked on its stdout
+  ASSERT_TRUE(f.read_lines(2 + kGets));
+  auto rs = f.responses();
+  ASSERT_EQ(rs.size(), static_cast<size_t>(2 + kGets));
+  for (int i = 0; i < kGets; ++i) {
+    ASSERT_EQ(rs[2 + i].id, 2 + i);
+    ASSERT_FALSE(rs[2 + i].miss);
+  }
+}
+
 TEST(FakeDefault, StdinEofFinishesInFlightWorkAndExitsZero) {
   FakeProc f({});
   std::string body(1 << 20, 'q');
