@@ -18,7 +18,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 quick=${BENCH_QUICK:-0}
 
-cmake --build "$build" -j "${JOBS:-2}" --target bench_base64 bench_json bench_e2e bench_table cph-fake cph-floor-helper >&2
+cmake --build "$build" -j "${JOBS:-2}" --target bench_base64 bench_json bench_e2e bench_table cph cph-fake cph-floor-helper >&2
 
 bench=$build/bench
 fake=$(cd "$build/fakes" && pwd)/cph-fake
@@ -122,6 +122,16 @@ if [[ -n $gocacher ]]; then
   d=$(fresh_dir gocacher)
   e2e put-gocacher-1g put --helper "$gocacher --cache-dir $d" --size "$big" --tmp "$work"
   rm -rf "$d"
+fi
+
+# --- cph check, the default suite against cph-fake (its budget: 30 s) ---------
+note "cph check -- cph-fake"
+t0=$(date +%s.%N)
+if "$build/harness/cph" check --json "$work/check.json" -- "$fake" --dir "{dir}" >/dev/null 2>&1; then
+  t1=$(date +%s.%N)
+  echo "{\"kind\":\"check\",\"label\":\"check-fake\",\"seconds\":$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')}" >>"$out"
+else
+  note "cph check -- cph-fake failed: its figure will read n/a"
 fi
 
 # --- go build of the sample -------------------------------------------------------
