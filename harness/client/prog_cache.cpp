@@ -482,36 +482,20 @@ void ProgCache::write_alone(const wire::Request& req, BodySource* body, const st
     wait_pipe_free(lock);
     writing_ = true;
   }
-  Outcome early;
-  {
-    std::lock_guard<std::mutex> lock(shared_->mu);
-    early = early_outcome_locked();  // e.g. the writer before us stalled for good
-  }
-  std::string error;
-  bool hung = false;
-  if (!early.is_ok()) {
-    slot->settle(Slot::Write::failed, Clock::now(),
-                 early.kind == OutcomeKind::fatal ? SendStatus::fatal : SendStatus::hang, early.message);
-  } else {
+  const Queued self{slot, req.id, 0};
+  if (!fail_if_ended({&self, 1})) {
+    std::string error;
+    bool hung = false;
     if (!write_error_.empty()) {
       error = write_error_;  // bufio.Writer's error is sticky
     } else if (body->rewind(error)) {
       error = write_request(req, body, hung);
       if (!error.empty() && !hung) write_error_ = error;
     }
-    if (hung) {
-      note_hang(error);
-      std::lock_guard<std::mutex> lock(shared_->mu);
-      dead_ = error;  // go holds writeMu forever: nobody else can send
-      wake_all_locked();
-    } else if (!error.empty()) {
-      std::lock_guard<std::mutex> lock(shared_->mu);
-      if (!in_flight_nil_) in_flight_.erase(req.id);
-    }
     if (error.empty()) {
       slot->settle(Slot::Write::written, Clock::now());
     } else {
-      slot->settle(Slot::Write::failed, Clock::now(), hung ? SendStatus::hang : SendStatus::error, error);
+      fail_unsent({&self, 1}, error, hung);
     }
   }
   write_pending_and_release();  // small requests that came meanwhile
@@ -549,16 +533,7 @@ void ProgCache::write_pending_and_release() {
 // What each request of the batch would have met taking Go's writeMu in turn:
 // the session's end, bufio's sticky error, or its own write's outcome.
 void ProgCache::write_batch(std::string_view bytes, const std::vector<Queued>& batch) {
-  Outcome early;
-  {
-    std::lock_guard<std::mutex> lock(shared_->mu);
-    early = early_outcome_locked();
-  }
-  if (!early.is_ok()) {
-    const SendStatus st = early.kind == OutcomeKind::fatal ? SendStatus::fatal : SendStatus::hang;
-    for (const Queued& q : batch) q.slot->settle(Slot::Write::failed, Clock::now(), st, early.message);
-    return;
-  }
+  if (fail_if_ended(batch)) return;
   size_t written = 0;  // whole requests sent
   std::string error = write_error_;
   bool hung = false;
@@ -570,21 +545,42 @@ void ProgCache::write_batch(std::string_view bytes, const std::vector<Queued>& b
   const auto now = Clock::now();
   for (size_t i = 0; i < written; ++i) batch[i].slot->settle(Slot::Write::written, now);
   if (written == batch.size()) return;
+  if (!hung) write_error_ = error;
+  fail_unsent(std::span<const Queued>(batch).subspan(written), error, hung);
+}
+
+// The session ended before these requests' turn at the pipe (a fatal, or a
+// writer before them stalled for good): they fail unsent, as Go's would.
+bool ProgCache::fail_if_ended(std::span<const Queued> requests) {
+  Outcome early;
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    early = early_outcome_locked();
+  }
+  if (early.is_ok()) return false;
+  const SendStatus st = early.kind == OutcomeKind::fatal ? SendStatus::fatal : SendStatus::hang;
+  const auto now = Clock::now();
+  for (const Queued& q : requests) q.slot->settle(Slot::Write::failed, now, st, early.message);
+  return true;
+}
+
+// A write failed before these requests' bytes went out whole. A stall is for
+// good (go holds writeMu forever: nobody can send again); any other error
+// takes them out of the in-flight table.
+void ProgCache::fail_unsent(std::span<const Queued> requests, const std::string& error, bool hung) {
   if (hung) {
     note_hang(error);
     std::lock_guard<std::mutex> lock(shared_->mu);
-    dead_ = error;  // go holds writeMu forever: nobody else can send
+    dead_ = error;
     wake_all_locked();
   } else {
-    write_error_ = error;
     std::lock_guard<std::mutex> lock(shared_->mu);
     if (!in_flight_nil_) {
-      for (size_t i = written; i < batch.size(); ++i) in_flight_.erase(batch[i].id);
+      for (const Queued& q : requests) in_flight_.erase(q.id);
     }
   }
-  for (size_t i = written; i < batch.size(); ++i) {
-    batch[i].slot->settle(Slot::Write::failed, now, hung ? SendStatus::hang : SendStatus::error, error);
-  }
+  const auto now = Clock::now();
+  for (const Queued& q : requests) q.slot->settle(Slot::Write::failed, now, hung ? SendStatus::hang : SendStatus::error, error);
 }
 
 // Go: select { case res := <-resc: ...; case <-ctx.Done(): ... }, after the write.

@@ -25,6 +25,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -145,7 +146,7 @@ class ProgCache {
     std::string message;
     int64_t id = 0;
   };
-  struct Queued {  // a small request's bytes end at `end` in the pending batch
+  struct Queued {  // a request; a small one's bytes end at `end` in the pending batch
     std::shared_ptr<Slot> slot;
     int64_t id = 0;
     size_t end = 0;
@@ -160,6 +161,8 @@ class ProgCache {
   void write_combined(std::string bytes, int64_t id, const std::shared_ptr<Slot>& slot);
   void write_pending_and_release();
   void write_batch(std::string_view bytes, const std::vector<Queued>& batch);
+  bool fail_if_ended(std::span<const Queued> requests);
+  void fail_unsent(std::span<const Queued> requests, const std::string& error, bool hung);
   void wait_reply(const std::shared_ptr<Slot>& slot, const Context& ctx, milliseconds no_deadline_wait, const std::string& hang_what,
                   SendResult& out);
   void wait_pipe_free(std::unique_lock<std::mutex>& lock);
