@@ -315,9 +315,7 @@ class Engine {
         wire::Response res;
         res.id = job->req.id;
         res.err = std::string("cph-fake: ") + e.what();
-        ReplyPlan plan = plan_reply(res, {}, ReplyContext{&store_, job->previous_id, "", 0});
-        plan.arrival = job->arrival;
-        output_.schedule(plan);
+        reply(*job, res, {}, ReplyContext{&store_, job->previous_id, "", 0});
       }
       std::lock_guard lock(flight_mu_);
       --in_flight_;
@@ -347,7 +345,13 @@ class Engine {
     } else {
       res.err = "cph-fake: unknown command \"" + req.command + "\"";
     }
-    ReplyPlan plan = plan_reply(res, job.fired, ctx);
+    reply(job, res, job.fired, ctx);
+  }
+
+  // The reply to a job's request, as its fired rules shape it, in its place
+  // among held replies.
+  void reply(const Job& job, const wire::Response& res, const std::vector<Fired>& fired, const ReplyContext& ctx) {
+    ReplyPlan plan = plan_reply(res, fired, ctx);
     plan.arrival = job.arrival;
     output_.schedule(plan);
   }
@@ -392,9 +396,7 @@ class Engine {
     wire::Response res;
     res.id = job.req.id;
     ReplyContext ctx{&store_, job.previous_id, "", 0};
-    ReplyPlan plan = plan_reply(res, job.fired, ctx);
-    plan.arrival = job.arrival;
-    output_.schedule(plan);
+    reply(job, res, job.fired, ctx);
     output_.release_holds();
     output_.drain();
     // After the close exchange no DiskPath is read again, and the client
