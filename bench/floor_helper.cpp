@@ -13,20 +13,15 @@
 #include <string_view>
 #include <vector>
 
+#include "proc/fd_io.hpp"
 #include "store.hpp"
 #include "wire/encoders.hpp"
 #include "wire/request_reader.hpp"
 
 namespace {
 
-bool write_all(std::string_view s) {
-  while (!s.empty()) {
-    const ssize_t n = ::write(1, s.data(), s.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    s.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
+bool write_out(std::string_view s) {
+  return cph::proc::write_all(1, s, cph::proc::no_deadline()).status == cph::proc::IoStatus::ok;
 }
 
 }  // namespace
@@ -39,7 +34,7 @@ int main(int argc, char** argv) {
   cph::fake::Store store(argv[1]);
   cph::wire::Response hello;
   hello.known_commands = {"get", "close"};
-  if (!write_all(cph::wire::encode_response(hello))) return 1;
+  if (!write_out(cph::wire::encode_response(hello))) return 1;
   bool closed = false;
   cph::wire::RequestStreamReader reader(
       cph::wire::RequestStreamReader::Mode::tolerant,
@@ -60,7 +55,7 @@ int main(int argc, char** argv) {
          } else {
            res.err = "cph-floor-helper: only get and close";
          }
-         write_all(cph::wire::encode_response(res));
+         write_out(cph::wire::encode_response(res));
        },
        [](std::string_view) {}, [] {}});
   std::vector<char> buf(64 << 10);
