@@ -9,10 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
-#include <thread>
 
-#include "proc/child.hpp"
 #include "proc/look_path.hpp"
+#include "run_program.hpp"
 
 namespace cph::fake {
 namespace {
@@ -20,42 +19,8 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-struct Ran {
-  std::optional<proc::ExitStatus> status;  // none: killed at the deadline
-  std::string out, err;
-};
-
-// Runs a command to completion or its deadline, draining stdout and stderr.
-Ran run(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& dir,
-        std::chrono::seconds limit) {
-  proc::SpawnOptions opts;
-  opts.argv = argv;
-  opts.env_extra = env;
-  opts.dir = dir;
-  std::string error;
-  auto child = proc::Child::spawn(opts, error);
-  Ran r;
-  if (!child) {
-    r.err = error;
-    return r;
-  }
-  child->close_stdin();
-  auto deadline = proc::deadline_in(limit);
-  auto drain = [&](bool is_out, std::string& into) {
-    char buf[8192];
-    for (;;) {
-      auto res = is_out ? child->read_stdout(buf, sizeof buf, deadline) : child->read_stderr(buf, sizeof buf, deadline);
-      if (res.status != proc::IoStatus::ok) return;
-      into.append(buf, res.bytes);
-    }
-  };
-  std::thread t([&] { drain(false, r.err); });
-  drain(true, r.out);
-  t.join();
-  r.status = child->wait_until(deadline);
-  if (!r.status) child->terminate();
-  return r;
-}
+using test::Ran;
+using test::run_program;
 
 // The go on PATH and its minor version, or why there is none usable.
 std::optional<std::string> usable_go(std::string& why) {
@@ -65,11 +30,11 @@ std::optional<std::string> usable_go(std::string& why) {
     why = "go is not on PATH (" + found.error + ")";
     return std::nullopt;
   }
-  Ran v = run({found.path, "env", "GOVERSION"}, {"GOTOOLCHAIN=local"}, "", 30s);
+  Ran v = run_program({found.path, "env", "GOVERSION"}, {"", {"GOTOOLCHAIN=local"}, 30s});
   std::smatch m;
   static const std::regex re(R"(^go1\.(\d+))");
-  if (!v.status || !v.status->success() || !std::regex_search(v.out, m, re)) {
-    why = "`go env GOVERSION` failed: " + v.err;
+  if (!v.status || !v.status->success() || !std::regex_search(v.stdout_text, m, re)) {
+    why = "`go env GOVERSION` failed: " + v.stderr_text;
     return std::nullopt;
   }
   if (std::stoi(m.str(1)) < 24) {
@@ -111,10 +76,10 @@ TEST(FakeGoBuild, BuildsTwiceAndTheSecondIsServedFromTheFake) {
         "GOCACHE=" + (tmp / ("gocache" + std::to_string(n))).string(),  // fresh each time
         "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GOPATH=" + (tmp / "gopath").string(),
     };
-    Ran r = run({*go, "build", "-o", (tmp / "sample").string(), "."}, env, sample, 420s);
-    EXPECT_TRUE(r.status) << "go build " << n << " hung past its deadline; stderr:\n" << r.err;
+    Ran r = run_program({*go, "build", "-o", (tmp / "sample").string(), "."}, {sample, env, 420s});
+    EXPECT_TRUE(r.status) << "go build " << n << " hung past its deadline; stderr:\n" << r.stderr_text;
     if (r.status) {
-      EXPECT_TRUE(r.status->success()) << "go build " << n << ": " << r.status->describe() << "\n" << r.err;
+      EXPECT_TRUE(r.status->success()) << "go build " << n << ": " << r.status->describe() << "\n" << r.stderr_text;
     }
     return read_json(stats);
   };
@@ -122,15 +87,15 @@ TEST(FakeGoBuild, BuildsTwiceAndTheSecondIsServedFromTheFake) {
   nlohmann::json first = build(1);
   EXPECT_GT(first["requests"].value("put", 0), 0) << first.dump();
   EXPECT_EQ(first["put_errors"], 0) << first.dump();
-  Ran ran = run({(tmp / "sample").string()}, {}, "", 30s);
-  EXPECT_EQ(ran.out, "hello, CACHE 14\n");
+  Ran ran = run_program({(tmp / "sample").string()}, {"", {}, 30s});
+  EXPECT_EQ(ran.stdout_text, "hello, CACHE 14\n");
 
   nlohmann::json second = build(2);
   EXPECT_GT(second["hits"].get<int64_t>(), 0) << second.dump();
   EXPECT_GT(second["hits"].get<int64_t>(), second["misses"].get<int64_t>()) << second.dump();
   EXPECT_EQ(second["requests"].value("close", 0), 1) << second.dump();
-  ran = run({(tmp / "sample").string()}, {}, "", 30s);
-  EXPECT_EQ(ran.out, "hello, CACHE 14\n");
+  ran = run_program({(tmp / "sample").string()}, {"", {}, 30s});
+  EXPECT_EQ(ran.stdout_text, "hello, CACHE 14\n");
 }
 
 }  // namespace

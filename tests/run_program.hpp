@@ -1,9 +1,10 @@
 // Runs a program to its end, bounded by a deadline, with no stdin; its
-// stdout then its stderr in one string (both drained at once, so neither
-// pipe can fill and stall the program). The tests' way to run `cph` and
-// documented shell blocks.
+// stdout and stderr, each alone and together (both drained at once, so
+// neither pipe can fill and stall the program). The tests' way to run `cph`,
+// documented shell blocks and `go`.
 #pragma once
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,7 +16,9 @@ namespace cph::test {
 struct Ran {
   int code = -1;           // -1: it could not start, died of a signal, or was killed at the deadline
   bool timed_out = false;  // killed at the deadline
+  std::optional<proc::ExitStatus> status;  // how it ended; none when it did not start or timed out
   std::string out;         // stdout, then stderr
+  std::string stdout_text, stderr_text;  // each alone (stderr_text: why, when it did not start)
 };
 
 struct RunOptions {
@@ -34,35 +37,34 @@ inline Ran run_program(const std::vector<std::string>& argv, const RunOptions& o
   auto child = proc::Child::spawn(opts, error);
   Ran r;
   if (!child) {
-    r.out = error;
+    r.out = r.stderr_text = error;
     return r;
   }
   child->close_stdin();
   const auto deadline = proc::deadline_in(o.deadline);
-  std::string err;
   std::thread stderr_reader([&] {
     char buf[4096];
     for (;;) {
       auto x = child->read_stderr(buf, sizeof buf, deadline);
-      err.append(buf, x.bytes);
+      r.stderr_text.append(buf, x.bytes);
       if (x.status != proc::IoStatus::ok) return;
     }
   });
   char buf[8192];
   for (;;) {
     auto x = child->read_stdout(buf, sizeof buf, deadline);
-    r.out.append(buf, x.bytes);
+    r.stdout_text.append(buf, x.bytes);
     if (x.status != proc::IoStatus::ok) break;
   }
   stderr_reader.join();
-  r.out += err;
-  auto st = child->wait_until(deadline);
-  if (!st) {
+  r.out = r.stdout_text + r.stderr_text;
+  r.status = child->wait_until(deadline);
+  if (!r.status) {
     r.timed_out = true;
     child->terminate();
     return r;
   }
-  r.code = st->exit_code();
+  r.code = r.status->exit_code();
   return r;
 }
 
