@@ -74,13 +74,15 @@ sigset_t exit_signals() {
   return set;
 }
 
+bool removes_temp_dir(const Options& o) { return o.dir.empty() && !o.keep; }
+
 void remove_dir_on_signals(std::string dir) {
   sigset_t set = exit_signals();
   std::thread([set, dir = std::move(dir)] {
     int sig = 0;
     if (sigwait(&set, &sig) != 0) return;
     std::error_code ec;
-    if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+    std::filesystem::remove_all(dir, ec);
     ::signal(sig, SIG_DFL);
     pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
     ::kill(::getpid(), sig);
@@ -107,15 +109,18 @@ class Engine {
                  [this] { on_body_end(); }}) {}
 
   int run() {
-    remove_dir_on_signals(temp_dir_ && !opts_.keep ? store_.dir() : "");
+    if (removes_temp_dir(opts_)) remove_dir_on_signals(store_.dir());
     handshake();
     // Bigger reads for put bodies: fewer syscalls and wakeups per GiB. The
     // pipe is enlarged where the kernel allows it (else it stays as it is).
     if (opts_.in_fd >= 0) ::fcntl(opts_.in_fd, F_SETPIPE_SZ, 1 << 20);
-    std::vector<char> buf(1 << 20);
+    // Not zero-filled: a page is faulted in only when a read reaches it (zeroing
+    // 1 MiB delayed the first request by half a millisecond).
+    constexpr size_t kReadSize = 1 << 20;
+    auto buf = std::make_unique_for_overwrite<char[]>(kReadSize);
     int code = 0;
     for (;;) {
-      ssize_t n = ::read(opts_.in_fd, buf.data(), buf.size());
+      ssize_t n = ::read(opts_.in_fd, buf.get(), kReadSize);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         write_stderr(std::string("cph-fake: reading stdin: ") + std::strerror(errno) + "\n");
@@ -126,7 +131,7 @@ class Engine {
         if (!done_ && reader_.finish() == wire::RequestStreamReader::Status::error) code = bad_stream();
         break;
       }
-      std::string_view chunk(buf.data(), static_cast<size_t>(n));
+      std::string_view chunk(buf.get(), static_cast<size_t>(n));
       stats_.bytes_in += n;
       record_input(chunk);
       const auto st = done_ ? wire::RequestStreamReader::Status::ok : reader_.feed(chunk);
@@ -147,8 +152,11 @@ class Engine {
     return code;
   }
 
-  // Stats and the temp directory; called once at the end, or before a scripted exit/kill.
+  // Stats and the temp directory, once: after the close exchange, at the end,
+  // or before a scripted exit/kill.
   void finish_files() {
+    if (files_finished_) return;
+    files_finished_ = true;
     if (!opts_.stats_path.empty()) {
       std::ofstream out(opts_.stats_path, std::ios::trunc);
       out << stats_.to_json(matcher_fired()).dump(2) << "\n";
@@ -415,6 +423,12 @@ class Engine {
     done_ = true;
     // Without a reply the client still waits for us: leave at stdin EOF.
     linger_until_eof_ = has_action(job.fired, variant_index<Drop>());
+    if (linger_until_eof_) return;
+    // Go's Close waits for our stdout to close, not for our exit: finish the
+    // files (whoever ran go reads the stats next), then close it at once
+    // rather than after the threads are joined and the process is torn down.
+    finish_files();
+    output_.close_stdout();
   }
 
   template <class T>
@@ -445,14 +459,17 @@ class Engine {
   int64_t in_flight_ = 0;
   bool done_ = false;
   bool linger_until_eof_ = false;
+  bool files_finished_ = false;
 };
 
 }  // namespace
 
 int run_fake(const Options& opts) {
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout shows up as EPIPE from write
-  sigset_t set = exit_signals();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  if (removes_temp_dir(opts)) {  // else the signals' default actions are right
+    sigset_t set = exit_signals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  }
   int code = 0;
   {
     Engine engine(opts);

@@ -18,7 +18,6 @@ Output::Output(int fd, wire::Transcript* transcript, Stats& stats, uint64_t seed
     const int flags = ::fcntl(fd_, F_GETFL);
     nonblocking_ = flags >= 0 && ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK) == 0;
   }
-  thread_ = std::thread([this] { run(); });
 }
 
 Output::~Output() {
@@ -27,17 +26,21 @@ Output::~Output() {
     stop_ = true;
   }
   cv_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void Output::push(Item item) {
   item.seq = seq_++;
   queue_.insert(std::move(item));
+  // The writer thread starts with the first reply that is not written inline:
+  // a run that never needs it (a warm go build) never pays for it.
+  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
   cv_.notify_all();
 }
 
 void Output::schedule(const ReplyPlan& plan) {
   if (plan.drop) return;
+  if (plan.copies == 1 && plan.delay <= Duration::zero() && !plan.hold && !plan.join_next) return send_now(plan.bytes);
   std::lock_guard lock(mu_);
   Item item{Clock::now() + plan.delay, 0, plan.arrival, plan.bytes, plan.join_next};
   for (int64_t i = 0; i < plan.copies; ++i) {

@@ -1,7 +1,8 @@
-// The fake's stdout: one writer thread, so writes never interleave. Replies
+// The fake's stdout: one writer at a time, so writes never interleave. Replies
 // are queued with a due time (for delays), held in groups (for "hold"), and
-// written as soon as they are due. A reply due now may be written by its
-// caller instead (send_now), when nothing is ahead of it: no thread handoff.
+// written by the writer thread as soon as they are due. A reply due now is
+// written by its caller instead (send_now) when nothing is ahead of it: no
+// thread handoff, and the writer thread starts only when something is queued.
 #pragma once
 #include <chrono>
 #include <condition_variable>
@@ -28,7 +29,7 @@ class Output {
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
 
-  void schedule(const ReplyPlan& plan);
+  void schedule(const ReplyPlan& plan);  // a plain reply (no delay, hold, copies, join) goes to send_now
   // Writes `bytes` now if nothing is queued or being written and the pipe
   // takes them without blocking; what it does not take is queued first in
   // line. The caller never blocks on a client that stops reading.

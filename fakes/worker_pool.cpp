@@ -2,9 +2,7 @@
 
 namespace cph::fake {
 
-WorkerPool::WorkerPool(int threads) {
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
-}
+WorkerPool::WorkerPool(int threads) : size_(threads) {}
 
 WorkerPool::~WorkerPool() {
   {
@@ -19,6 +17,10 @@ void WorkerPool::submit(std::function<void()> task) {
   {
     std::lock_guard lock(mu_);
     tasks_.push_back(std::move(task));
+    // Started by the first task: a run whose requests are all answered inline
+    // (gets with no script) starts no thread.
+    if (threads_.empty())
+      for (int i = 0; i < size_; ++i) threads_.emplace_back([this] { run(); });
   }
   cv_.notify_one();
 }

@@ -1,5 +1,6 @@
 // A small fixed pool of threads running queued tasks, so that a slow request
-// (a large object, a scripted delay) never blocks the others.
+// (a large object, a scripted delay) never blocks the others. The threads
+// start with the first task.
 #pragma once
 #include <condition_variable>
 #include <deque>
@@ -24,6 +25,7 @@ class WorkerPool {
   std::condition_variable cv_;
   std::deque<std::function<void()>> tasks_;
   bool stop_ = false;
+  const int size_;
   std::vector<std::thread> threads_;
 };
 

@@ -207,8 +207,10 @@ TEST(FakeDefault, StatsCountRequestsHitsMissesBytesAndRules) {
   ASSERT_TRUE(f.send(get_req(3, action(2))));
   ASSERT_TRUE(f.send(close_req(4)));
   ASSERT_TRUE(f.read_to_eof());
-  ASSERT_TRUE(f.wait());
+  // Read before the exit: Go's Close returns at stdout EOF, and whoever ran
+  // go reads the stats then, while the fake may still be tearing down.
   auto j = nlohmann::json::parse(read_file(stats));
+  ASSERT_TRUE(f.wait());
   EXPECT_EQ(j["requests"], nlohmann::json({{"get", 2}, {"put", 1}, {"close", 1}}));
   EXPECT_EQ(j["hits"], 1);
   EXPECT_EQ(j["misses"], 1);
@@ -218,6 +220,25 @@ TEST(FakeDefault, StatsCountRequestsHitsMissesBytesAndRules) {
   EXPECT_EQ(j["bytes_out"], static_cast<int64_t>(f.out().size()));
   EXPECT_GT(j["bytes_in"].get<int64_t>(), 100);
   EXPECT_EQ(j["rules_fired"], nlohmann::json({2, 0}));
+}
+
+// A warm go build is the handshake, gets and close: the fake answers all of
+// them on its reading thread, and starts no other (each start and join was on
+// the go command's critical path).
+TEST(FakeDefault, AnsweringOnlyGetsStartsNoThread) {
+  FakeProc f({});
+  ASSERT_TRUE(f.send(get_req(1, action(1))));
+  ASSERT_TRUE(f.send(get_req(2, action(2))));
+  ASSERT_TRUE(f.read_lines(3));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator("/proc/" + std::to_string(f.child().pid()) + "/task"),
+                          std::filesystem::directory_iterator{}),
+            1);
+  // The first put starts the workers.
+  ASSERT_TRUE(f.send(put_req(3, action(3), "abc"), "abc"));
+  ASSERT_TRUE(f.read_lines(4));
+  EXPECT_GT(std::distance(std::filesystem::directory_iterator("/proc/" + std::to_string(f.child().pid()) + "/task"),
+                          std::filesystem::directory_iterator{}),
+            1);
 }
 
 TEST(FakeDefault, TranscriptRecordsBothDirectionsAndFiredRules) {
