@@ -18,6 +18,10 @@
 //       No helper: BYTES through a pipe to a child process that discards
 //       them (64 KiB writes as the client makes, a 1 MiB pipe and 1 MiB
 //       reads as cph-fake sets up). What a put's body line cannot beat.
+//   bench_e2e lifecycle --helper CMD [--count K]
+//       K helper lives with no request but close: spawn to handshake, the
+//       close round trip, close reply to stdout EOF. The go command waits
+//       for all three at every run (Go's Close returns at stdout EOF).
 //
 // CMD is a GOCACHEPROG value, e.g. "cph-fake --dir /tmp/x". Not a Google
 // Benchmark program: each run is one long measurement of whole processes.
@@ -491,6 +495,45 @@ int pipe_throughput(int64_t size) {
   return ok ? 0 : 1;
 }
 
+int lifecycle(const std::string& helper, int64_t count) {
+  using us = std::chrono::duration<double, std::micro>;
+  std::vector<double> start, close, eof;
+  measure_start();
+  for (int64_t i = 0; i < count; ++i) {
+    const auto t0 = Clock::now();
+    RawHelper h(helper);  // returns once the handshake is read
+    const auto t1 = Clock::now();
+    cph::wire::Request c;
+    c.id = 1;
+    c.command = "close";
+    cph::wire::Response r;
+    if (!h.write(cph::wire::encode_request(c, cph::wire::Dialect::output_id)) || !h.next(r) || r.id != 1)
+      throw std::runtime_error("no reply to close");
+    const auto t2 = Clock::now();
+    h.child->close_stdin();  // as Go does after the close exchange
+    while (h.next(r)) {
+    }
+    const auto t3 = Clock::now();
+    h.child->wait_until(cph::proc::deadline_in(std::chrono::seconds(10)));
+    start.push_back(us(t1 - t0).count());
+    close.push_back(us(t2 - t1).count());
+    eof.push_back(us(t3 - t2).count());
+  }
+  measure_stop();
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  emit(Json{{"kind", "lifecycle"},
+            {"helper", helper},
+            {"count", count},
+            {"start_us", median(start)},
+            {"close_us", median(close)},
+            {"eof_us", median(eof)},
+            {"total_us", median(start) + median(close) + median(eof)}});
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -523,6 +566,9 @@ int main(int argc, char** argv) {
   rp->add_option("--size", size, "body bytes")->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   auto* pp = app.add_subcommand("pipe", "no helper: bytes through a pipe to a child that discards them");
   pp->add_option("--size", size, "bytes")->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  auto* lc = app.add_subcommand("lifecycle", "helper start and close, no other request (medians)");
+  lc->add_option("--helper", helper, "helper command (split on spaces)");
+  lc->add_option("--count", count, "how many helper lives")->check(CLI::Range(int64_t{1}, int64_t{100000}));
   app.add_option("--label", g_label, "a name for this run, echoed into the result")->expected(1);
   CLI11_PARSE(app, argc, argv);
   try {
@@ -530,6 +576,7 @@ int main(int argc, char** argv) {
     if (pl->parsed()) return pipeline(helper, inflight, requests);
     if (rp->parsed()) return rawput(helper, size);
     if (pp->parsed()) return pipe_throughput(size);
+    if (lc->parsed()) return lifecycle(helper, count);
   } catch (const std::exception& e) {
     std::cerr << "bench_e2e: " << e.what() << "\n";
     return 1;

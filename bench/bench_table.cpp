@@ -236,6 +236,19 @@ int main(int argc, char** argv) {
     rows.push_back({"`cph check` default suite against cph-fake", c ? fmt("%.1f s", *c) : "n/a", "-", "-",
                     "<= 30 s", verdict(c ? std::optional<bool>(*c <= 30) : std::nullopt)});
   }
+  // A helper's life with nothing but close: the go command waits for each part.
+  {
+    auto life = [&](const std::string& l) {
+      const auto t = e(l, "total_us");
+      if (!t) return std::string("n/a");
+      return fmt("%.2f ms", *t / 1000) + fmt(" (start %.0f us", *e(l, "start_us")) +
+             fmt(", close %.0f us", *e(l, "close_us")) + fmt(", close to EOF %.0f us)", *e(l, "eof_us"));
+    };
+    const auto f = e("life-fake", "total_us"), b = e("life-floor", "total_us");
+    rows.push_back({"helper start + close (what a go command waits for), cph-fake", life("life-fake"),
+                    "cph-floor-helper " + life("life-floor") + "; go-cacher " + life("life-gocacher"),
+                    x(ratio(f, b)) + " of the floor", "-", "info"});
+  }
   // go build.
   {
     // The floor helper shows what Go's side of GOCACHEPROG costs by itself.

@@ -6,6 +6,7 @@
 #   wire JSON per message                     (bench_json, Google Benchmark)
 #   round trips and puts, client -> helper    (bench_e2e), against cph-fake and
 #     go-cacher (installed here with `go install`, needs Go and the module proxy)
+#   a helper's start and close                (bench_e2e lifecycle)
 #   a warm `go build` of tests/interop/testdata/sample with GOCACHEPROG=cph-fake
 #     against the same build on Go's default cache
 # then prints the table (bench_table). Raw results stay in BUILD_DIR/bench-results.
@@ -123,6 +124,14 @@ if [[ -n $gocacher ]]; then
   e2e put-gocacher-1g put --helper "$gocacher --cache-dir $d" --size "$big" --tmp "$work"
   rm -rf "$d"
 fi
+
+# --- a helper's start and close, no other request ------------------------------
+note "helper start and close"
+lives=200
+[[ $quick == 1 ]] && lives=20
+e2e life-fake lifecycle --helper "$fake --dir $(fresh_dir fake)" --count $lives
+e2e life-floor lifecycle --helper "$floor $(fresh_dir floor)" --count $lives
+[[ -n $gocacher ]] && e2e life-gocacher lifecycle --helper "$gocacher --cache-dir $(fresh_dir gocacher)" --count $lives
 
 # --- cph check, the default suite against cph-fake (its budget: 30 s) ---------
 note "cph check -- cph-fake"
