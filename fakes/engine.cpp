@@ -178,8 +178,8 @@ class Engine {
   // thread writes the rest, and this thread goes on reading stdin.
   void flush_direct() {
     if (direct_replies_.empty()) return;
-    output_.send_now(std::move(direct_replies_));
-    direct_replies_.clear();
+    output_.send_now(direct_replies_);
+    direct_replies_.clear();  // keeps its capacity for the next chunk's replies
   }
 
   int bad_stream() {
@@ -272,16 +272,15 @@ class Engine {
     previous_id_ = req.id;
     Event e;
     e.request = ++requests_;
-    e.nth = ++per_command_[req.command];
     // No script and nothing in the workers (a put there may be the one this
     // get wants): answer inline, with no thread handoff and no rule to match.
     if (direct_ && req.command == "get" && idle()) {
       wire::Response res;
-      ReplyContext ctx{&store_, previous_id, "", 0};
-      answer_get(req, res, ctx);
+      answer_get(req, res);
       direct_replies_ += wire::encode_response(res);  // plan_reply's bytes when no rule fired
       return;
     }
+    e.nth = ++per_command_[req.command];  // only rules read it: an inline get (no script) needs none
     auto job = std::make_shared<Job>();
     job->req = req;
     job->previous_id = previous_id;
@@ -337,7 +336,10 @@ class Engine {
     res.id = req.id;
     ReplyContext ctx{&store_, job.previous_id, "", 0};
     if (req.command == "get") {
-      answer_get(req, res, ctx);
+      if (answer_get(req, res)) {
+        ctx.object_path = res.disk_path;
+        ctx.object_size = res.size;
+      }
     } else if (req.command == "put") {
       auto put = job.put ? std::move(job.put) : store_.begin_put();
       auto result = put->commit(req.action_id, output_id_of(req), req.body_size);
@@ -369,21 +371,22 @@ class Engine {
     return in_flight_ == 0;
   }
 
-  void answer_get(const wire::Request& req, wire::Response& res, ReplyContext& ctx) {
+  // Returns whether it was a hit.
+  bool answer_get(const wire::Request& req, wire::Response& res) {
     res.id = req.id;
-    if (auto entry = store_.get(req.action_id)) {
-      res.output_id = entry->output_id;
-      res.size = entry->size;
-      res.time = entry->time;
-      res.disk_path = entry->disk_path;
-      ctx.object_path = entry->disk_path;
-      ctx.object_size = entry->size;
-      ++stats_.hits;
-      stats_.hit_bytes += entry->size;
-    } else {
+    auto entry = store_.get(req.action_id);
+    if (!entry) {
       res.miss = true;
       ++stats_.misses;
+      return false;
     }
+    res.output_id = std::move(entry->output_id);
+    res.size = entry->size;
+    res.time = std::move(entry->time);
+    res.disk_path = std::move(entry->disk_path);
+    ++stats_.hits;
+    stats_.hit_bytes += entry->size;
+    return true;
   }
 
   void wait_in_flight() {

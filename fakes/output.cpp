@@ -56,11 +56,11 @@ void Output::schedule(const ReplyPlan& plan) {
   }
 }
 
-void Output::send_now(std::string bytes) {
+void Output::send_now(std::string_view bytes) {
   {
     std::lock_guard lock(mu_);
     if (!nonblocking_ || hung_ || writing_ || !queue_.empty() || !join_.empty()) {
-      push(Item{Clock::now(), 0, 0, std::move(bytes), false});
+      push(Item{Clock::now(), 0, 0, std::string(bytes), false});
       return;
     }
     writing_ = true;  // the output thread leaves the pipe to us meanwhile
@@ -69,7 +69,7 @@ void Output::send_now(std::string bytes) {
   std::lock_guard lock(mu_);
   writing_ = false;
   if (n < bytes.size()) {
-    push(Item{Clock::time_point::min(), 0, 0, bytes.substr(n), false});  // first in line
+    push(Item{Clock::time_point::min(), 0, 0, std::string(bytes.substr(n)), false});  // first in line
   } else if (!queue_.empty() || drainers_ > 0) {
     cv_.notify_all();  // they waited for us (an idle output thread needs no wakeup)
   }

@@ -12,6 +12,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -33,7 +34,7 @@ class Output {
   // Writes `bytes` now if nothing is queued or being written and the pipe
   // takes them without blocking; what it does not take is queued first in
   // line. The caller never blocks on a client that stops reading.
-  void send_now(std::string bytes);
+  void send_now(std::string_view bytes);
   void release_holds();  // write every held reply now, in its hold order
   void drain();          // returns when everything queued has been written
   void close_stdout();   // later writes are discarded

@@ -48,6 +48,20 @@ std::optional<std::string> read_small_file(const std::string& path) {
   return out;
 }
 
+int open_dir(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(errno_text("open", path));
+  return fd;
+}
+
+bool stat_at(int dir_fd, const char* name, struct stat& st) { return ::fstatat(dir_fd, name, &st, 0) == 0; }
+
+// An object's name in objects/: the end of its DiskPath (see object_path),
+// so a C string too.
+std::string_view object_name(const Store::Entry& e) {
+  return std::string_view(e.disk_path).substr(e.disk_path.size() - 2 * e.output_id.size());
+}
+
 constexpr size_t kIndexCacheMax = 1 << 16;  // entries (~300 bytes each)
 
 }  // namespace
@@ -60,6 +74,14 @@ Store::Store(std::string dir) : dir_(std::move(dir)) {
   std::filesystem::create_directories(dir_, ec);
   if (ec) throw std::runtime_error("create " + dir_ + ": " + ec.message());
   for (const char* sub : {"/objects", "/actions", "/tmp", "/faults"}) make_dir(dir_ + sub);
+  actions_fd_ = open_dir(dir_ + "/actions");
+  objects_fd_ = open_dir(dir_ + "/objects");
+  watch_ = std::make_unique<DirWatch>(std::vector<std::string>{dir_ + "/actions", dir_ + "/objects"});
+}
+
+Store::~Store() {
+  ::close(actions_fd_);
+  ::close(objects_fd_);
 }
 
 std::string Store::object_path(std::string_view output_id) const {
@@ -86,22 +108,48 @@ void Store::write_file_atomically(const std::string& path, std::string_view cont
   }
 }
 
+void Store::forget_changes() const {
+  const bool complete = watch_->drain([this](size_t dir, std::string_view name) {
+    if (dir == 0) {
+      index_cache_.erase(std::string(name));
+    } else if (auto it = object_sizes_.find(name); it != object_sizes_.end()) {
+      object_sizes_.erase(it);
+    }
+  });
+  if (!complete) {
+    index_cache_.clear();
+    object_sizes_.clear();
+  }
+}
+
+std::optional<Store::Entry> Store::kept(const std::string& key) const {
+  if (!watch_->ok()) return std::nullopt;
+  auto it = index_cache_.find(key);
+  if (it == index_cache_.end()) return std::nullopt;
+  const Entry& e = it->second.entry;
+  auto size = object_sizes_.find(object_name(e));
+  if (size == object_sizes_.end() || size->second != e.size) return std::nullopt;
+  return e;
+}
+
 std::optional<Store::Entry> Store::get(std::string_view action_id) const {
   const std::string key = wire::to_hex(action_id);
-  const std::string index_path = dir_ + "/actions/" + key;
+  // One get at a time: a change the watch reports while a get reads the
+  // files stays queued until that get has kept what it read, and the next
+  // get forgets it.
+  std::lock_guard<std::mutex> lock(index_mu_);
+  forget_changes();
+  if (auto e = kept(key)) return e;
   struct stat ist {};
-  if (::stat(index_path.c_str(), &ist) != 0) return std::nullopt;
+  if (!stat_at(actions_fd_, key.c_str(), ist)) return std::nullopt;
   const IndexStamp stamp{static_cast<uint64_t>(ist.st_dev), static_cast<uint64_t>(ist.st_ino),
                          static_cast<int64_t>(ist.st_size),
                          static_cast<int64_t>(ist.st_mtim.tv_sec) * 1000000000 + ist.st_mtim.tv_nsec};
   std::optional<Entry> e;
-  {
-    std::lock_guard<std::mutex> lock(index_mu_);
-    auto it = index_cache_.find(key);
-    if (it != index_cache_.end() && it->second.stamp == stamp) e = it->second.entry;
-  }
+  auto it = index_cache_.find(key);
+  if (it != index_cache_.end() && it->second.stamp == stamp) e = it->second.entry;
   if (!e) {
-    auto text = read_small_file(index_path);
+    auto text = read_small_file(dir_ + "/actions/" + key);
     if (!text) return std::nullopt;
     auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object()) return std::nullopt;  // a foreign or damaged entry: a miss
@@ -120,16 +168,20 @@ std::optional<Store::Entry> Store::get(std::string_view action_id) const {
     // replaced in between, the text may be the newer one, and the next
     // get (seeing the newer stamp) reads it again.
     struct stat again {};
-    if (::stat(index_path.c_str(), &again) == 0 && again.st_ino == ist.st_ino && again.st_dev == ist.st_dev &&
+    if (stat_at(actions_fd_, key.c_str(), again) && again.st_ino == ist.st_ino && again.st_dev == ist.st_dev &&
         again.st_size == static_cast<off_t>(text->size())) {
-      std::lock_guard<std::mutex> lock(index_mu_);
       if (index_cache_.size() >= kIndexCacheMax) index_cache_.clear();  // bounded memory; refills on demand
       index_cache_[key] = CachedIndex{stamp, *e};
     }
   }
   // The object itself may have been removed or truncated behind our back.
+  const std::string_view object = object_name(*e);
   struct stat st {};
-  if (::stat(e->disk_path.c_str(), &st) != 0 || st.st_size != e->size) return std::nullopt;
+  if (!stat_at(objects_fd_, object.data(), st) || st.st_size != e->size) return std::nullopt;
+  if (watch_->ok()) {
+    if (object_sizes_.size() >= kIndexCacheMax) object_sizes_.clear();
+    object_sizes_[std::string(object)] = st.st_size;
+  }
   return e;
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "dir_watch.hpp"
 #include "offloaded_sha256.hpp"
 #include "wire/messages.hpp"
 
@@ -25,6 +26,9 @@ namespace cph::fake {
 class Store {
  public:
   explicit Store(std::string dir);  // creates the layout; throws std::runtime_error
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
   const std::string& dir() const { return dir_; }
 
   struct Entry {
@@ -68,11 +72,20 @@ class Store {
   std::string new_temp(int& fd) const;  // a fresh temp file in tmp/
   void write_file_atomically(const std::string& path, std::string_view content) const;
   std::string dir_;
+  // actions/ and objects/, open: a get stats names relative to them (one
+  // path component to walk instead of the whole directory's path).
+  int actions_fd_ = -1, objects_fd_ = -1;
   mutable std::atomic<uint64_t> seq_{0};
+
+  // Both with index_mu_ held: drop what the watch says changed; the entry
+  // kept for this ActionID (hex) while the watch runs.
+  void forget_changes() const;
+  std::optional<Entry> kept(const std::string& key) const;
 
   // Parsed index entries, each valid while its file is the same: entries
   // appear by rename, so a rewrite (by this or another process) changes the
-  // inode. A get then costs a stat instead of an open, a read and a parse.
+  // inode. A get then costs a stat instead of an open, a read and a parse
+  // (and none at all while the watch below runs).
   struct IndexStamp {
     uint64_t dev = 0, ino = 0;
     int64_t size = 0, mtime_ns = 0;
@@ -82,8 +95,18 @@ class Store {
     IndexStamp stamp;
     Entry entry;  // disk_path filled
   };
-  mutable std::mutex index_mu_;
+  mutable std::mutex index_mu_;  // held for a whole get
   mutable std::unordered_map<std::string, CachedIndex> index_cache_;  // key: ActionID hex
+  // While inotify watches actions/ and objects/ (fakes/dir_watch.hpp), a get
+  // stats nothing: an index entry stays valid until its file changes, an
+  // object's size (as a get found it) until the object changes; a get reads
+  // the changes first. Without the watch every get stats both files.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unique_ptr<DirWatch> watch_;  // guarded by index_mu_
+  mutable std::unordered_map<std::string, int64_t, NameHash, std::equal_to<>> object_sizes_;  // key: OutputID hex
 };
 
 }  // namespace cph::fake

@@ -14,16 +14,16 @@ namespace cph::client {
 
 enum class CallerCheck { none, file, bytes };
 
-GetResult get_file(ProgCache& pc, std::string_view action_id, const Context& ctx = Context::background());
+GetResult get_file(ProgCache& pc, std::string_view action_id, const Context& ctx = Context::never());
 
 struct GetBytesResult {
   GetResult get;
   std::string data;  // the file's bytes when ok
 };
-GetBytesResult get_bytes(ProgCache& pc, std::string_view action_id, const Context& ctx = Context::background());
+GetBytesResult get_bytes(ProgCache& pc, std::string_view action_id, const Context& ctx = Context::never());
 
 // Get followed by the selected check.
 GetResult get_checked(ProgCache& pc, std::string_view action_id, CallerCheck check,
-                      const Context& ctx = Context::background());
+                      const Context& ctx = Context::never());
 
 }  // namespace cph::client

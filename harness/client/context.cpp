@@ -14,6 +14,8 @@ struct Context::State {
   std::map<uint64_t, std::function<void()>> wakers;
 };
 
+Context Context::never() { return Context(nullptr); }
+
 Context Context::background() { return Context(std::make_shared<State>()); }
 
 Context Context::with_deadline(Clock::time_point deadline) {
@@ -29,6 +31,7 @@ Context Context::cancelled() {
 }
 
 void Context::cancel() const {
+  if (!state_) return;
   std::vector<std::function<void()>> wake;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
@@ -40,6 +43,7 @@ void Context::cancel() const {
 }
 
 std::string Context::err() const {
+  if (!state_) return "";
   std::lock_guard<std::mutex> lock(state_->mu);
   if (state_->cancelled) return "context canceled";
   if (Clock::now() >= state_->deadline) return "context deadline exceeded";
@@ -47,11 +51,13 @@ std::string Context::err() const {
 }
 
 Clock::time_point Context::deadline() const {
+  if (!state_) return Clock::time_point::max();
   std::lock_guard<std::mutex> lock(state_->mu);
   return state_->deadline;
 }
 
 uint64_t Context::add_waker(std::function<void()> wake) const {
+  if (!state_) return 0;
   std::unique_lock<std::mutex> lock(state_->mu);
   const uint64_t h = state_->next_handle++;
   if (state_->cancelled) {
@@ -64,6 +70,7 @@ uint64_t Context::add_waker(std::function<void()> wake) const {
 }
 
 void Context::remove_waker(uint64_t handle) const {
+  if (!state_) return;
   std::lock_guard<std::mutex> lock(state_->mu);
   state_->wakers.erase(handle);
 }

@@ -588,7 +588,7 @@ void ProgCache::wait_reply(const std::shared_ptr<Slot>& slot_ptr, const Context&
                            const std::string& hang_what, SendResult& out) {
   Slot& slot = *slot_ptr;
   // Owns the slot: cancel() may run a waker just after remove_waker().
-  const uint64_t waker = ctx.add_waker([slot_ptr] { slot_ptr->poke(); });
+  const uint64_t waker = ctx.cancellable() ? ctx.add_waker([slot_ptr] { slot_ptr->poke(); }) : 0;
   const auto ctx_deadline = ctx.deadline();
   std::unique_lock<std::mutex> sl(slot.mu);
   // The writer's every write has a deadline, so this wait ends.

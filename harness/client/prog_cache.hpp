@@ -103,14 +103,14 @@ class ProgCache {
   // fatal if anything was fatal, else hang if anything hung, else ok.
   Outcome session_outcome() const;
 
-  GetResult get(std::string_view action_id, const Context& ctx = Context::background());
-  PutResult put(std::string_view action_id, std::string_view body, const Context& ctx = Context::background());
+  GetResult get(std::string_view action_id, const Context& ctx = Context::never());
+  PutResult put(std::string_view action_id, std::string_view body, const Context& ctx = Context::never());
   // The body is read from the file twice (hash, then send), never held whole.
   PutResult put_file(std::string_view action_id, const std::string& path,
-                     const Context& ctx = Context::background());
+                     const Context& ctx = Context::never());
   // The DiskPath last noted for this OutputID by get or put ("" if none).
-  std::string output_file(std::string_view output_id, const Context& ctx = Context::background()) const;
-  Outcome close(const Context& ctx = Context::background());
+  std::string output_file(std::string_view output_id, const Context& ctx = Context::never()) const;
+  Outcome close(const Context& ctx = Context::never());
 
   // The commands the helper declared, and the request IDs still in flight
   // (0 while the handshake is pending), sorted.

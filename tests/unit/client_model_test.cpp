@@ -52,6 +52,18 @@ TEST(ClientContext, GoErrorTexts) {
   EXPECT_EQ(c.err(), "context canceled");  // copies share one state
 }
 
+TEST(ClientContext, NeverIsNeverDone) {
+  const Context c = Context::never();
+  EXPECT_FALSE(c.cancellable());
+  EXPECT_TRUE(Context::background().cancellable());
+  int woken = 0;
+  c.remove_waker(c.add_waker([&] { ++woken; }));
+  c.cancel();  // nothing to cancel, as Go's context.Background()
+  EXPECT_EQ(c.err(), "");
+  EXPECT_EQ(c.deadline(), Clock::time_point::max());
+  EXPECT_EQ(woken, 0);
+}
+
 TEST(ClientContext, CancelRunsWakersOnce) {
   Context c = Context::background();
   int woken = 0;
