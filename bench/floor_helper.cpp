@@ -68,5 +68,6 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  ::close(1);  // Go's Close returns at our stdout's EOF: before the process is torn down
   return 0;
 }
