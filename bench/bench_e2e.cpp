@@ -264,6 +264,7 @@ int put(const std::string& helper, int64_t size, int64_t count, const std::strin
   if (size > kInMemoryMax) {
     file = fs::path(tmp_dir) / ("body-" + std::to_string(size));
     write_body_file(file, size);
+    ::sync();  // else its writeback throttles the helper's writes in the measured period
   } else {
     std::mt19937_64 rng(7);
     body.resize(static_cast<size_t>(size));
