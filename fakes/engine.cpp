@@ -97,7 +97,6 @@ class Engine {
  public:
   explicit Engine(const Options& o)
       : opts_(o),
-        temp_dir_(o.dir.empty()),
         transcript_(o.transcript_path.empty() ? nullptr : std::make_unique<wire::Transcript>(o.transcript_path)),
         store_(o.dir.empty() ? make_temp_dir() : o.dir),
         matcher_(opts_.script, o.seed),
@@ -161,7 +160,7 @@ class Engine {
       std::ofstream out(opts_.stats_path, std::ios::trunc);
       out << stats_.to_json(matcher_fired()).dump(2) << "\n";
     }
-    if (temp_dir_ && !opts_.keep) {
+    if (removes_temp_dir(opts_)) {
       std::error_code ec;
       std::filesystem::remove_all(store_.dir(), ec);
     }
@@ -440,7 +439,6 @@ class Engine {
   }
 
   const Options& opts_;
-  bool temp_dir_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   Stats stats_;
   std::unique_ptr<wire::Transcript> transcript_;  // before the store: a bad path leaves no temp dir behind
