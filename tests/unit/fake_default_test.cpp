@@ -227,18 +227,18 @@ TEST(FakeDefault, StatsCountRequestsHitsMissesBytesAndRules) {
 // the go command's critical path).
 TEST(FakeDefault, AnsweringOnlyGetsStartsNoThread) {
   FakeProc f({});
+  auto threads = [&] {
+    const std::filesystem::path tasks = "/proc/" + std::to_string(f.child().pid()) + "/task";
+    return std::distance(std::filesystem::directory_iterator(tasks), std::filesystem::directory_iterator{});
+  };
   ASSERT_TRUE(f.send(get_req(1, action(1))));
   ASSERT_TRUE(f.send(get_req(2, action(2))));
   ASSERT_TRUE(f.read_lines(3));
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator("/proc/" + std::to_string(f.child().pid()) + "/task"),
-                          std::filesystem::directory_iterator{}),
-            1);
+  EXPECT_EQ(threads(), 1);
   // The first put starts the workers.
   ASSERT_TRUE(f.send(put_req(3, action(3), "abc"), "abc"));
   ASSERT_TRUE(f.read_lines(4));
-  EXPECT_GT(std::distance(std::filesystem::directory_iterator("/proc/" + std::to_string(f.child().pid()) + "/task"),
-                          std::filesystem::directory_iterator{}),
-            1);
+  EXPECT_GT(threads(), 1);
 }
 
 TEST(FakeDefault, TranscriptRecordsBothDirectionsAndFiredRules) {
