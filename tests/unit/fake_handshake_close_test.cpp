@@ -10,8 +10,9 @@ namespace {
 std::vector<std::string> script(const std::string& s) { return {"--script", s}; }
 
 TEST(FakeHandshake, Delay) {
-  FakeProc f(script(R"([{"when": {"handshake": true}, "do": {"delay": "400ms"}}])"));
+  // Taken before the spawn: the fake's 400 ms start when it does, not when the test resumes.
   auto start = std::chrono::steady_clock::now();
+  FakeProc f(script(R"([{"when": {"handshake": true}, "do": {"delay": "400ms"}}])"));
   EXPECT_TRUE(f.quiet_for(200ms));
   ASSERT_TRUE(f.read_lines(1));
   EXPECT_GE(std::chrono::steady_clock::now() - start, 400ms);

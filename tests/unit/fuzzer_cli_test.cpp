@@ -83,6 +83,7 @@ TEST(FuzzerCli, FindingThenReplayMinimize) {
   ASSERT_EQ(m.code, 1) << m.out;
   EXPECT_TRUE(has(m.out, "reproduced (same class)")) << m.out;
   const std::string min = trace.substr(0, trace.size() - 11) + ".min.trace.json";
+  ASSERT_TRUE(std::filesystem::exists(min)) << m.out;
   auto t = cph::fuzzer::load_trace(min);
   EXPECT_LE(t.ops.size(), 10u) << m.out;
   ASSERT_TRUE(t.failure);
