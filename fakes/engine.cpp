@@ -19,6 +19,7 @@
 #include "reply.hpp"
 #include "rule_matcher.hpp"
 #include "stats.hpp"
+#include "temp_dir.hpp"
 #include "store.hpp"
 #include "worker_pool.hpp"
 #include "wire/encoders.hpp"
@@ -40,13 +41,6 @@ struct Job {
   uint64_t arrival = 0;  // Event::request
   std::unique_ptr<Store::Put> put;
 };
-
-std::string make_temp_dir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/cph-fake-XXXXXX";
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp " + tmpl + ": " + std::strerror(errno));
-  return tmpl;
-}
 
 // The ID the request names its output by, in either dialect.
 std::string output_id_of(const wire::Request& r) {
@@ -98,7 +92,8 @@ class Engine {
   explicit Engine(const Options& o)
       : opts_(o),
         transcript_(o.transcript_path.empty() ? nullptr : std::make_unique<wire::Transcript>(o.transcript_path)),
-        store_(o.dir.empty() ? make_temp_dir() : o.dir),
+        temp_dir_(o.dir.empty() ? std::make_unique<TempDir>(removes_temp_dir(o)) : nullptr),
+        store_(temp_dir_ ? temp_dir_->path() : o.dir),
         matcher_(opts_.script, o.seed),
         output_(o.out_fd, transcript_.get(), stats_, o.seed),
         pool_(o.workers < 1 ? 1 : o.workers),
@@ -442,6 +437,7 @@ class Engine {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   Stats stats_;
   std::unique_ptr<wire::Transcript> transcript_;  // before the store: a bad path leaves no temp dir behind
+  std::unique_ptr<TempDir> temp_dir_;              // without --dir
   Store store_;
   std::mutex matcher_mu_;
   RuleMatcher matcher_;
@@ -478,6 +474,9 @@ int run_fake(const Options& opts) {
     // The engine's destructor joins its threads; files are finished after.
     engine.finish_files();
   }
+  // Stdout is closed: nobody waits on this. Directories of fakes that died
+  // by SIGKILL go now (temp_dir.hpp).
+  if (opts.dir.empty()) sweep_abandoned_temp_dirs(temp_base());
   return code;
 }
 
