@@ -357,15 +357,25 @@ struct RawHelper {
   bool write(std::string_view bytes) {
     return child->write_stdin(bytes, cph::proc::deadline_in(std::chrono::seconds(60))).status == cph::proc::IoStatus::ok;
   }
-  int64_t close() {
+  // Go's Close, in its three steps (lifecycle times them apart): the close
+  // exchange, then stdin closed and stdout read to EOF, then the exit.
+  bool close_exchange(int64_t id) {
     cph::wire::Request c;
-    c.id = std::numeric_limits<int32_t>::max();
+    c.id = id;
     c.command = "close";
-    write(cph::wire::encode_request(c, cph::wire::Dialect::output_id));
+    cph::wire::Response r;
+    return write(cph::wire::encode_request(c, cph::wire::Dialect::output_id)) && next(r) && r.id == id;
+  }
+  void read_to_eof() {
     child->close_stdin();
     cph::wire::Response r;
     while (next(r)) {
     }
+  }
+  // Returns the helper's peak RSS.
+  int64_t close() {
+    close_exchange(std::numeric_limits<int32_t>::max());
+    read_to_eof();
     child->wait_until(cph::proc::deadline_in(std::chrono::seconds(10)));
     return child->peak_rss_kib();
   }
@@ -529,16 +539,9 @@ int lifecycle(const std::string& helper, int64_t count) {
     const auto t0 = Clock::now();
     RawHelper h(helper);  // returns once the handshake is read
     const auto t1 = Clock::now();
-    cph::wire::Request c;
-    c.id = 1;
-    c.command = "close";
-    cph::wire::Response r;
-    if (!h.write(cph::wire::encode_request(c, cph::wire::Dialect::output_id)) || !h.next(r) || r.id != 1)
-      throw std::runtime_error("no reply to close");
+    if (!h.close_exchange(1)) throw std::runtime_error("no reply to close");
     const auto t2 = Clock::now();
-    h.child->close_stdin();  // as Go does after the close exchange
-    while (h.next(r)) {
-    }
+    h.read_to_eof();
     const auto t3 = Clock::now();
     h.child->wait_until(cph::proc::deadline_in(std::chrono::seconds(10)));
     start.push_back(us(t1 - t0).count());
