@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "proc/exit_cleanup.hpp"
+
 namespace cph::check {
 
 TempDir::TempDir() {
@@ -15,11 +17,13 @@ TempDir::TempDir() {
     throw std::runtime_error("cannot create a cache directory " + tmpl + ": " + std::strerror(errno));
   }
   path_ = tmpl;
+  proc::track_temp_dir(path_);  // removed if a signal ends cph
 }
 
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);  // best effort: a helper may still hold files
+  proc::untrack_temp_dir(path_);
 }
 
 std::vector<std::string> expand_dir(const std::vector<std::string>& argv, const std::string& dir) {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "cli/command.hpp"
+#include "proc/exit_cleanup.hpp"
 #include "proc/quoted_split.hpp"
 #include "runner/suggest.hpp"
 
@@ -114,6 +115,9 @@ std::vector<std::string> subcommand_names(CLI::App& app) {
 
 int main(int argc, char** argv) {
   using namespace cph::cli;
+  // Before any thread starts: Ctrl-C or kill ends cph without leaving
+  // helpers or temp directories behind (proc/exit_cleanup.hpp).
+  cph::proc::clean_up_on_exit_signals();
   CLI::App app{"cph: a fault-injection test harness for Go's GOCACHEPROG protocol", "cph"};
   app.set_version_flag("--version", std::string("cph ") + CPH_VERSION);
   app.require_subcommand(1);

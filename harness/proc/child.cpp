@@ -20,6 +20,7 @@
 #include <fstream>
 #include <thread>
 
+#include "proc/exit_cleanup.hpp"
 #include "proc/look_path.hpp"
 
 namespace bp = boost::process;
@@ -59,14 +60,6 @@ struct ChildSetup : bp::extend::handler {
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
   }
 };
-
-// Boost.Process v1 opens its exec-error pipe without O_CLOEXEC for a moment;
-// a fork on another thread in that window would leak it into an unrelated
-// child and stall this spawn. Forking from one thread at a time avoids that.
-std::mutex& spawn_mutex() {
-  static std::mutex mu;
-  return mu;
-}
 
 void ignore_sigpipe_once() {
   static std::once_flag once;
@@ -145,12 +138,17 @@ std::unique_ptr<Child> Child::spawn(const SpawnOptions& opts, std::string& error
   std::error_code ec;
   bp::child c;
   {
-    std::lock_guard<std::mutex> lock(spawn_mutex());
+    // One spawn at a time: Boost.Process v1 opens its exec-error pipe without
+    // O_CLOEXEC for a moment, and a fork on another thread in that window
+    // would leak it into an unrelated child and stall this spawn. The same
+    // lock keeps cph's exit clean-up from missing a child (exit_cleanup.hpp).
+    auto lock = lock_for_spawn();
     if (opts.dir.empty()) {
       c = bp::child(bp::exe = lp.path, bp::args = args, env, setup, ec);
     } else {
       c = bp::child(bp::exe = lp.path, bp::args = args, env, bp::start_dir = opts.dir, setup, ec);
     }
+    if (!ec && c.valid()) track_group_locked(c.id());
   }
   if (failed_pid > 0) {
     while (::waitpid(failed_pid, nullptr, 0) < 0 && errno == EINTR) {
@@ -221,6 +219,7 @@ bool Child::reap_if_exited(bool block) {
   }
   // The leader is dead (or being killed); strays in its group go with it.
   ::kill(-pid_, SIGKILL);
+  untrack_group(pid_);  // while the zombie keeps the pid from being reused
   int raw = 0;
   rusage ru{};
   pid_t r;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "client/prog_cache.hpp"
+#include "proc/exit_cleanup.hpp"
 
 namespace cph::runner {
 
@@ -42,10 +43,12 @@ struct RunDir {
     std::string tmpl = (root / "cph-scenario-XXXXXX").string();
     if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot create a directory in " + root.string());
     path = tmpl;
+    proc::track_temp_dir(path);  // removed if a signal ends cph
   }
   ~RunDir() {
     std::error_code ec;
     fs::remove_all(path, ec);
+    proc::untrack_temp_dir(path);
   }
   fs::path path;
 };
