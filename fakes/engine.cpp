@@ -114,6 +114,10 @@ class Engine {
     auto buf = std::make_unique_for_overwrite<char[]>(kReadSize);
     int code = 0;
     for (;;) {
+      if (stdin_closed_) {  // scripted: read no more, keep stdout open and running
+        flush_direct();
+        sleep_forever();
+      }
       ssize_t n = ::read(opts_.in_fd, buf.get(), kReadSize);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
@@ -228,6 +232,7 @@ class Engine {
           if (k->signal != SIGSTOP) sleep_forever();  // the signal is on its way
         }
         if (std::holds_alternative<CloseStdout>(a)) output_.close_stdout();
+        if (std::holds_alternative<CloseStdin>(a)) close_stdin();
         if (std::holds_alternative<Hang>(a)) {
           if (transcript_) transcript_->event("hang");
           output_.hang();
@@ -237,6 +242,20 @@ class Engine {
         if (auto* s = std::get_if<Stderr>(&a)) write_stderr(s->text);
       }
     }
+  }
+
+  // Our end of the pipe is closed (fd 0 becomes /dev/null, so no file
+  // reuses it): the client's next write gets EPIPE.
+  void close_stdin() {
+    if (transcript_) transcript_->event("stdin-closed");
+    const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd >= 0) {
+      ::dup2(null_fd, opts_.in_fd);
+      ::close(null_fd);
+    } else {
+      ::close(opts_.in_fd);
+    }
+    stdin_closed_ = true;
   }
 
   static bool has_action(const std::vector<Fired>& fired, size_t index) {
@@ -456,6 +475,7 @@ class Engine {
   int64_t in_flight_ = 0;
   bool done_ = false;
   bool linger_until_eof_ = false;
+  bool stdin_closed_ = false;  // a close_stdin action ran
   bool files_finished_ = false;
 };
 

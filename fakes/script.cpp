@@ -22,7 +22,7 @@ const std::vector<std::string> kRuleKeys = {"when", "do", "times", "probability"
 const std::vector<std::string> kWhenKeys = {"handshake", "command", "request", "nth", "action", "after", "close"};
 const std::vector<std::string> kActionNames = {
     "delay", "hold", "drop", "duplicate", "id", "omit", "set", "raw", "prefix", "exit",
-    "kill", "close_stdout", "hang", "stop_reading", "stderr", "never_exit", "keep_stdout"};
+    "kill", "close_stdout", "hang", "stop_reading", "stderr", "never_exit", "keep_stdout", "close_stdin"};
 const std::vector<std::string> kFields = {"ID", "Err", "KnownCommands", "Miss", "OutputID", "Size", "Time", "DiskPath"};
 const std::vector<std::string> kDiskPathKeywords = {"missing", "directory", "wrong-content", "extension"};
 const std::vector<std::pair<std::string, RawKind>> kRawKeywords = {
@@ -183,6 +183,7 @@ Action parse_action(const Ctx& c, const std::string& path, const std::string& na
   if (name == "stderr") return Stderr{get_string(c, path, v)};
   if (name == "never_exit") { want_true(c, path, v); return NeverExit{}; }
   if (name == "keep_stdout") { want_true(c, path, v); return KeepStdout{}; }
+  if (name == "close_stdin") { want_true(c, path, v); return CloseStdin{}; }
   c.fail(path, unknown_msg("action", name, kActionNames));
 }
 
@@ -251,7 +252,7 @@ Rule parse_rule(const Ctx& c, const std::string& path, const ojson& v) {
 const char* action_name(const Action& a) {
   static const char* const kNames[] = {"delay", "hold", "drop", "duplicate", "id", "omit", "set", "raw", "prefix",
                                        "exit", "kill", "close_stdout", "hang", "stop_reading", "stderr",
-                                       "never_exit", "keep_stdout"};
+                                       "never_exit", "keep_stdout", "close_stdin"};
   static_assert(std::variant_size_v<Action> == sizeof(kNames) / sizeof(kNames[0]));
   return kNames[a.index()];
 }

@@ -53,9 +53,12 @@ struct Stderr { std::string text; };
 // Close actions: what happens after the close reply.
 struct NeverExit {};   // close stdout, keep running
 struct KeepStdout {};  // keep stdout open, keep running
+// A process action (listed last to keep the others' indices): close stdin,
+// read no more, keep stdout open and running; a write to us fails (EPIPE).
+struct CloseStdin {};
 
 using Action = std::variant<Delay, Hold, Drop, Duplicate, ReplyId, Omit, Set, Raw, Prefix, Exit, Kill,
-                            CloseStdout, Hang, StopReading, Stderr, NeverExit, KeepStdout>;
+                            CloseStdout, Hang, StopReading, Stderr, NeverExit, KeepStdout, CloseStdin>;
 const char* action_name(const Action& a);  // the script's name: "delay", "hold", ...
 
 struct Rule {

@@ -53,8 +53,9 @@ const CommandRegistration registration{
       sub.add_option("what", *what, "What stdin holds: response (helper -> go), request (go -> helper), base64")
           ->required()
           ->check(CLI::IsMember({"response", "request", "base64"}));
-      sub.add_option("--profile", *profile, "Client profile: picks the Go struct name in error texts")
-          ->check(CLI::IsMember({"go1.21", "go1.24", "go1.25", "go1.26"}))
+      sub.add_option("--profile", *profile,
+                     "Client profile: picks the Go struct name in error texts, and json v2's texts for go1.27")
+          ->check(CLI::IsMember({"go1.21", "go1.24", "go1.25", "go1.26", "go1.27"}))
           ->capture_default_str();
       sub.add_flag("--strict", *strict,
                    "request: accept only the exact framing the go command writes (default: off, as json.Decoder)");
@@ -73,7 +74,8 @@ const CommandRegistration registration{
         if (*what == "base64") {
           std::cout << wire::normalized_base64(input, ok);
         } else {
-          std::cout << wire::normalized_response_stream(input, struct_name_for(*profile), ok);
+          const auto json = *profile == "go1.27" ? wire::JsonDialect::v2 : wire::JsonDialect::v1;
+          std::cout << wire::normalized_response_stream(input, struct_name_for(*profile), ok, json);
         }
         return ok ? kExitOk : kExitFindings;
       };

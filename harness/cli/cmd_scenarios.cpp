@@ -60,7 +60,7 @@ int run_scenarios(const ScenariosOptions& o) {
     const auto& known = runner::known_profiles();
     if (std::find(known.begin(), known.end(), p) == known.end()) {
       std::cerr << "cph scenarios: --profile " << p << ": unknown profile" << runner::did_you_mean(p, known)
-                << " (known: go1.21, go1.24, go1.25, go1.26)\n";
+                << " (known: go1.21, go1.24, go1.25, go1.26, go1.27)\n";
       return kExitUsage;
     }
   }
@@ -102,7 +102,7 @@ Runner setup(CLI::App& sub) {
   // the catalogue under 15 s on a 2-core machine.
   o->report.jobs = 4;
   runner::add_report_options(sub, o->report);
-  sub.add_option("--profile", o->profiles, "Only these client profiles: go1.21, go1.24, go1.25, go1.26 (default: all)")
+  sub.add_option("--profile", o->profiles, "Only these client profiles: go1.21, go1.24, go1.25, go1.26, go1.27 (default: all)")
       ->type_name("PROFILE");
   sub.add_option("--fake", o->fake, "The cph-fake executable (default: $CPH_FAKE, beside cph, or in $PATH)")
       ->type_name("PATH");

@@ -9,9 +9,14 @@ wire::Dialect Profile::dialect() const {
     case ProfileId::go1_21: return wire::Dialect::object_id;
     case ProfileId::go1_24: return objectid_experiment ? wire::Dialect::output_and_object_id : wire::Dialect::output_id;
     case ProfileId::go1_25:
-    case ProfileId::go1_26: return wire::Dialect::output_id;
+    case ProfileId::go1_26:
+    case ProfileId::go1_27: return wire::Dialect::output_id;
   }
   return wire::Dialect::output_id;
+}
+
+wire::JsonDialect Profile::json_dialect() const {
+  return id == ProfileId::go1_27 ? wire::JsonDialect::v2 : wire::JsonDialect::v1;
 }
 
 // The struct named in Go's decode errors ("... Go struct field Response.ID").
@@ -28,6 +33,7 @@ std::string Profile::name() const {
     case ProfileId::go1_24: return objectid_experiment ? "go1.24+objectid" : "go1.24";
     case ProfileId::go1_25: return "go1.25";
     case ProfileId::go1_26: return "go1.26";
+    case ProfileId::go1_27: return "go1.27";
   }
   return "unknown";
 }
@@ -51,8 +57,10 @@ std::optional<Profile> Profile::parse(std::string_view name) {
     p.id = ProfileId::go1_24;
   } else if (minor == 25) {
     p.id = ProfileId::go1_25;
-  } else {
+  } else if (minor == 26) {
     p.id = ProfileId::go1_26;
+  } else {
+    p.id = ProfileId::go1_27;
   }
   if (p.objectid_experiment && p.id != ProfileId::go1_24) return std::nullopt;
   return p;

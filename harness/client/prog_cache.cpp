@@ -263,7 +263,7 @@ void ProgCache::end_read_loop_quietly() {
 }
 
 void ProgCache::read_loop() {
-  wire::ResponseStreamDecoder decoder(opts_.profile.response_struct());
+  wire::ResponseStreamDecoder decoder(opts_.profile.response_struct(), opts_.profile.json_dialect());
   std::vector<char> buf(kChunk);
   bool finished = false;
   bool drained = false;  // the last read took less than it could: the pipe was empty after it
@@ -386,18 +386,21 @@ std::string ProgCache::write_error_text(const proc::IoResult& r, int64_t id, boo
   return "write |1: " + proc::errno_text(r.error);
 }
 
-bool ProgCache::write_bytes(std::string_view bytes, std::string& error, bool& hung, int64_t id, bool record) {
-  const proc::IoResult r = write_raw(bytes, record);
-  if (r.status == proc::IoStatus::ok) return true;
-  error = write_error_text(r, id, hung);
-  return false;
-}
-
 // Go's writeToChild after the ID is assigned: the request, then the body.
 // Returns the error text ("" on success); `hung` when a write stalled.
 std::string ProgCache::write_request(const wire::Request& req, BodySource* body, bool& hung) {
   std::string error;
-  if (!write_bytes(wire::encode_request(req, opts_.profile.dialect()), error, hung, req.id)) return error;
+  uint64_t sent = 0;  // this request's bytes the pipe took
+  auto send_bytes = [&](std::string_view bytes, bool record) {
+    const proc::IoResult r = write_raw(bytes, record);
+    sent += r.bytes;
+    if (r.status == proc::IoStatus::ok) return true;
+    error = write_error_text(r, req.id, hung);
+    return false;
+  };
+  const std::string header = wire::encode_request(req, opts_.profile.dialect());
+  auto failed = [&] { return ignored_base64_close_error(req, header.size(), sent, hung, error) ? "" : error; };
+  if (!send_bytes(header, true)) return failed();
   if (body == nullptr || req.body_size <= 0) return "";
   // The line is '"' + base64 + '"' + '\n'; above the limit only its summary is kept.
   const uint64_t line_bytes = 4 * ((static_cast<uint64_t>(req.body_size) + 2) / 3) + 3;
@@ -419,22 +422,45 @@ std::string ProgCache::write_request(const wire::Request& req, BodySource* body,
     wrote += n;
     enc.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
     if (pending.size() >= kChunk) {
-      ok = write_bytes(pending, error, hung, req.id, record);
+      ok = send_bytes(pending, record);
       pending.clear();
     }
   }
-  if (!ok) return error;
+  if (!ok) return failed();
   enc.finish();
   if (wrote != req.body_size) {
     // Go returns here without the closing quote: the stream is left broken.
-    if (!write_bytes(pending, error, hung, req.id, record)) return error;
+    if (!send_bytes(pending, record)) return failed();
     const char* what = opts_.profile.dialect() == wire::Dialect::object_id ? "object" : "output";
     return "short write writing body to GOCACHEPROG for action " + hex(req.action_id) + ", " + what + " " +
            hex(req.output_id) + ": wrote " + std::to_string(wrote) + "; expected " + std::to_string(req.body_size);
   }
   pending += "\"\n";
-  if (!write_bytes(pending, error, hung, req.id, record)) return error;
+  if (!send_bytes(pending, record)) return failed();
   return "";
+}
+
+// Go writes a request through a 4096-byte bufio.Writer, empty at the start
+// (each request ends with a Flush): header, '"', the base64 encoder's output,
+// and, when BodySize % 3 != 0, the encoder's last 4 bytes from e.Close() at
+// offset P. A flush happens at each 4096 boundary, when the next write finds
+// the buffer full; the first to fail returns the error. Close's write makes
+// the flush of the boundary B in [P, P+4), and Go 1.21-1.26 ignore its error
+// (`return nil`): the put then waits for a reply as if sent, and bufio's
+// error stays for the next request. Our writes failed at byte `sent`, so
+// Go's first failing flush is the one of the boundary after it.
+bool ProgCache::ignored_base64_close_error(const wire::Request& req, size_t header_size, uint64_t sent, bool hung,
+                                           const std::string& error) {
+  constexpr uint64_t kBufio = 4096;
+  if (hung || !opts_.profile.ignores_base64_close_error() || req.body_size % 3 == 0) return false;
+  const uint64_t tail = header_size + 1 + static_cast<uint64_t>(req.body_size / 3) * 4;  // P
+  const uint64_t boundary = (sent / kBufio + 1) * kBufio;                               // B
+  if (boundary < tail || boundary >= tail + 4) return false;
+  write_error_ = error;  // bufio.Writer's error is sticky
+  transcript_->event("write-error-ignored",
+                     {{"id", req.id}, {"error", error},
+                      {"why", "go " + opts_.profile.name() + " ignores the base64 encoder's Close error"}});
+  return true;
 }
 
 ProgCache::SendResult ProgCache::send(wire::Request req, BodySource* body, const Context& ctx,
@@ -450,10 +476,13 @@ ProgCache::SendResult ProgCache::send(wire::Request req, BodySource* body, const
       return out;
     }
     if (in_flight_nil_) {
-      // Go 1.24+ writeToChild returns errCacheprogClosed here but leaves
-      // c.mu locked: this call fails, every later one deadlocks.
-      dead_ = "a request after GOCACHEPROG's read loop ended left go's mutex locked; go would block forever";
-      out.status = SendStatus::error;
+      // Go 1.24+ writeToChild returns errCacheprogClosed here (Close ignores
+      // it). Go 1.24-1.26 leave c.mu locked: this call fails, every later one
+      // deadlocks. Go 1.27 unlocks it: every call fails alike.
+      if (opts_.profile.leaks_mutex_after_read_loop()) {
+        dead_ = "a request after GOCACHEPROG's read loop ended left go's mutex locked; go would block forever";
+      }
+      out.status = SendStatus::closed;
       out.message = "GOCACHEPROG program closed unexpectedly";
       return out;
     }

@@ -167,7 +167,8 @@ class ProgCache {
                   SendResult& out);
   void wait_pipe_free(std::unique_lock<std::mutex>& lock);
   std::string write_request(const wire::Request& req, BodySource* body, bool& hung);
-  bool write_bytes(std::string_view bytes, std::string& error, bool& hung, int64_t id, bool record = true);
+  bool ignored_base64_close_error(const wire::Request& req, size_t header_size, uint64_t sent, bool hung,
+                                  const std::string& error);
   proc::IoResult write_raw(std::string_view bytes, bool record);
   std::string write_error_text(const proc::IoResult& r, int64_t id, bool& hung) const;
   void read_loop();

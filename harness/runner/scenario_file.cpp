@@ -39,7 +39,7 @@ std::optional<OutcomeClass> parse_outcome_class(std::string_view s) {
 }
 
 const std::vector<std::string>& known_profiles() {
-  static const std::vector<std::string> p{"go1.21", "go1.24", "go1.25", "go1.26"};
+  static const std::vector<std::string> p{"go1.21", "go1.24", "go1.25", "go1.26", "go1.27"};
   return p;
 }
 
@@ -191,7 +191,7 @@ class Parser {
       std::string name = v[i].get<std::string>();
       const auto& known = known_profiles();
       if (std::find(known.begin(), known.end(), name) == known.end()) {
-        fail(p, "unknown profile \"" + name + "\"" + did_you_mean(name, known) + " (known: go1.21, go1.24, go1.25, go1.26)");
+        fail(p, "unknown profile \"" + name + "\"" + did_you_mean(name, known) + " (known: go1.21, go1.24, go1.25, go1.26, go1.27)");
       }
       if (std::find(out.begin(), out.end(), name) != out.end()) fail(p, "\"" + name + "\" listed twice");
       out.push_back(name);

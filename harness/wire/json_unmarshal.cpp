@@ -70,7 +70,8 @@ bool parse_uint8(std::string_view s, uint8_t& out) {
 
 class Unmarshaller {
  public:
-  Unmarshaller(std::string_view data, const std::string* struct_name) : d_(data), struct_name_(struct_name) {}
+  Unmarshaller(std::string_view data, const std::string* struct_name, wire::JsonDialect dialect = wire::JsonDialect::v1)
+      : d_(data), struct_name_(struct_name), v2_(dialect == wire::JsonDialect::v2) {}
 
   // The struct at the top level: Go's d.value(&v) for a struct type.
   std::string top_struct(const StructSpec& spec, std::vector<FieldValue>& out) {
@@ -139,13 +140,25 @@ class Unmarshaller {
   }
 
   // addErrorContext: inside a struct field the message names Struct.Field.
-  void save_type_error(const std::string& value, const std::string& type) {
+  void save_type_error(const std::string& value, const std::string& type) { save(type_error_text(value, type)); }
+  // The field as errors name it: v1 by its Go name, v2 by the key as written (unquoted).
+  const std::string& field_name() const { return v2_ ? key_ : field_->name; }
+  std::string type_error_text(const std::string& value, const std::string& type) const {
     if (field_ != nullptr) {
-      save("json: cannot unmarshal " + value + " into Go struct field " + *struct_name_ + "." + field_->name +
-           " of type " + type);
-    } else {
-      save("json: cannot unmarshal " + value + " into Go value of type " + type);
+      return "json: cannot unmarshal " + value + " into Go struct field " + *struct_name_ + "." + field_name() +
+             " of type " + type;
     }
+    return "json: cannot unmarshal " + value + " into Go value of type " + type;
+  }
+
+  // A slice element that does not fit: v1 names the field, v2 the element.
+  void save_element_error(const std::string& value, const FieldSpec& f, size_t index) {
+    if (!v2_ || field_ == nullptr) {
+      save_type_error(value, f.elem_type);
+      return;
+    }
+    save("json: cannot unmarshal " + value + " into " + *struct_name_ + "." + field_name() + "." +
+         std::to_string(index) + " of type " + f.elem_type);
   }
 
   std::string object(const StructSpec& spec, std::vector<FieldValue>& out) {
@@ -170,6 +183,7 @@ class Unmarshaller {
       }
       if (found != nullptr) {
         field_ = found;
+        if (v2_) key_ = key;
         std::string err = field_value(*found, out[index]);
         field_ = nullptr;
         if (!err.empty()) return err;
@@ -198,9 +212,20 @@ class Unmarshaller {
       }
       if (c != '"') {
         skip();
-        return "Time.UnmarshalJSON: input is not a JSON string";
+        if (!v2_) return "Time.UnmarshalJSON: input is not a JSON string";
+        save_type_error(value_kind(c), "time.Time");
+        return "";
       }
       const std::string_view item = literal();
+      if (v2_) {  // json v2's own time.Time: the string unquoted first, its errors saved
+        auto parsed = gotime::parse_rfc3339(unquote(item));
+        if (!parsed.ok) {
+          save(parsed.error);
+        } else {
+          v.time = std::move(parsed.time);
+        }
+        return "";
+      }
       auto parsed = gotime::parse_rfc3339(item.substr(1, item.size() - 2));
       if (!parsed.ok) return parsed.error;
       v.time = std::move(parsed.time);
@@ -246,7 +271,8 @@ class Unmarshaller {
         if (c == '"') {
           std::string decoded;
           if (auto err = base64::decode(unquote(item), decoded)) {
-            save(err->message());
+            // v2 wraps the base64 error in an unmarshal error.
+            save(v2_ ? type_error_text("string", f.type_name) + ": " + err->message() : err->message());
           } else {
             v.bytes = std::move(decoded);
             v.len = v.bytes.size();
@@ -297,7 +323,7 @@ class Unmarshaller {
   void element(const FieldSpec& f, FieldValue& v, size_t i) {
     const char c = d_[p_];
     if (c == '{' || c == '[') {
-      save_type_error(value_kind(c), f.elem_type);
+      save_element_error(value_kind(c), f, i);
       skip();
       return;
     }
@@ -305,19 +331,21 @@ class Unmarshaller {
     if (c == 'n') return;  // null leaves the element as it was
     if (f.kind == Kind::bytes) {
       uint8_t b = 0;
-      if (c == '"' || c == 't' || c == 'f') save_type_error(value_kind(c), f.elem_type);
-      else if (!parse_uint8(item, b)) save_type_error("number " + std::string(item), f.elem_type);
+      if (c == '"' || c == 't' || c == 'f') save_element_error(value_kind(c), f, i);
+      else if (!parse_uint8(item, b)) save_element_error("number " + std::string(item), f, i);
       else v.bytes[i] = static_cast<char>(b);
     } else {
       if (c == '"') v.strings[i] = unquote(item);
-      else save_type_error(value_kind(c), f.elem_type);
+      else save_element_error(value_kind(c), f, i);
     }
   }
 
   std::string_view d_;
   size_t p_ = 0;
   const std::string* struct_name_;
+  bool v2_ = false;                   // Go 1.27+: json v2's error texts
   const FieldSpec* field_ = nullptr;  // the error context
+  std::string key_;                   // v2: the key that chose field_
   std::string saved_;
 };
 
@@ -387,9 +415,10 @@ bool key_matches(std::string_view key, std::string_view name) {
   return k == key.size() && n == name.size();
 }
 
-std::string unmarshal(std::string_view value, const StructSpec& spec, std::vector<FieldValue>& out) {
+std::string unmarshal(std::string_view value, const StructSpec& spec, std::vector<FieldValue>& out,
+                      wire::JsonDialect dialect) {
   out.resize(spec.fields.size());
-  Unmarshaller u(value, &spec.name);
+  Unmarshaller u(value, &spec.name, dialect);
   return u.top_struct(spec, out);
 }
 

@@ -49,7 +49,19 @@ struct FieldValue {
 // Unmarshals `value` (one complete JSON value, surrounding whitespace
 // allowed) into `out` (one FieldValue per field, zero to start with).
 // Returns "" or Go's error text.
-std::string unmarshal(std::string_view value, const StructSpec& spec, std::vector<FieldValue>& out);
+//
+// JsonDialect::v2 is Go 1.27's encoding/json on json v2 with v1 options:
+// the same values, with these errors instead (all saved, the first wins; a
+// field is named by its key as written and unquoted, "Response.id", where v1
+// says "Response.ID"):
+// bad base64 is "json: cannot unmarshal string into Go struct field
+// S.F of type []uint8: <base64 error>"; a bad slice element names its index,
+// "json: cannot unmarshal number 256 into S.F.0 of type uint8"; time.Time
+// parses the string with its escapes decoded and invalid UTF-8 replaced,
+// and a non-string is "cannot unmarshal number into Go struct field S.Time
+// of type time.Time".
+std::string unmarshal(std::string_view value, const StructSpec& spec, std::vector<FieldValue>& out,
+                      wire::JsonDialect dialect = wire::JsonDialect::v1);
 
 // Unmarshals a top-level value into a []byte variable (a helper decoding the
 // put body): `bytes` is the result. Returns "" or Go's error text.

@@ -17,6 +17,13 @@ enum class Dialect {
 };
 const char* dialect_name(Dialect d);  // "go1.21", "go1.24+objectid", "go1.25"
 
+// Which encoding/json the client reads replies with, by Go version. Values
+// decode the same; some decode-error texts differ (docs/go-versions.md).
+enum class JsonDialect {
+  v1,  // Go 1.21-1.26: encoding/json's own scanner and decoder
+  v2,  // Go 1.27+: encoding/json on json v2 (GOEXPERIMENT=jsonv2, the default)
+};
+
 struct Request {
   int64_t id = 0;
   std::string command;     // "get", "put", "close", or anything a hostile peer sends

@@ -32,8 +32,9 @@ std::string normalized_request(const Request& r) {
          to_hex(r.had_object_id ? object_id : std::string()) + "\"}\n";
 }
 
-std::string normalized_response_stream(std::string_view input, const std::string& struct_name, bool& ok) {
-  const DecodedStream d = decode_responses(input, struct_name);
+std::string normalized_response_stream(std::string_view input, const std::string& struct_name, bool& ok,
+                                       JsonDialect json) {
+  const DecodedStream d = decode_responses(input, struct_name, json);
   std::string out;
   for (const auto& v : d.values) out += normalized_response(v);
   ok = d.error.empty();

@@ -15,7 +15,8 @@ std::string normalized_response(const Response& r);  // ends with '\n'
 std::string normalized_request(const Request& r);    // ends with '\n'
 // The whole answer for a response stream: the values, then "error: ..." if
 // decoding stopped on an error. `ok` tells which.
-std::string normalized_response_stream(std::string_view input, const std::string& struct_name, bool& ok);
+std::string normalized_response_stream(std::string_view input, const std::string& struct_name, bool& ok,
+                                       JsonDialect json = JsonDialect::v1);
 // The decoded bytes as hex on one line, then "error: ..." on failure.
 std::string normalized_base64(std::string_view input, bool& ok);
 

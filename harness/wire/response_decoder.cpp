@@ -5,7 +5,9 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 
+#include "wire/go_strconv.hpp"
 #include "wire/json_scanner.hpp"
 #include "wire/json_unmarshal.hpp"
 #include "wire/response_fast_path.hpp"
@@ -52,6 +54,53 @@ std::shared_ptr<const gojson::StructSpec> shared_response_spec(const std::string
   return spec;
 }
 
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// How many bytes from `at` json v2 looks at to name the character there:
+// the whole rune (a lead byte's length, cut short by a byte that cannot
+// continue it).
+size_t rune_bytes_wanted(std::string_view buf, size_t at) {
+  const auto c = static_cast<unsigned char>(buf[at]);
+  const size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+  size_t n = 1;
+  while (n < want && at + n < buf.size() && (static_cast<unsigned char>(buf[at + n]) & 0xc0) == 0x80) ++n;
+  return n < want && at + n < buf.size() ? n : want;  // a byte that cannot continue: no more needed
+}
+
+// json v2's text for the syntax error the v1 scanner found at buf[at]
+// (v1_error is its text), or nullopt while it needs bytes not yet fed.
+std::optional<std::string> v2_syntax_error(const std::string& v1_error, std::string_view buf, size_t at,
+                                           bool finished) {
+  if (ends_with(v1_error, "exceeded max depth")) return std::string("exceeded max depth");
+  constexpr std::string_view in_string = " in string literal";
+  if (ends_with(v1_error, in_string)) {  // a control byte
+    return v1_error.substr(0, v1_error.size() - in_string.size()) + " in string";
+  }
+  if (ends_with(v1_error, " in string escape code")) {  // "\\q": the backslash and the one byte after it
+    return gostrconv::invalid_text("escape sequence", buf.substr(at - 1, 2), "in string");
+  }
+  if (ends_with(v1_error, " in \\u hexadecimal character escape")) {
+    const size_t backslash = buf.rfind('\\', at - 1);
+    if (buf.size() < backslash + 6 && !finished) return std::nullopt;
+    return gostrconv::invalid_text("escape sequence", buf.substr(backslash, 6), "in string");
+  }
+  std::string text = v1_error;
+  // A number: v2 says "in number (expecting digit)", which v1 mode shortens.
+  for (std::string_view where : {" after decimal point in numeric literal", " in exponent of numeric literal"}) {
+    if (ends_with(text, where)) text = text.substr(0, text.size() - where.size()) + " in numeric literal";
+  }
+  const auto c = static_cast<unsigned char>(buf[at]);
+  const std::string v1_quoted = "invalid character " + gojson::quote_char(c);
+  if (c >= 0x80 && text.rfind(v1_quoted, 0) == 0) {  // the whole rune, not its first byte
+    const size_t want = rune_bytes_wanted(buf, at);
+    if (buf.size() < at + want && !finished) return std::nullopt;
+    text = "invalid character " + gostrconv::quote_first_rune(buf.substr(at, want)) + text.substr(v1_quoted.size());
+  }
+  return text;
+}
+
 }  // namespace
 
 struct ResponseStreamDecoder::State {
@@ -64,6 +113,21 @@ struct ResponseStreamDecoder::State {
   bool finished = false;
   bool fast = true;
   std::string error;    // sticky, as Go's Decoder.err
+  JsonDialect json = JsonDialect::v1;
+  bool error_pending = false;  // v2: the scanner failed at pos; its text needs more bytes
+
+  // The scanner failed at buf[pos]: Go's text for it, or need_more.
+  Status syntax_error(std::string& err) {
+    if (json == JsonDialect::v1) {
+      error = err = scanner.error();
+      return Status::error;
+    }
+    auto text = v2_syntax_error(scanner.error(), buf, pos, finished);
+    error_pending = !text;
+    if (!text) return Status::need_more;
+    error = err = *text;
+    return Status::error;
+  }
 
   // The current value ended at `end`: the next one starts there.
   void advance(size_t end) {
@@ -79,7 +143,7 @@ struct ResponseStreamDecoder::State {
 
   Status emit(size_t end, Response& out, std::string& err) {
     std::vector<gojson::FieldValue> v;
-    std::string e = gojson::unmarshal(std::string_view(buf).substr(start, end - start), *spec, v);
+    std::string e = gojson::unmarshal(std::string_view(buf).substr(start, end - start), *spec, v, json);
     advance(end);
     if (!e.empty()) {
       error = err = e;
@@ -99,8 +163,10 @@ struct ResponseStreamDecoder::State {
   }
 };
 
-ResponseStreamDecoder::ResponseStreamDecoder(std::string struct_name) : state_(std::make_shared<State>()) {
+ResponseStreamDecoder::ResponseStreamDecoder(std::string struct_name, JsonDialect json)
+    : state_(std::make_shared<State>()) {
   state_->spec = shared_response_spec(struct_name);
+  state_->json = json;
 }
 
 void ResponseStreamDecoder::feed(std::string_view bytes) { state_->buf.append(bytes); }
@@ -115,6 +181,7 @@ ResponseStreamDecoder::Status ResponseStreamDecoder::next(Response& out, std::st
     error = s.error;
     return Status::error;
   }
+  if (s.error_pending) return s.syntax_error(error);
   // Only when the scanner has seen nothing of this value but whitespace (the
   // newline after the previous value is often scanned before the next arrives).
   size_t scanned = s.start;
@@ -136,8 +203,7 @@ ResponseStreamDecoder::Status ResponseStreamDecoder::next(Response& out, std::st
         if (s.scanner.depth() == 0) return s.emit(s.pos + 1, out, error);
         break;
       case gojson::Op::error:
-        s.error = error = s.scanner.error();
-        return Status::error;
+        return s.syntax_error(error);
       default:
         break;
     }
@@ -157,9 +223,9 @@ int64_t ResponseStreamDecoder::fed() const { return state_->base + static_cast<i
 
 int64_t ResponseStreamDecoder::consumed() const { return state_->base + static_cast<int64_t>(state_->start); }
 
-DecodedStream decode_responses(std::string_view text, const std::string& struct_name) {
+DecodedStream decode_responses(std::string_view text, const std::string& struct_name, JsonDialect json) {
   DecodedStream result;
-  ResponseStreamDecoder d(struct_name);
+  ResponseStreamDecoder d(struct_name, json);
   d.feed(text);
   d.finish();
   for (;;) {

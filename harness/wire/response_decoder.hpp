@@ -4,7 +4,12 @@
 // wins, null leaves the zero value, and on a mismatch Go's own error text,
 // e.g. "json: cannot unmarshal string into Go struct field Response.ID of
 // type int64". The struct name follows the client profile ("ProgResponse"
-// before Go 1.24, "Response" after).
+// before Go 1.24, "Response" after), and so does the JSON dialect: with
+// JsonDialect::v2 (Go 1.27+) the error texts are json v2's: syntax errors
+// name a non-ASCII character by its whole rune ('é', '\u2028', '\xff'),
+// "invalid character '\x01' in string", "invalid escape sequence `\q` in
+// string" (a \u escape shown with up to 6 bytes, as far as the input goes),
+// "exceeded max depth"; unmarshal errors as json_unmarshal.hpp says.
 //
 // Incremental: feed bytes in any chunks; the results are the same however the
 // input is split, and the same as Go's for the concatenated input.
@@ -31,7 +36,7 @@ class ResponseStreamDecoder {
     eof,        // finish() was called and only whitespace remained (Go: io.EOF)
     error,      // `error` holds Go's error text; the stream is dead, as in Go
   };
-  explicit ResponseStreamDecoder(std::string struct_name = "Response");
+  explicit ResponseStreamDecoder(std::string struct_name = "Response", JsonDialect json = JsonDialect::v1);
   void feed(std::string_view bytes);
   void finish();  // the peer closed its stdout
   void set_fast_path(bool on);
@@ -52,6 +57,7 @@ struct DecodedStream {
   std::vector<Response> values;
   std::string error;  // empty when the stream ended in a clean EOF
 };
-DecodedStream decode_responses(std::string_view text, const std::string& struct_name = "Response");
+DecodedStream decode_responses(std::string_view text, const std::string& struct_name = "Response",
+                               JsonDialect json = JsonDialect::v1);
 
 }  // namespace cph::wire

@@ -397,7 +397,7 @@ TEST(GoOutcomeDifferential, EveryListedScenarioAgreesWithGo) {
   std::string why;
   auto go = find_go(why);
   if (!go) GTEST_SKIP() << "needs Go >= 1.24 on PATH: " << why;
-  const std::string profile = go->minor >= 26 ? "go1.26" : "go1.2" + std::to_string(go->minor);
+  const std::string profile = go->minor >= 27 ? "go1.27" : go->minor >= 26 ? "go1.26" : "go1.2" + std::to_string(go->minor);
 
   auto known = load_known_differences(kSource / "tests/interop/known_differences.txt");
   std::vector<runner::Scenario> with_go;

@@ -32,11 +32,37 @@ std::string struct_name_for(const std::string& mode) {
   return "Response";
 }
 
+// Which Go builds the oracle: the one on PATH ("local"), or the release named
+// by CPH_GO_TOOLCHAIN (e.g. go1.27.3), fetched as GOTOOLCHAIN does.
+std::string go_toolchain() {
+  const char* v = std::getenv("CPH_GO_TOOLCHAIN");
+  return v && *v ? std::string(v) : "local";
+}
+
+// The oracle's encoding/json: json v2 underneath from Go 1.27 on.
+cph::wire::JsonDialect go_json_dialect() {
+  static const cph::wire::JsonDialect dialect = [] {
+    std::string version = go_toolchain();
+    if (version == "local") {
+      version.clear();
+      if (FILE* p = popen("timeout 20 go env GOVERSION 2>/dev/null", "r")) {
+        char buf[64];
+        while (fgets(buf, sizeof buf, p) != nullptr) version += buf;
+        pclose(p);
+      }
+    }
+    int minor = 0;
+    if (version.rfind("go1.", 0) == 0) minor = std::atoi(version.c_str() + 4);
+    return minor >= 27 ? cph::wire::JsonDialect::v2 : cph::wire::JsonDialect::v1;
+  }();
+  return dialect;
+}
+
 // What the C++ side answers, in the oracle's format.
 std::string cpp_answer(const Case& c) {
   bool ok = false;
   if (c.mode == "base64") return cph::wire::normalized_base64(c.input, ok);
-  return cph::wire::normalized_response_stream(c.input, struct_name_for(c.mode), ok);
+  return cph::wire::normalized_response_stream(c.input, struct_name_for(c.mode), ok, go_json_dialect());
 }
 
 // The same stream fed in random chunks must give the same answer.
@@ -56,7 +82,7 @@ std::string cpp_answer_chunked(const Case& c, std::mt19937_64& rng) {
     for (unsigned char ch : out) hex += {digits[ch >> 4], digits[ch & 15]};
     return hex + "\n" + (err ? "error: " + err->message() + "\n" : "");
   }
-  cph::wire::ResponseStreamDecoder d(struct_name_for(c.mode));
+  cph::wire::ResponseStreamDecoder d(struct_name_for(c.mode), go_json_dialect());
   std::string out;
   size_t i = 0;
   for (;;) {
@@ -280,13 +306,6 @@ std::string read_file(const std::string& path) {
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
-}
-
-// Which Go builds the oracle: the one on PATH ("local"), or the release named
-// by CPH_GO_TOOLCHAIN (e.g. go1.27.3), fetched as GOTOOLCHAIN does.
-std::string go_toolchain() {
-  const char* v = std::getenv("CPH_GO_TOOLCHAIN");
-  return v && *v ? std::string(v) : "local";
 }
 
 class WireDifferential : public ::testing::Test {

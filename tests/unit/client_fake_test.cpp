@@ -424,6 +424,68 @@ TEST(ClientFake, CallsAfterClose) {
   EXPECT_EQ(pc21->pending_ids(), std::vector<int64_t>{});
 }
 
+TEST(ClientFake, CallsAfterCloseGo127) {
+  // Go 1.27 unlocks c.mu before returning errCacheprogClosed: every call
+  // after the read loop ended fails the same way, none blocks.
+  auto pc = ProgCache::start(fake("", *Profile::parse("go1.27")));
+  ASSERT_EQ(pc->close(), Outcome::ok());
+  const Outcome closed = Outcome::error("GOCACHEPROG program closed unexpectedly");
+  EXPECT_EQ(pc->get(kAction).outcome, closed);
+  EXPECT_EQ(pc->put(kAction, "x").outcome, closed);
+  EXPECT_EQ(pc->get(kAction2).outcome, closed);
+  EXPECT_EQ(pc->close(), Outcome::ok());  // Close ignores errCacheprogClosed
+  EXPECT_EQ(pc->session_outcome(), Outcome::ok());
+  EXPECT_EQ(pc->pending_ids(), std::vector<int64_t>{});
+}
+
+// A put whose base64 tail (e.Close()'s last 4 bytes, BodySize % 3 != 0)
+// reaches bufio's 4096-byte boundary, to a helper that closed its stdin at
+// the handshake: that write makes Go's first flush, which fails. Go 1.26
+// ignores the error (the put waits for a reply that never comes); Go 1.27
+// returns it. Both keep bufio's error for the next request.
+TEST(ClientFake, FailedBase64CloseIsIgnoredBefore127) {
+  const std::string script = R"({"rules":[{"when":{"handshake":true},"do":{"close_stdin":true}}]})";
+  // BodySize such that the tail starts at offset 4093..4096 of the request.
+  auto body_for_tail_at_boundary = [](int64_t first) {
+    for (int64_t n = first;; ++n) {
+      if (n % 3 == 0) continue;
+      wire::Request r = request(1, "put", kAction, std::string(32, '\0'), n);
+      const uint64_t tail = wire::encode_request(r, wire::Dialect::output_id).size() + 1 + static_cast<uint64_t>(n / 3) * 4;
+      if (tail >= 4093 && tail <= 4096) return std::string(static_cast<size_t>(n), 'b');
+    }
+  };
+  const std::string at_boundary = body_for_tail_at_boundary(2900);
+  const std::string broken = "write |1: broken pipe";
+  auto options = [&](const char* profile) {
+    ClientOptions o = fake(script, *Profile::parse(profile));
+    o.reply_timeout = 300ms;
+    o.teardown_grace = 50ms;  // the helper never exits by itself
+    return o;
+  };
+  {
+    auto pc = ProgCache::start(options("go1.26"));
+    ASSERT_EQ(pc->start_outcome(), Outcome::ok());
+    PutResult p = pc->put(kAction, at_boundary);
+    EXPECT_EQ(p.outcome, Outcome::hang("no reply to put (request ID 1) within 300ms; go would wait forever"))
+        << at_boundary.size();
+    EXPECT_EQ(pc->pending_ids(), std::vector<int64_t>{1});
+    EXPECT_EQ(pc->get(kAction).outcome, Outcome::error(broken));  // bufio's sticky error
+  }
+  {
+    auto pc = ProgCache::start(options("go1.27"));
+    ASSERT_EQ(pc->start_outcome(), Outcome::ok());
+    EXPECT_EQ(pc->put(kAction, at_boundary).outcome, Outcome::error(broken));
+    EXPECT_EQ(pc->pending_ids(), std::vector<int64_t>{});
+    EXPECT_EQ(pc->get(kAction).outcome, Outcome::error(broken));
+  }
+  // A body whose tail is not at the boundary (or has none) fails in io.Copy
+  // or the final flush: an error in every release.
+  for (const std::string& body : {std::string(2999, 'c'), std::string(6000, 'd'), std::string(300, 'e')}) {
+    auto pc = ProgCache::start(options("go1.26"));
+    EXPECT_EQ(pc->put(kAction, body).outcome, Outcome::error(broken)) << body.size();
+  }
+}
+
 TEST(ClientFake, CloseVariants) {
   {
     ClientOptions o = fake(R"({"rules":[{"when":{"close":true},"do":{"drop":true}}]})");

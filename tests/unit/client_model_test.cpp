@@ -18,7 +18,10 @@ TEST(ClientProfile, ParsesReleases) {
   EXPECT_EQ(Profile::parse("go1.24")->id, ProfileId::go1_24);
   EXPECT_EQ(Profile::parse("go1.25")->id, ProfileId::go1_25);
   EXPECT_EQ(Profile::parse("go1.26")->id, ProfileId::go1_26);
-  EXPECT_EQ(Profile::parse("go1.30")->id, ProfileId::go1_26);
+  EXPECT_EQ(Profile::parse("go1.27")->id, ProfileId::go1_27);
+  EXPECT_EQ(Profile::parse("go1.30")->id, ProfileId::go1_27);
+  EXPECT_EQ(Profile::parse("go1.28")->name(), "go1.27");
+  EXPECT_FALSE(Profile::parse("go1.27+objectid"));
   EXPECT_TRUE(Profile::parse("go1.24+objectid")->objectid_experiment);
   EXPECT_FALSE(Profile::parse("go1.20"));
   EXPECT_FALSE(Profile::parse("go1.25+objectid"));
@@ -39,6 +42,16 @@ TEST(ClientProfile, DialectStructAndClose) {
   EXPECT_EQ(p26.response_struct(), "Response");
   EXPECT_FALSE(p26.close_deadlocks_on_exit());
   EXPECT_EQ(Profile{}.name(), "go1.26");
+  EXPECT_EQ(p26.json_dialect(), wire::JsonDialect::v1);
+  EXPECT_TRUE(p26.leaks_mutex_after_read_loop());
+  EXPECT_TRUE(p26.ignores_base64_close_error());
+  const Profile p27 = *Profile::parse("go1.27");
+  EXPECT_EQ(p27.dialect(), wire::Dialect::output_id);
+  EXPECT_EQ(p27.response_struct(), "Response");
+  EXPECT_EQ(p27.json_dialect(), wire::JsonDialect::v2);
+  EXPECT_FALSE(p27.leaks_mutex_after_read_loop());
+  EXPECT_FALSE(p27.ignores_base64_close_error());
+  EXPECT_FALSE(p27.close_deadlocks_on_exit());
 }
 
 TEST(ClientContext, GoErrorTexts) {

@@ -100,7 +100,7 @@ TEST(FakeScript, UnknownActionSuggestsTheNearestName) {
             "t.json: rules[0].do[1]: unknown action \"dlay\"; did you mean \"delay\"?");
   EXPECT_EQ(error_of(R"([{"do": {"xyzzy": 1}}])"),
             "t.json: rules[0].do: unknown action \"xyzzy\" (known: delay, hold, drop, duplicate, id, omit, set, raw, "
-            "prefix, exit, kill, close_stdout, hang, stop_reading, stderr, never_exit, keep_stdout)");
+            "prefix, exit, kill, close_stdout, hang, stop_reading, stderr, never_exit, keep_stdout, close_stdin)");
 }
 
 TEST(FakeScript, JsonSyntaxErrorsNameLineAndColumn) {

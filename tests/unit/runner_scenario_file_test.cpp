@@ -126,7 +126,7 @@ TEST(ScenarioFile, FullExample) {
 TEST(ScenarioFile, Defaults) {
   auto s = parse_scenario(with(""), "s.json");
   EXPECT_EQ(s.profiles, known_profiles());
-  EXPECT_EQ(s.profiles, (std::vector<std::string>{"go1.21", "go1.24", "go1.25", "go1.26"}));
+  EXPECT_EQ(s.profiles, (std::vector<std::string>{"go1.21", "go1.24", "go1.25", "go1.26", "go1.27"}));
   EXPECT_FALSE(s.fake_inline.has_value());
   EXPECT_TRUE(s.fake_file.empty());
   EXPECT_EQ(s.timeout, 10000ms);
@@ -149,7 +149,7 @@ TEST(ScenarioFile, SemanticErrorsNameTheJsonPath) {
   EXPECT_EQ(error_of(with(R"("profile": ["go1.21"])")),
             "s.jsonc: profile: unknown key \"profile\"; did you mean \"profiles\"?");
   EXPECT_EQ(error_of(with(R"("profiles": ["go1.2"])")),
-            "s.jsonc: profiles[0]: unknown profile \"go1.2\"; did you mean \"go1.21\"? (known: go1.21, go1.24, go1.25, go1.26)");
+            "s.jsonc: profiles[0]: unknown profile \"go1.2\"; did you mean \"go1.21\"? (known: go1.21, go1.24, go1.25, go1.26, go1.27)");
   EXPECT_EQ(error_of(with("", R"([{"gte": "ab"}])")),
             "s.jsonc: steps[0].gte: unknown key \"gte\"; did you mean \"get\"?");
   EXPECT_EQ(error_of(with("", R"([{"get": "ab", "put": {"action": "cd"}}])")),
