@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -157,8 +158,8 @@ Trace parse_trace(const uint8_t* data, size_t size) {
   Cursor in(data, size);
   Trace t;
   const uint8_t p = in.byte();
-  static constexpr const char* kProfiles[] = {"go1.21", "go1.24", "go1.25", "go1.26", "go1.24+objectid"};
-  t.profile = *cph::client::Profile::parse(kProfiles[p % 5]);
+  static constexpr const char* kProfiles[] = {"go1.21", "go1.24", "go1.25", "go1.26", "go1.24+objectid", "go1.27"};
+  t.profile = *cph::client::Profile::parse(kProfiles[p % std::size(kProfiles)]);
   const int n_rules = in.byte() % 4;
   for (int i = 0; i < n_rules; ++i) {
     json rule = {{"when", when_from(in.byte())}};

@@ -8,8 +8,9 @@
 //  4. differential against nlohmann/json where both must agree (valid UTF-8,
 //     no surrogate escapes, no NUL, a single value): a document nlohmann accepts is
 //     never a syntax error for the wire decoder.
-// Input: byte 0 picks the struct name of the error texts (bits 0-1), byte 1 the
-// chunking plan, then the bytes the helper wrote.
+// Input: byte 0 picks the struct name of the error texts (bits 0-1) and the
+// JSON dialect (bit 2: json v2's texts, Go 1.27+), byte 1 the chunking plan,
+// then the bytes the helper wrote.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -25,10 +26,17 @@
 namespace {
 
 using cph::fuzz::printable;
+using cph::wire::JsonDialect;
 using cph::wire::Response;
 using cph::wire::ResponseStreamDecoder;
 
 const char* const kStructNames[4] = {"Response", "ProgResponse", "cacheprog.ProgResponse", "Response"};
+
+// What the error texts depend on: the struct name and the dialect.
+struct Texts {
+  const char* struct_name;
+  JsonDialect dialect;
+};
 
 struct Outcome {
   std::vector<Response> values;
@@ -78,8 +86,8 @@ bool drain(ResponseStreamDecoder& d, Outcome& o) {
   cph::fuzz::fail(__FILE__, __LINE__, "decoder returned values without end");
 }
 
-Outcome decode(const std::vector<std::string_view>& chunks, const char* struct_name) {
-  ResponseStreamDecoder d(struct_name);
+Outcome decode(const std::vector<std::string_view>& chunks, Texts t) {
+  ResponseStreamDecoder d(t.struct_name, t.dialect);
   Outcome o;
   for (auto c : chunks) {
     d.feed(c);
@@ -104,11 +112,11 @@ bool same_value(const Response& a, const Response& b) {
 // Each value reads back alone, since the decoder starts afresh after every
 // value; one stream rather than a decoder per value keeps a run cheap on
 // inputs of thousands of tiny values.
-void check_round_trip(const std::vector<Response>& values, const char* struct_name) {
+void check_round_trip(const std::vector<Response>& values, Texts t) {
   if (values.empty()) return;
   std::string text;
   for (const auto& v : values) text += cph::wire::encode_response(v);
-  const Outcome again = decode({text}, struct_name);
+  const Outcome again = decode({text}, t);
   CPH_FUZZ_CHECK(again.clean_eof && again.values.size() == values.size(),
                  std::to_string(values.size()) + " values written as " + printable(text) + "\n  read back " +
                      describe(again));
@@ -131,12 +139,20 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-bool is_syntax_error(const std::string& e) { return e.rfind("invalid character ", 0) == 0 || e == "unexpected EOF"; }
+// Both dialects' syntax errors: v1's "invalid character ..." (max depth
+// included), v2's "invalid character ...", "invalid escape sequence ...",
+// "exceeded max depth".
+bool is_syntax_error(const std::string& e) {
+  return e.rfind("invalid character ", 0) == 0 || e.rfind("invalid escape sequence ", 0) == 0 ||
+         e == "exceeded max depth" || e == "unexpected EOF";
+}
 
 void check_against_nlohmann(std::string_view text, const Outcome& mine) {
   // Where the two differ by design: Go reads invalid UTF-8 and lone
-  // surrogates as U+FFFD, and nlohmann/json's lexer ends the input at a NUL.
-  if (text.find("\\u") != std::string_view::npos || text.find('\0') != std::string_view::npos || !valid_utf8(text))
+  // surrogates as U+FFFD, nlohmann/json's lexer ends the input at a NUL and
+  // skips a leading UTF-8 byte-order mark (Go: "invalid character").
+  if (text.find("\\u") != std::string_view::npos || text.find('\0') != std::string_view::npos || !valid_utf8(text) ||
+      text.starts_with("\xEF\xBB\xBF"))
     return;
   if (!nlohmann::json::accept(text)) return;
   CPH_FUZZ_CHECK(!is_syntax_error(mine.error),
@@ -147,15 +163,15 @@ void check_against_nlohmann(std::string_view text, const Outcome& mine) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto& in = cph::fuzz::parse_chunked_input(data, size);
-  const char* struct_name = kStructNames[in.flags & 3];
+  const Texts texts{kStructNames[in.flags & 3], in.flags & 4 ? JsonDialect::v2 : JsonDialect::v1};
 
-  const Outcome whole = decode({in.payload}, struct_name);
+  const Outcome whole = decode({in.payload}, texts);
   if (in.chunks.size() > 1) {  // one chunk is fed as at once: nothing to compare
-    const Outcome chunked = decode(in.chunks, struct_name);
+    const Outcome chunked = decode(in.chunks, texts);
     CPH_FUZZ_CHECK(chunked == whole, "input " + printable(in.payload) + "\n  at once: " + describe(whole) + "\n  in " +
                                          std::to_string(in.chunks.size()) + " chunks: " + describe(chunked));
   }
-  check_round_trip(whole.values, struct_name);
+  check_round_trip(whole.values, texts);
   check_against_nlohmann(in.payload, whole);
   return 0;
 }
