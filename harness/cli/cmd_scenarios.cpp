@@ -14,7 +14,7 @@
 #include "runner/report_options.hpp"
 #include "runner/scenario_exec.hpp"
 #include "runner/scenario_file.hpp"
-#include "runner/suggest.hpp"
+#include "input/suggest.hpp"
 
 namespace cph::cli {
 
@@ -59,7 +59,7 @@ int run_scenarios(const ScenariosOptions& o) {
   for (const auto& p : o.profiles) {
     const auto& known = runner::known_profiles();
     if (std::find(known.begin(), known.end(), p) == known.end()) {
-      std::cerr << "cph scenarios: --profile " << p << ": unknown profile" << runner::did_you_mean(p, known)
+      std::cerr << "cph scenarios: --profile " << p << ": unknown profile" << input::did_you_mean(p, known)
                 << " (known: go1.21, go1.24, go1.25, go1.26, go1.27)\n";
       return kExitUsage;
     }

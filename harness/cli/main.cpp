@@ -9,7 +9,7 @@
 #include "cli/command.hpp"
 #include "proc/exit_cleanup.hpp"
 #include "proc/quoted_split.hpp"
-#include "runner/suggest.hpp"
+#include "input/suggest.hpp"
 
 namespace cph::cli {
 
@@ -87,7 +87,7 @@ std::string unexpected_flag_hint(const std::string& message, CLI::App& scope) {
     rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
     if (word.size() < 2 || word[0] != '-' || word == "--") continue;
     word = word.substr(0, word.find('='));  // --seeed=3
-    return runner::did_you_mean(word, option_names(scope));
+    return input::did_you_mean(word, option_names(scope));
   }
   return "";
 }
@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
     if (sub) {
       hint = unexpected_flag_hint(e.what(), *sub);
     } else if (argc > 1) {
-      hint = cph::runner::did_you_mean(argv[1], subcommand_names(app));
+      hint = cph::input::did_you_mean(argv[1], subcommand_names(app));
     }
     std::cerr << prefix << e.what() << hint << "\nRun with --help for more information.\n";
     return kExitUsage;
@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
     // "cph chek": CLI11 only says a subcommand is required.
     if (argc > 1 && argv[1][0] != '-' && named_subcommand(app, argc, argv) == nullptr) {
       std::cerr << "cph: unknown command \"" << argv[1] << "\""
-                << cph::runner::did_you_mean(argv[1], subcommand_names(app))
+                << cph::input::did_you_mean(argv[1], subcommand_names(app))
                 << "\nRun with --help for more information.\n";
       return kExitUsage;
     }

@@ -7,11 +7,13 @@
 #include <regex>
 #include <sstream>
 
-#include "runner/suggest.hpp"
+#include "input/suggest.hpp"
 
 namespace cph::runner {
 
 using nlohmann::json;
+using input::did_you_mean;
+using input::text_position;
 namespace fs = std::filesystem;
 
 const char* outcome_class_name(OutcomeClass c) {

@@ -1,8 +1,8 @@
-#include "runner/suggest.hpp"
+#include "input/suggest.hpp"
 
 #include <algorithm>
 
-namespace cph::runner {
+namespace cph::input {
 
 // Edits to turn a into b: insert, delete, replace, or swap two neighbours
 // (optimal string alignment), so "gte" is one edit from "get".
@@ -48,4 +48,4 @@ TextPosition text_position(std::string_view text, size_t offset) {
   return p;
 }
 
-}  // namespace cph::runner
+}  // namespace cph::input

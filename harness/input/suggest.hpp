@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-namespace cph::runner {
+namespace cph::input {
 
 // `; did you mean "x"?` for the closest of `known` when it is close enough
 // (edit distance at most a third of the word, and at least 1), else "".
@@ -17,4 +17,4 @@ struct TextPosition {
 };
 TextPosition text_position(std::string_view text, size_t offset);
 
-}  // namespace cph::runner
+}  // namespace cph::input
