@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "input/duration.hpp"
 #include "wire/sha256.hpp"
 
 namespace cph::fake {
@@ -73,9 +74,9 @@ void want_true(const Ctx& c, const std::string& path, const ojson& v) {
 }
 
 Duration get_duration(const Ctx& c, const std::string& path, const ojson& v) {
-  auto d = parse_duration(nlohmann::json::parse(v.dump()));
-  if (!d) c.fail(path, "bad duration " + v.dump() + " (want e.g. \"250ms\", \"2s\", or a number of milliseconds)");
-  return *d;
+  const input::DurationResult d = input::parse_duration_json(nlohmann::json::parse(v.dump()));
+  if (!d) c.fail(path, "bad duration: " + d.error + " (docs/durations.md)");
+  return *d.value;
 }
 
 std::string field_name(const Ctx& c, const std::string& path, const std::string& f) {
@@ -265,39 +266,6 @@ std::pair<int64_t, int64_t> line_col(std::string_view text, size_t offset) {
     else ++col;
   }
   return {line, col};
-}
-
-std::optional<Duration> parse_duration(const nlohmann::json& v) {
-  using namespace std::chrono;
-  if (v.is_number()) {
-    double ms = v.get<double>();
-    if (!std::isfinite(ms) || ms < 0 || ms > 1e12) return std::nullopt;
-    return duration_cast<Duration>(duration<double, std::milli>(ms));
-  }
-  if (!v.is_string()) return std::nullopt;
-  std::string s = v.get<std::string>();
-  size_t i = 0;
-  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
-  if (i == 0) return std::nullopt;
-  double n = 0;
-  try {
-    size_t used = 0;
-    n = std::stod(s.substr(0, i), &used);
-    if (used != i) return std::nullopt;
-  } catch (...) {
-    return std::nullopt;
-  }
-  std::string unit = s.substr(i);
-  double ns_per = 0;
-  if (unit == "ns") ns_per = 1;
-  else if (unit == "us") ns_per = 1e3;
-  else if (unit == "ms") ns_per = 1e6;
-  else if (unit == "s") ns_per = 1e9;
-  else if (unit == "m") ns_per = 60e9;
-  else return std::nullopt;
-  double ns = n * ns_per;
-  if (!std::isfinite(ns) || ns > 1e21) return std::nullopt;
-  return Duration(static_cast<int64_t>(ns));
 }
 
 std::string closest(std::string_view word, const std::vector<std::string>& candidates) {

@@ -87,9 +87,6 @@ Script parse_script(std::string_view text, const std::string& name);
 // file name. Throws ScriptError.
 Script load_script(const std::string& arg);
 
-// Parses "250ms", "2s", "1.5m", "100us" or a number of milliseconds.
-std::optional<Duration> parse_duration(const nlohmann::json& v);
-
 // 1-based line and column of a byte offset (0-based) in text.
 std::pair<int64_t, int64_t> line_col(std::string_view text, size_t offset);
 

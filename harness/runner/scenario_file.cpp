@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "input/duration.hpp"
 #include "input/suggest.hpp"
 
 namespace cph::runner {
@@ -54,30 +55,6 @@ const char* step_kind_name(StepKind k) {
     case StepKind::wait_event: return "wait_event";
   }
   return "?";
-}
-
-std::optional<Millis> parse_duration(const json& v) {
-  if (v.is_number()) {
-    double ms = v.get<double>();
-    if (!(ms >= 0) || ms > 1e12) return std::nullopt;
-    return Millis(static_cast<int64_t>(ms));
-  }
-  if (!v.is_string()) return std::nullopt;
-  const std::string s = v.get<std::string>();
-  size_t unit = s.find_first_not_of("0123456789.");
-  if (unit == 0 || unit == std::string::npos) return std::nullopt;
-  double n;
-  try {
-    size_t used = 0;
-    n = std::stod(s.substr(0, unit), &used);
-    if (used != unit) return std::nullopt;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  static const std::map<std::string, double> scale{{"ms", 1}, {"s", 1e3}, {"m", 60e3}, {"h", 3600e3}};
-  auto it = scale.find(s.substr(unit));
-  if (it == scale.end() || n * it->second > 1e12) return std::nullopt;
-  return Millis(static_cast<int64_t>(n * it->second));
 }
 
 std::string GoExpectation::describe() const {
@@ -227,9 +204,9 @@ class Parser {
   }
 
   Millis duration(const json& v, const std::string& path) const {
-    auto d = parse_duration(v);
-    if (!d) fail(path, "want a duration such as \"250ms\", \"2s\" or a number of milliseconds, got " + v.dump());
-    return *d;
+    const input::DurationResult d = input::parse_duration_json(v);
+    if (!d) fail(path, "bad duration: " + d.error + " (docs/durations.md)");
+    return std::chrono::duration_cast<Millis>(*d.value);
   }
 
   int64_t integer(const json& v, const std::string& path, int64_t min) const {

@@ -43,8 +43,6 @@ std::optional<OutcomeClass> parse_outcome_class(std::string_view s);
 const std::vector<std::string>& known_profiles();  // go1.21 go1.24 go1.25 go1.26 go1.27
 
 using Millis = std::chrono::milliseconds;
-// "250ms", "2s", "1.5m", "1h" or a number of milliseconds; nullopt if not.
-std::optional<Millis> parse_duration(const nlohmann::json& v);
 
 struct OutcomeExpectation {
   std::optional<OutcomeClass> outcome;

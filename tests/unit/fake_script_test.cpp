@@ -145,12 +145,7 @@ TEST(FakeScript, DeepNestingIsRefusedNotRecursedInto) {
   EXPECT_EQ(error_of("[\"\xff\"]").rfind("t.json:1:3: ", 0), 0u) << error_of("[\"\xff\"]");  // invalid UTF-8
 }
 
-TEST(FakeScript, DurationsAndPositions) {
-  EXPECT_EQ(*parse_duration("3m"), std::chrono::minutes(3));
-  EXPECT_EQ(*parse_duration(0.5), std::chrono::microseconds(500));
-  EXPECT_FALSE(parse_duration("-1s"));
-  EXPECT_FALSE(parse_duration("1h"));
-  EXPECT_FALSE(parse_duration("s"));
+TEST(FakeScript, Positions) {
   EXPECT_EQ(line_col("ab\ncd", 4), std::make_pair(int64_t{2}, int64_t{2}));
   EXPECT_EQ(line_col("", 9), std::make_pair(int64_t{1}, int64_t{1}));
   EXPECT_EQ(closest("put", {"get", "put"}), "put");

@@ -201,17 +201,6 @@ TEST(ScenarioFile, GoBlockSaysWhatGoBuildDoes) {
             0u);
 }
 
-TEST(ScenarioFile, Durations) {
-  using nlohmann::json;
-  EXPECT_EQ(parse_duration(json("250ms")), 250ms);
-  EXPECT_EQ(parse_duration(json("2s")), 2000ms);
-  EXPECT_EQ(parse_duration(json("1.5m")), 90000ms);
-  EXPECT_EQ(parse_duration(json(40)), 40ms);
-  for (json bad : {json("ms"), json("5"), json("5 s"), json("-1s"), json(-3), json(true), json("1.2.3s"), json("5d")}) {
-    EXPECT_FALSE(parse_duration(bad).has_value()) << bad.dump();
-  }
-}
-
 TEST(ScenarioFile, DirectoryLoadsRecursivelySkipsFakeScriptsAndResolvesFakePaths) {
   TempDir dir;
   dir.write("fake-scripts/crash.json", R"({"rules": []})");
