@@ -68,7 +68,8 @@ Session::~Session() {
     hook_->session = nullptr;
   }
   child_->close_stdin();
-  if (!child_->wait_until(proc::deadline_in(std::chrono::milliseconds(500)))) child_->terminate();
+  // A grace for a clean exit, but none past the case's deadline: its time is up.
+  if (!child_->wait_until(deadline_after(std::chrono::milliseconds(500)))) child_->terminate();
   stop_.fire();
   stdout_thread_.join();
   stderr_thread_.join();
@@ -84,6 +85,7 @@ Clock::time_point Session::deadline_after(Clock::duration d) const {
 
 void Session::read_stdout_loop() {
   wire::ResponseStreamDecoder decoder;
+  decoder.set_max_value_bytes(ctx_.max_reply_bytes);
   bool dead = false;  // after a decode error the stream is dead, as in Go
   std::vector<char> buf(1 << 16);
   for (;;) {
@@ -107,9 +109,15 @@ void Session::read_stdout_loop() {
         dead = true;
         std::lock_guard lock(mu_);
         if (!killed_) problems_.push_back("stdout is not a stream of JSON responses: " + err);
+        // A line past the bound: nothing more of it is read, the helper is killed.
+        if (decoder.fed() - decoder.consumed() > static_cast<int64_t>(ctx_.max_reply_bytes)) give_up_locked(err);
         cv_.notify_all();
       }
       break;
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (gave_up_) break;
     }
     if (at_end || r.status == proc::IoStatus::interrupted) break;
   }
@@ -126,7 +134,7 @@ void Session::read_stderr_loop() {
       std::string_view chunk(buf, r.bytes);
       ctx_.transcript.bytes(wire::Direction::helper_stderr, chunk);
       std::lock_guard lock(mu_);
-      if (stderr_.size() < (1 << 16)) stderr_.append(chunk);
+      stderr_.append(chunk);
     }
     if (r.status != proc::IoStatus::ok) break;
   }
@@ -137,20 +145,37 @@ void Session::read_stderr_loop() {
 
 void Session::on_response(wire::Response r) {
   std::lock_guard lock(mu_);
+  std::string problem;
   if (!first_) {
     first_delay_ = Clock::now() - started_;
     first_ = r;
-    if (r.id != 0) problems_.push_back("the first message has ID " + std::to_string(r.id) + ", not 0");
+    if (r.id != 0) problem = "the first message has ID " + std::to_string(r.id) + ", not 0";
   } else if (r.id == 0) {
-    problems_.push_back("a second message with ID 0");
+    problem = "a second message with ID 0";
   } else if (!sent_.count(r.id)) {
-    problems_.push_back("a response for unknown request ID " + std::to_string(r.id));
+    problem = "a response for unknown request ID " + std::to_string(r.id);
   } else if (replies_.count(r.id)) {
-    problems_.push_back("a second response for request ID " + std::to_string(r.id));
+    problem = "a second response for request ID " + std::to_string(r.id);
   } else {
     replies_.emplace(r.id, std::move(r));
   }
+  if (!problem.empty()) {
+    if (problems_.size() < kKeptProblems) problems_.push_back(std::move(problem));
+    if (++stray_replies_ >= kMaxStrayReplies && !gave_up_) {
+      const std::string why = "gave up after " + std::to_string(stray_replies_) +
+                              " replies to unknown or already answered request IDs";
+      problems_.push_back(why);
+      give_up_locked(why);
+    }
+  }
   cv_.notify_all();
+}
+
+void Session::give_up_locked(const std::string& why) {
+  if (gave_up_) return;
+  gave_up_ = true;
+  ctx_.transcript.event("gave-up", {{"helper", label_}, {"why", why}});
+  child_->kill_group(SIGKILL);  // reaped by whoever waits for it next
 }
 
 Reply Session::first_message(Clock::duration timeout) {
@@ -160,7 +185,7 @@ Reply Session::first_message(Clock::duration timeout) {
   if (!problems_.empty()) return Reply{std::nullopt, problems_.front()};
   if (eof_) {
     lock.unlock();
-    auto st = child_->wait_until(proc::deadline_in(std::chrono::milliseconds(500)));
+    auto st = child_->wait_until(deadline_after(std::chrono::milliseconds(500)));
     return Reply{std::nullopt, "the helper closed its stdout before its first message" +
                                    (st ? " (" + st->describe() + ")" : std::string())};
   }
@@ -182,6 +207,8 @@ bool Session::write(std::string_view bytes, std::string& error) {
     case proc::IoStatus::interrupted: error = "the case was cancelled while writing"; break;
     default: error = "writing to the helper's stdin failed: " + std::string(std::strerror(r.error)); break;
   }
+  std::lock_guard lock(mu_);
+  if (gave_up_ && !problems_.empty()) error += " (the helper was killed: " + problems_.back() + ")";
   return false;
 }
 
@@ -244,7 +271,7 @@ std::string Session::no_reply_reason(int64_t id, Clock::duration waited) {
                                      : "no reply to ID " + std::to_string(id) + " within " + seconds(waited);
     }
   }
-  auto st = child_->wait_until(proc::deadline_in(std::chrono::milliseconds(500)));
+  auto st = child_->wait_until(deadline_after(std::chrono::milliseconds(500)));
   return "the helper closed its stdout before replying to ID " + std::to_string(id) +
          (st ? " (" + st->describe() + ")" : std::string());
 }
@@ -333,7 +360,7 @@ bool Session::stdout_eof() const {
 
 std::string Session::stderr_text() const {
   std::lock_guard lock(mu_);
-  return stderr_;
+  return stderr_.text();
 }
 
 int64_t Session::peak_rss_kib() const {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "check/pattern_body.hpp"
+#include "proc/capped_text.hpp"
 #include "proc/child.hpp"
 #include "runner/case.hpp"
 #include "wire/messages.hpp"
@@ -43,6 +44,12 @@ struct Reply {
 
 class Session {
  public:
+  // Replies to IDs never sent (or answered twice) read before the session
+  // gives up on the helper and kills it; only the first kKeptProblems
+  // problems are kept.
+  static constexpr size_t kMaxStrayReplies = 1000;
+  static constexpr size_t kKeptProblems = 20;
+
   // Starts `argv` in `cwd`. Returns nullptr and sets `error` when it cannot
   // be started. `label` names the helper in transcript events ("helper 2").
   static std::unique_ptr<Session> start(const std::vector<std::string>& argv, const std::string& cwd,
@@ -87,6 +94,7 @@ class Session {
   // Fatal-to-go events seen on stdout so far (empty: clean).
   std::vector<std::string> problems() const;
   bool stdout_eof() const;
+  // The first and last 32 KiB of it, with the count of bytes between.
   std::string stderr_text() const;
   // The helper's peak RSS in KiB (VmHWM, read live from /proc; 0 once it has
   // exited). Not ru_maxrss: that also counts the harness's own pages in the
@@ -100,6 +108,9 @@ class Session {
   void read_stdout_loop();
   void read_stderr_loop();
   void on_response(wire::Response r);
+  // From the reader (mu_ held): stops reading, notes why in the transcript
+  // and SIGKILLs the helper's group. The caller records the problem.
+  void give_up_locked(const std::string& why);
   bool write(std::string_view bytes, std::string& error);
   Clock::time_point deadline_after(Clock::duration d) const;
   std::string no_reply_reason(int64_t id, Clock::duration waited);
@@ -121,10 +132,12 @@ class Session {
   std::set<int64_t> sent_;
   std::map<int64_t, wire::Response> replies_;
   std::vector<std::string> problems_;
+  size_t stray_replies_ = 0;
+  bool gave_up_ = false;
   bool eof_ = false;
   bool stderr_eof_ = false;
   bool killed_ = false;  // by us: a reply cut short is then no problem of the helper's
-  std::string stderr_;
+  proc::CappedText stderr_;
   // Shared with the cancel callback, which may outlive this object.
   struct CancelHook {
     std::mutex mu;

@@ -347,6 +347,7 @@ std::vector<std::string> expand_helper(const std::vector<std::string>& argv, con
 }
 
 ExecResult execute(const Trace& trace, const ExecOptions& options, runner::CaseContext& ctx) {
+  ctx.max_reply_bytes = options.max_reply_bytes;
   return Executor(trace, options, ctx).run();
 }
 

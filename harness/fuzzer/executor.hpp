@@ -22,6 +22,7 @@ namespace cph::fuzzer {
 struct ExecOptions {
   std::chrono::milliseconds reply_timeout{5000};  // per reply, handshake, exit
   std::function<void(size_t ops_done)> progress;  // after each operation
+  size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;  // --max-reply-bytes (check/session.hpp)
 };
 
 struct ExecStats {
@@ -36,7 +37,8 @@ struct ExecResult {
   ExecStats stats;
 };
 
-// Every byte goes to ctx.transcript; ctx.cancel stops the run early (no failure).
+// Every byte goes to ctx.transcript; ctx.cancel stops the run early (no
+// failure); ctx.max_reply_bytes is set from `options`.
 ExecResult execute(const Trace& trace, const ExecOptions& options, runner::CaseContext& ctx);
 
 // The same with a context of its own; the transcript is returned in `transcript`.

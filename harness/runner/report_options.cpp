@@ -58,6 +58,14 @@ std::string unmatched_pattern(const char* flag, const std::vector<std::string>& 
 
 }  // namespace
 
+void add_max_reply_bytes_option(CLI::App& app, size_t& max_reply_bytes) {
+  app.add_option("--max-reply-bytes", max_reply_bytes,
+                 "The longest reply read from a helper; a longer one is a protocol failure and the helper is killed "
+                 "(docs/bounds.md)")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 40))
+      ->capture_default_str();
+}
+
 void add_report_options(CLI::App& app, ReportOptions& o) {
   app.add_flag("--list", o.list, "List the selected cases and exit");
   app.add_option("--only", o.only, "Run only cases matching these IDs or globs ('*' within a segment, '**' across)")
@@ -69,6 +77,7 @@ void add_report_options(CLI::App& app, ReportOptions& o) {
   app.add_option("--timeout-scale", o.timeout_scale, "Multiply every case deadline (slow machines, sanitizers)")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 1000.0));
+  add_max_reply_bytes_option(app, o.max_reply_bytes);
   app.add_option("--json", o.json, "Write the JSON report to FILE ('-': stdout)")->type_name("FILE");
   app.add_option("--junit", o.junit, "Write a JUnit XML report to FILE ('-': stdout)")->type_name("FILE");
   app.add_option("--html", o.html, "Write a self-contained HTML report to FILE ('-': stdout)")->type_name("FILE");
@@ -108,6 +117,7 @@ int run_and_report(const std::string& suite, const std::vector<CaseDescriptor>& 
   ro.skip = o.skip;
   ro.jobs = o.jobs;
   ro.timeout_scale = o.timeout_scale;
+  ro.max_reply_bytes = o.max_reply_bytes;
   auto selection = select_cases(cases, ro);
 
   if (o.list) {
