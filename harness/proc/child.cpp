@@ -20,6 +20,7 @@
 #include <fstream>
 #include <thread>
 
+#include "proc/descendants.hpp"
 #include "proc/exit_cleanup.hpp"
 #include "proc/look_path.hpp"
 
@@ -132,6 +133,9 @@ std::unique_ptr<Child> Child::spawn(const SpawnOptions& opts, std::string& error
     if (eq == std::string::npos || eq == 0) continue;
     env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
+  // Inherited by whatever the child starts: how its leftovers are found.
+  const std::string tag = next_helper_tag();
+  env[kHelperTagVariable] = tag;
 
   pid_t failed_pid = -1;
   setup.failed_pid = &failed_pid;
@@ -165,6 +169,8 @@ std::unique_ptr<Child> Child::spawn(const SpawnOptions& opts, std::string& error
   child->pid_ = c.id();
   child->path_ = lp.path;
   child->grace_ = opts.grace;
+  child->tag_ = tag;
+  child->sweep_ = opts.sweep_descendants;
   child->pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, child->pid_, 0));
   set_nonblocking(in.w);
   set_nonblocking(out.r);
@@ -181,6 +187,7 @@ std::unique_ptr<Child> Child::spawn(const SpawnOptions& opts, std::string& error
 Child::~Child() {
   close_stdin();
   if (!wait_until(deadline_in(grace_))) terminate();
+  if (sweep_ && is_subreaper()) kill_tagged_children(tag_, deadline_in(std::chrono::seconds(2)));
   close_stdout();
   close_stderr();
   if (pidfd_ >= 0) ::close(pidfd_);
