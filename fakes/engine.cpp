@@ -157,7 +157,7 @@ class Engine {
     files_finished_ = true;
     if (!opts_.stats_path.empty()) {
       std::ofstream out(opts_.stats_path, std::ios::trunc);
-      out << stats_.to_json(matcher_fired()).dump(2) << "\n";
+      out << stats_.to_json(matcher_fired()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
     if (removes_temp_dir(opts_)) {
       std::error_code ec;

@@ -14,7 +14,8 @@ TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
   std::string tmpl = std::string(base && *base ? base : "/tmp") + "/cph-check-XXXXXX";
   if (::mkdtemp(tmpl.data()) == nullptr) {
-    throw std::runtime_error("cannot create a cache directory " + tmpl + ": " + std::strerror(errno));
+    throw std::runtime_error("cannot create a cache directory " + tmpl + ": " + std::strerror(errno) +
+                             (base && *base ? " (is TMPDIR a writable directory?)" : ""));
   }
   path_ = tmpl;
   proc::track_temp_dir(path_);  // removed if a signal ends cph

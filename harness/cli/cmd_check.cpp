@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "check/catalogue.hpp"
+#include "check/temp_dir.hpp"
 #include "cli/command.hpp"
 #include "runner/report_options.hpp"
 
@@ -35,6 +36,9 @@ int run_check(const CheckOptions& o) {
   config.large = o.large;
   config.keeps_nothing = o.keeps_nothing;
   config.seed = o.seed;
+  // An unusable TMPDIR is a configuration error (2, from main), found
+  // before any case rather than as every case's error.
+  if (!o.report.list) check::TempDir probe;
   return runner::run_and_report("check", check::check_catalogue(config), o.report);
 }
 

@@ -7,12 +7,14 @@
 #include <cstdio>
 #include <iostream>
 
+#include "check/temp_dir.hpp"
 #include "cli/command.hpp"
 #include "fuzzer/campaign.hpp"
-#include "fuzzer/duration.hpp"
+#include "input/duration.hpp"
 #include "fuzzer/executor.hpp"
 #include "fuzzer/minimizer.hpp"
 #include "fuzzer/trace_file.hpp"
+#include "runner/report_options.hpp"
 
 namespace cph::cli {
 
@@ -24,6 +26,7 @@ struct ReplayOptions {
   bool minimize = false;
   size_t max_replays = 300;
   std::string reply_timeout = "5s";
+  size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;
   std::string output;
   std::string transcript;
 };
@@ -50,14 +53,18 @@ int run_replay(const ReplayOptions& o) {
     std::cerr << "cph replay: " << o.trace << ": no helper command (give one after --)\n";
     return kExitUsage;
   }
-  auto timeout = fuzzer::parse_duration(o.reply_timeout);
-  if (!timeout || timeout->count() <= 0) {
-    std::cerr << "cph replay: --reply-timeout " << o.reply_timeout << ": want e.g. 1s, 500ms\n";
+  const input::DurationResult timeout = input::parse_duration(o.reply_timeout);
+  if (!timeout || std::chrono::duration_cast<std::chrono::milliseconds>(*timeout.value).count() <= 0) {
+    std::cerr << "cph replay: --reply-timeout " << o.reply_timeout << ": "
+              << (timeout ? "want at least 1ms" : timeout.error) << "\n";
     return kExitUsage;
   }
   fuzzer::ExecOptions eo;
-  eo.reply_timeout = *timeout;
+  eo.reply_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*timeout.value);
+  eo.max_reply_bytes = o.max_reply_bytes;
 
+  // An unusable TMPDIR is a configuration error (2, from main), found first.
+  { check::TempDir probe; }
   std::vector<wire::TranscriptRecord> records;
   fuzzer::Trace run = trace;
   run.failure.reset();
@@ -149,6 +156,7 @@ Runner setup(CLI::App& sub) {
   sub.add_option("--reply-timeout", o->reply_timeout, "Deadline of each reply, handshake and exit")
       ->type_name("D")
       ->capture_default_str();
+  runner::add_max_reply_bytes_option(sub, o->max_reply_bytes);
   sub.add_option("--output,-o", o->output, "Where --minimize writes (default: TRACE as .min.trace.json)")
       ->type_name("FILE");
   sub.add_option("--transcript", o->transcript, "Write the replay's transcript (JSON Lines) to FILE")

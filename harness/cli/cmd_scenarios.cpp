@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "check/temp_dir.hpp"
 #include "cli/command.hpp"
 #include "proc/look_path.hpp"
 #include "runner/report_options.hpp"
@@ -85,6 +86,8 @@ int run_scenarios(const ScenariosOptions& o) {
     std::cerr << "cph scenarios: cannot find cph-fake (beside cph, in $PATH or $CPH_FAKE); give --fake PATH\n";
     return kExitUsage;
   }
+  // An unusable TMPDIR is a configuration error (2, from main), found first.
+  if (!o.report.list) check::TempDir probe;
   return runner::run_and_report("scenarios", runner::scenario_cases(scenarios, env, o.profiles), o.report);
 }
 

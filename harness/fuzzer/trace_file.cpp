@@ -124,8 +124,11 @@ std::string seed_hex(uint64_t seed) {
 
 std::string render_trace(const Trace& t) {
   std::ostringstream out;
+  // JSON strings hold UTF-8 only: a helper path or message that is not is
+  // written with U+FFFD in place of its bad bytes (replay then needs the
+  // helper after --), never thrown on.
   out << "{\"format\": \"cph-fuzz-trace\", \"version\": " << kTraceVersion << ", \"seed\": \"" << seed_hex(t.seed)
-      << "\",\n \"helper\": " << json(t.helper).dump() << ",\n";
+      << "\",\n \"helper\": " << json(t.helper).dump(-1, ' ', false, json::error_handler_t::replace) << ",\n";
   if (t.failure) {
     json f = {{"class", failure_class_name(t.failure->cls)},
               {"op", t.failure->op_index},
@@ -134,7 +137,7 @@ std::string render_trace(const Trace& t) {
     out << " \"failure\": " << f.dump(-1, ' ', false, json::error_handler_t::replace) << ",\n";
   }
   out << " \"ops\": [";
-  for (size_t i = 0; i < t.ops.size(); ++i) out << (i ? ",\n  " : "\n  ") << op_json(t.ops[i]).dump();
+  for (size_t i = 0; i < t.ops.size(); ++i) out << (i ? ",\n  " : "\n  ") << op_json(t.ops[i]).dump(-1, ' ', false, json::error_handler_t::replace);
   out << (t.ops.empty() ? "]}\n" : "\n ]}\n");
   return out.str();
 }
