@@ -75,7 +75,7 @@ void want_true(const Ctx& c, const std::string& path, const ojson& v) {
 
 Duration get_duration(const Ctx& c, const std::string& path, const ojson& v) {
   const input::DurationResult d = input::parse_duration_json(nlohmann::json::parse(v.dump()));
-  if (!d) c.fail(path, "bad duration: " + d.error + " (docs/durations.md)");
+  if (!d) c.fail(path, "bad duration: " + d.error);
   return *d.value;
 }
 

@@ -205,7 +205,7 @@ class Parser {
 
   Millis duration(const json& v, const std::string& path) const {
     const input::DurationResult d = input::parse_duration_json(v);
-    if (!d) fail(path, "bad duration: " + d.error + " (docs/durations.md)");
+    if (!d) fail(path, "bad duration: " + d.error);
     return std::chrono::duration_cast<Millis>(*d.value);
   }
 

@@ -117,7 +117,7 @@ TEST(FakeScript, BadValuesNameTheirPath) {
   EXPECT_EQ(error_of(R"([{"when": {"comand": "get"}, "do": {"drop": true}}])"),
             "t.json: rules[0].when: unknown condition \"comand\"; did you mean \"command\"?");
   EXPECT_EQ(error_of(R"([{"do": {"delay": "10 parsecs"}}])"),
-            "t.json: rules[0].do: bad duration \"10 parsecs\" (want e.g. \"250ms\", \"2s\", or a number of milliseconds)");
+            "t.json: rules[0].do: bad duration: \"10 parsecs\": unknown unit \" parsecs\" (ns, us, ms, s, m or h)");
   EXPECT_EQ(error_of(R"([{"do": {"drop": true}, "times": -1}])"),
             "t.json: rules[0].times: want an integer in 0..9223372036854775807, got -1");
   EXPECT_EQ(error_of(R"([{"do": {"drop": true}, "probability": 2}])"),

@@ -159,8 +159,8 @@ TEST(ScenarioFile, SemanticErrorsNameTheJsonPath) {
   EXPECT_EQ(error_of(with("", R"([{"put": {"action": "ab", "bdy": "x"}}])")),
             "s.jsonc: steps[0].put.bdy: unknown key \"bdy\"; did you mean \"body\"?");
   EXPECT_EQ(error_of(with("", R"([{"get": "ab", "cancel_after": "soon"}])")),
-            "s.jsonc: steps[0].cancel_after: want a duration such as \"250ms\", \"2s\" or a number of milliseconds, "
-            "got \"soon\"");
+            "s.jsonc: steps[0].cancel_after: bad duration: \"soon\" is not a duration (want e.g. \"250ms\", \"2s\", "
+            "\"5m\")");
   EXPECT_EQ(error_of(with("", R"([{"parallel": [{"get": "ab"}, {"close": 1}]}])")),
             "s.jsonc: steps[0].parallel[1].close: want true");
   EXPECT_EQ(error_of(with("", R"([{"parallel": [{"get": "ab"}]}])")),
