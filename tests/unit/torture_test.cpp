@@ -240,9 +240,11 @@ TEST_P(Torture, Client) {
       seen += "; close: " + pc->close().to_string();
     }
     EXPECT_FALSE(pc->session_outcome().is_ok()) << "every row is fatal or a hang to go: " << seen;
+    RecordProperty("outcome", pc->session_outcome().to_string().substr(0, 200));
   }
   const auto wall = Clock::now() - t0;
   EXPECT_LT(wall, 10s);
+  RecordProperty("wall_ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(wall).count()));
   std::ifstream status("/proc/self/status");
   int64_t hwm = 0;
   for (std::string line; std::getline(status, line);) {
