@@ -31,6 +31,7 @@
 #include "proc/look_path.hpp"
 #include "runner/scenario_exec.hpp"
 #include "runner/scenario_file.hpp"
+#include "test_scale.hpp"
 
 namespace cph::interop {
 namespace {
@@ -42,8 +43,10 @@ const fs::path kSource = CPH_SOURCE_DIR;
 const fs::path kDifferential = kSource / "tests/interop/testdata/differential";
 
 // A go build that does not end within this is a hang (the brief's "a few
-// seconds"; a warm build takes well under one).
-constexpr auto kGoDeadline = 4s;
+// seconds"; a warm build takes well under one): at least 4 s, and at least
+// ten warm builds measured on this machine now (our client runs beside each
+// go build, and the machine may be loaded), times the test scale.
+constexpr auto kGoMinDeadline = 4s;
 constexpr auto kWarmupDeadline = 120s;
 
 // Which Go runs as the client: the one on PATH ("local"), or the release
@@ -278,7 +281,7 @@ std::string render_go_behaviour(const std::vector<DifferentialRow>& rows, const 
     << "`CPH_UPDATE_DOCS=1` to refresh this file). Each row is a scenario from\n"
     << "`scenarios/`: cph-fake runs the scenario's script, and the real `go build` of\n"
     << "`tests/interop/testdata/differential` uses it as GOCACHEPROG (warm store, fresh\n"
-    << "GOCACHE, killed after " << std::chrono::duration_cast<std::chrono::seconds>(kGoDeadline).count()
+    << "GOCACHE, killed after at least " << std::chrono::duration_cast<std::chrono::seconds>(kGoMinDeadline).count()
     << " s: a hang). \"Our client\" is what the C++ client's outcome\n"
     << "(profile " << profile << ") means for `go build`: a fatal is exit status 1 with its\n"
     << "message, a Close error is `go: failed to trim cache: <err>`, a hang is a hang,\n"
@@ -408,6 +411,13 @@ TEST(GoOutcomeDifferential, EveryListedScenarioAgreesWithGo) {
   GoBuildBench bench(go->path);
   GoRun warm = bench.build("", kWarmupDeadline);
   ASSERT_TRUE(!warm.hang && warm.exit_code == 0) << "warm-up go build failed: " << warm.describe();
+  const auto t0 = std::chrono::steady_clock::now();
+  GoRun timed = bench.build("", kWarmupDeadline);
+  ASSERT_TRUE(!timed.hang && timed.exit_code == 0) << "second go build failed: " << timed.describe();
+  const auto warm_build = std::chrono::ceil<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  const auto go_deadline = test::scaled(std::max<std::chrono::milliseconds>(kGoMinDeadline, 10 * warm_build));
+  std::printf("a warm go build: %lld ms; hang deadline %lld ms\n", static_cast<long long>(warm_build.count()),
+              static_cast<long long>(go_deadline.count()));
 
   std::vector<DifferentialRow> rows;
   for (const runner::Scenario& s : with_go) {
@@ -418,7 +428,7 @@ TEST(GoOutcomeDifferential, EveryListedScenarioAgreesWithGo) {
     row.expected = *s.go;
     // Our client runs while go builds: the row takes as long as the slower.
     auto client = std::async(std::launch::async, [&s, &profile] { return client_as_go_build(s, profile); });
-    row.go = bench.build(scenario_script(s), kGoDeadline);
+    row.go = bench.build(scenario_script(s), go_deadline);
     row.client = client.get();
     row.go_matches_expectation = matches(row.expected, row.go);
     row.agree = agree(row.client, row.go);
