@@ -165,12 +165,12 @@ int main(int argc, char** argv) {
     } else if (argc > 1) {
       hint = cph::input::did_you_mean(argv[1], subcommand_names(app));
     }
-    std::cerr << prefix << e.what() << hint << "\nRun with --help for more information.\n";
+    std::cerr << prefix << cph::report::printable(e.what()) << hint << "\nRun with --help for more information.\n";
     return kExitUsage;
   } catch (const CLI::ParseError& e) {
     // "cph chek": CLI11 only says a subcommand is required.
     if (argc > 1 && argv[1][0] != '-' && named_subcommand(app, argc, argv) == nullptr) {
-      std::cerr << "cph: unknown command \"" << argv[1] << "\""
+      std::cerr << "cph: unknown command \"" << cph::report::printable(argv[1]) << "\""
                 << cph::input::did_you_mean(argv[1], subcommand_names(app))
                 << "\nRun with --help for more information.\n";
       return kExitUsage;

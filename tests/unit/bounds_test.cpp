@@ -106,6 +106,15 @@ TEST(Bounds, AnUnusableTmpdirExits2WithOneLine) {
   }
 }
 
+TEST(Bounds, ArgvThatIsNotUtf8IsWrittenEscaped) {
+  const auto r = cph_run({"ch\xff"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.stderr_text.find("cph: unknown command \"ch\\xff\""), std::string::npos) << r.stderr_text;
+  const auto flag = cph_run({"check", "--\xff", "--", CPH_FAKE_BIN});
+  EXPECT_EQ(flag.code, 2);
+  EXPECT_NE(flag.stderr_text.find("--\\xff"), std::string::npos) << flag.stderr_text;
+}
+
 TEST(Bounds, DurationFlagsNeedAUnit) {
   const auto r = cph_run({"fuzz", "--duration", "250", "--", CPH_FAKE_BIN});
   EXPECT_EQ(r.code, 2);
