@@ -27,15 +27,14 @@ void add_close_cases(Catalogue& out, const CheckConfig& config) {
   // so an exit without a reply is fine for go, and only cacheprog.go's
   // "should reply to this request and then exit" remains. In every release
   // a helper that neither replies nor exits hangs go (close/exit-after-reply).
-  const client::Profile& go = config.profile;
-  const bool must_reply = go.close_deadlocks_on_exit();
+  const bool must_reply = config.profile.close_deadlocks_on_exit();
   out.push_back(make_session_case(
       {"close/reply", "close is answered",
-       must_reply ? "The cache program replies to close before it exits: go (" + go.releases() +
-                        ") waits for that reply forever, even after the helper has exited (golang/go#70848)."
-                  : "The cache program should reply to close and then exit (cacheprog.go). go (" + go.releases() +
-                        ") also accepts an exit without a reply (prog.go, Close: errCacheprogClosed is ignored), "
-                        "so this is a SHOULD.",
+       must_reply ? std::string("The cache program replies to close before it exits: go1.21-go1.23 wait for "
+                                "that reply forever, even after the helper has exited (golang/go#70848).")
+                  : std::string("The cache program should reply to close and then exit (cacheprog.go). go1.24 "
+                                "and later also accept an exit without a reply (prog.go, Close: errCacheprogClosed "
+                                "is ignored), so this is a SHOULD."),
        must_reply ? std::string(kCacheprogDoc) + "; golang/go#70848"
                   : std::string(kCacheprogDoc) + "; " + kProgGo + " (Close, errCacheprogClosed)",
        must_reply ? Grade::must : Grade::should},
@@ -57,9 +56,8 @@ void add_close_cases(Catalogue& out, const CheckConfig& config) {
       {"close/exit-after-reply", "after close: exit 0 and EOF on stdout within 5 s",
        must_reply ? "After replying to close and seeing its stdin closed, the helper exits with status 0, closing its "
                     "stdout, within 5 s (go waits for that EOF forever)."
-                  : "After close, go (" + go.releases() +
-                        ") waits for the reply or the helper's exit, then closes its stdin and waits for EOF on its "
-                        "stdout, forever: the helper ends both within 5 s and exits with status 0.",
+                  : "After close, go1.24 and later wait for the reply or the helper's exit, then close its stdin and "
+                    "wait for EOF on its stdout, forever: the helper ends both within 5 s and exits with status 0.",
        kProgGo, Grade::must},
       config, [must_reply](CaseRig& rig, Session* s) {
         Reply r = s->close(rig.reply_timeout());

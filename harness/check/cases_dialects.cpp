@@ -43,7 +43,7 @@ void add_dialect_cases(Catalogue& out, const CheckConfig& config) {
                              objectid ? Grade::must : Grade::info,
                              "A put that names the output in ObjectID only (Go 1.21-1.23) is served back with it as "
                              "the OutputID." +
-                                 std::string(objectid ? "" : " INFO: " + config.profile.releases() + " never sends it."),
+                                 std::string(objectid ? "" : " INFO: Go 1.24 and later never send it alone."),
                              config));
   out.push_back(dialect_case("dialects/go1.24-both", wire::Dialect::output_and_object_id, Grade::must,
                              "A put carrying both OutputID and ObjectID (Go 1.24, GOEXPERIMENT=cacheprog) is served "

@@ -210,16 +210,27 @@ CaseOutcome run_by_consequence(runner::CaseContext& ctx, const CheckConfig& cfg,
   } else {
     return CaseOutcome::fail("a reply or an exit", r.failure + " (go would hang)", h.what);
   }
-  if (r) {
-    std::string p = put_problem(s->put(honest, "other", rig.reply_timeout()));
-    if (!p.empty()) return CaseOutcome::fail("an honest put accepted after " + how, p, h.what);
-    p = after_the_lie(rig, *s, liar, honest);
-    if (!p.empty()) return CaseOutcome::fail(want, p, h.what + ", then " + how);
+  bool alive = static_cast<bool>(r);
+  if (alive) {
+    Reply put = s->put(honest, "other", rig.reply_timeout());
+    if (!put && s->wait_stdout_eof(rig.ctx().scaled(std::chrono::seconds(1))) && s->problems().empty()) {
+      // An Err reply then an exit: acceptable, unless it is a crash.
+      if (std::string c = s->crash(rig.ctx().scaled(std::chrono::seconds(2))); !c.empty()) {
+        return CaseOutcome::fail("no crash", "a crash after " + how + ": " + c, h.what);
+      }
+      how += ", then an exit (" + s->how_it_ended(rig.ctx().scaled(std::chrono::seconds(2))) + ")";
+      alive = false;
+    } else {
+      std::string p = put_problem(put);
+      if (!p.empty()) return CaseOutcome::fail("an honest put accepted after " + how, p, h.what);
+      p = after_the_lie(rig, *s, liar, honest);
+      if (!p.empty()) return CaseOutcome::fail(want, p, h.what + ", then " + how);
+    }
   }
   rig.stop(s);
   Session* fresh = rig.start(failure);
   if (!fresh) return CaseOutcome::fail("a fresh helper starts on the same directory", failure, h.what);
-  if (!r) {
+  if (!alive) {
     std::string p = put_problem(fresh->put(honest, "other", rig.reply_timeout()));
     if (!p.empty()) return CaseOutcome::fail("an honest put accepted in a fresh helper", p, h.what);
   }
@@ -249,7 +260,7 @@ CaseOutcome run_hostile(runner::CaseContext& ctx, const CheckConfig& cfg, const 
   if (!bad.empty()) return CaseOutcome::fail("an Err reply, or an exit with a message on stderr", bad, h.what);
   if (alive) {
     std::string p = good_entry(rig, *s, "good-1");
-    if (!p.empty() && s->stdout_eof() && s->problems().empty()) {
+    if (!p.empty() && s->wait_stdout_eof(rig.ctx().scaled(std::chrono::seconds(1))) && s->problems().empty()) {
       // An Err reply then an exit is acceptable (the Err says why); a crash is not.
       if (std::string c = s->crash(rig.ctx().scaled(std::chrono::seconds(2))); !c.empty()) {
         return CaseOutcome::fail("an Err reply, or an exit with a message on stderr", "a crash after " + how + ": " + c,

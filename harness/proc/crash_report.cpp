@@ -53,9 +53,19 @@ bool goroutine_header(std::string_view line) {
 
 std::string_view kind_of(std::string_view line) {
   if (auto k = sanitizer_line(line); !k.empty()) return k;
-  // UBSan without a summary: "file.cc:12:3: runtime error: ...".
-  if (line.find(": runtime error: ") != std::string_view::npos && line.substr(0, 7) != "panic: ") {
-    return "an UndefinedBehaviorSanitizer report";
+  // UBSan without a summary: "file.cc:12:3: runtime error: ...", the
+  // line starting with a path and a line:column.
+  if (size_t at = line.find(": runtime error: "); at != std::string_view::npos) {
+    std::string_view where = line.substr(0, at);
+    size_t colon = where.rfind(':');
+    size_t colon2 = colon == std::string_view::npos ? colon : where.rfind(':', colon - 1);
+    auto digits = [](std::string_view d) {
+      return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    if (colon2 != std::string_view::npos && colon2 > 0 && where.find(' ') == std::string_view::npos &&
+        digits(where.substr(colon + 1)) && digits(where.substr(colon2 + 1, colon - colon2 - 1))) {
+      return "an UndefinedBehaviorSanitizer report";
+    }
   }
   for (auto [prefix, kind] : kLineStarts) {
     if (line.substr(0, prefix.size()) != prefix) continue;
