@@ -93,7 +93,9 @@ void CaseRig::stop(Session* s) {
   for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
     if (it->get() != s) continue;
     for (auto& p : s->problems()) stopped_problems_.push_back(p);
-    if (std::string c = s->crash(std::chrono::milliseconds(0)); !c.empty()) stopped_problems_.push_back("a crash: " + c);
+    if (std::string c = s->crash(std::chrono::milliseconds(0)); !c.empty()) {
+      stopped_problems_.push_back("a crash: " + c);
+    }
     sessions_.erase(it);
     return;
   }

@@ -25,15 +25,15 @@ Reply hello(CaseRig& rig, std::string& failure) {
 // for its stdout's EOF; with close declared, they first send close.
 std::string close_reason(const client::Profile& p) {
   if (p.close_deadlocks_on_exit()) {
-    return "With close declared, go1.21-go1.23 send close and wait for its reply before closing the helper's stdin (and hang if the helper exits "
-           "without replying, golang/go#70848); without it, they only close the helper's stdin (prog.go: cmd.Cancel = "
-           "in.Close), so the helper learns of the end at EOF alone. Go's rule is only that go never sends an "
-           "undeclared command: INFO.";
+    return "With close declared, go1.21-go1.23 send close and wait for its reply before closing the helper's stdin "
+           "(and hang if the helper exits without replying, golang/go#70848); without it, they only close the "
+           "helper's stdin (prog.go: cmd.Cancel = in.Close), so the helper learns of the end at EOF alone. Go's rule "
+           "is only that go never sends an undeclared command: INFO.";
   }
-  return "Without close declared, go1.24 and later end the helper by closing its stdin (prog.go: cmd.Cancel = in.Close; Close cancels the context) and "
-         "waits for its stdout's EOF, so the helper must treat EOF as the end (the eof/* cases). close lets it finish "
-         "gracefully first (cacheprog.go: \"CmdClose requests that the cache program exit gracefully\"); go needs "
-         "nothing more: INFO.";
+  return "Without close declared, go1.24 and later end the helper by closing its stdin (prog.go: cmd.Cancel = "
+         "in.Close; Close cancels the context) and wait for its stdout's EOF, so the helper must treat EOF as the end "
+         "(the eof/* cases). close lets it finish gracefully first (cacheprog.go: \"CmdClose requests that the cache "
+         "program exit gracefully\"); go needs nothing more: INFO.";
 }
 
 CaseOutcome declares(runner::CaseContext& ctx, const CheckConfig& cfg, const std::string& command) {

@@ -120,9 +120,8 @@ void Session::read_stdout_loop() {
         // What go says (prog.go's readLoop: "error reading JSON from
         // GOCACHEPROG: %v"), and the bytes it could not decode.
         std::string_view bad = kept;
-        while (!bad.empty() && (bad.front() == ' ' || bad.front() == '\n' || bad.front() == '\t' || bad.front() == '\r')) {
-          bad.remove_prefix(1);
-        }
+        const size_t text = bad.find_first_not_of(" \t\r\n");
+        bad.remove_prefix(text == std::string_view::npos ? bad.size() : text);
         const size_t shown = std::min<size_t>(bad.size(), 200);
         std::string message = "stdout is not a stream of JSON responses: go (" + profile_.name() +
                               ") says \"error reading JSON from GOCACHEPROG: " + err + "\"; the helper wrote " +
