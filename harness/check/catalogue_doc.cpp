@@ -65,10 +65,12 @@ std::string render_checks_markdown(const CheckConfig& config) {
       "A helper that ends in a crash fails the case it was in, whatever its exit status: death by a\n"
       "signal, a Go runtime panic or `fatal error:` (with its goroutine dump, exit status 2), a sanitizer\n"
       "report, or another stack dump on stderr; the report quotes the stderr excerpt.\n\n"
-      "Hostile inputs: acceptable is an Err reply (a Miss for a get), or an exit with a message on\n"
-      "stderr (or, for bytes with no usable ID, skipping them and serving on); not acceptable is a hang, a\n"
-      "crash by signal, non-JSON on stdout, or a store that then serves corrupt data (checked with a good\n"
-      "entry afterwards, and in a fresh helper on the same directory).\n\n"
+      "Hostile inputs (the harness's hardening policy: go never sends them, so SHOULD at most):\n"
+      "acceptable is an Err reply (a Miss for a get), possibly followed by an exit, or an exit with a\n"
+      "message on stderr (or, for bytes with no usable ID, skipping them and serving on); not acceptable\n"
+      "is a hang, a crash, stdout go cannot decode, or a store that then serves corrupt data (checked with\n"
+      "a good entry afterwards, and in a fresh helper on the same directory). `hostile/outputid-mismatch`\n"
+      "is judged by its consequence alone.\n\n"
       "| ID | Grade | Requirement | Source |\n|---|---|---|---|\n";
   for (size_t k = 0; k < catalogue.size(); ++k) {
     auto info = [&](size_t r) -> const runner::CaseInfo& { return per_release[r][k].info; };
