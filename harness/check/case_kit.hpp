@@ -45,6 +45,11 @@ class CaseRig {
   Session* start(std::string& failure);
   // Starts a helper without waiting for anything.
   Session* start_raw(std::string& failure);
+  // The helper's first message, waited for as go waits (go has no limit: it
+  // logs "still waiting" every 5 s; here 60 s, times --timeout-scale). The
+  // time it takes is added to the case's deadline, so a slow start fails no
+  // case but handshake/within-1s, which owns it.
+  Reply await_handshake(Session* s);
   // Ends a helper now (close stdin, grace, kill), keeping its problems.
   void stop(Session* s);
 

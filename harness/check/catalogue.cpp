@@ -17,17 +17,4 @@ Catalogue check_catalogue(const CheckConfig& config) {
   return out;
 }
 
-bool parse_dialect(const std::string& name, wire::Dialect& out) {
-  if (name == "go1.21") {
-    out = wire::Dialect::object_id;
-  } else if (name == "go1.24") {
-    out = wire::Dialect::output_and_object_id;
-  } else if (name == "go1.25" || name == "go1.26") {
-    out = wire::Dialect::output_id;
-  } else {
-    return false;
-  }
-  return true;
-}
-
 }  // namespace cph::check

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "check/pattern_body.hpp"
+#include "client/profile.hpp"
 #include "proc/capped_text.hpp"
 #include "proc/child.hpp"
 #include "runner/case.hpp"
@@ -52,9 +53,12 @@ class Session {
 
   // Starts `argv` in `cwd`. Returns nullptr and sets `error` when it cannot
   // be started. `label` names the helper in transcript events ("helper 2").
+  // Requests are written in `dialect`; replies are decoded as `profile`'s go
+  // decodes them (its error texts).
   static std::unique_ptr<Session> start(const std::vector<std::string>& argv, const std::string& cwd,
                                         wire::Dialect dialect, runner::CaseContext& ctx,
-                                        const std::string& label, std::string& error);
+                                        const std::string& label, std::string& error,
+                                        const client::Profile& profile = client::Profile::newest());
   ~Session();  // closes stdin, a short grace, then kills the process group
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -91,6 +95,14 @@ class Session {
   std::optional<proc::ExitStatus> wait_exit(Clock::duration timeout);
   void kill();  // SIGKILL the group and reap
 
+  // "" unless the helper has ended in a crash (proc::crash_report: a signal
+  // we did not send, a Go panic, a sanitizer report, ...), waiting up to
+  // `timeout` for it to exit once its stdout has ended.
+  std::string crash(Clock::duration timeout);
+  // How it ended, for messages: "exit status 1; its stderr: ...", a crash
+  // report, or "" while it runs (waits up to `timeout` for the exit).
+  std::string how_it_ended(Clock::duration timeout);
+
   // Fatal-to-go events seen on stdout so far (empty: clean).
   std::vector<std::string> problems() const;
   bool stdout_eof() const;
@@ -104,7 +116,7 @@ class Session {
   pid_t pid() const;
 
  private:
-  Session(runner::CaseContext& ctx, wire::Dialect dialect, std::string label);
+  Session(runner::CaseContext& ctx, wire::Dialect dialect, std::string label, const client::Profile& profile);
   void read_stdout_loop();
   void read_stderr_loop();
   void on_response(wire::Response r);
@@ -118,6 +130,7 @@ class Session {
   runner::CaseContext& ctx_;
   wire::Dialect dialect_;
   std::string label_;
+  client::Profile profile_;
   std::unique_ptr<proc::Child> child_;
   proc::Interrupt stop_;
   std::thread stdout_thread_, stderr_thread_;

@@ -38,6 +38,27 @@ std::string Profile::name() const {
   return "unknown";
 }
 
+std::string Profile::releases() const {
+  switch (id) {
+    case ProfileId::go1_21: return "go1.21-go1.23";
+    case ProfileId::go1_24: return objectid_experiment ? "go1.24 (GOEXPERIMENT=cacheprog)" : "go1.24";
+    case ProfileId::go1_25: return "go1.25";
+    case ProfileId::go1_26: return "go1.26";
+    case ProfileId::go1_27: return "go1.27+";
+  }
+  return "unknown";
+}
+
+Profile Profile::newest() { return Profile{ProfileId::go1_27, false}; }
+
+std::vector<Profile> Profile::all() {
+  std::vector<Profile> out;
+  for (ProfileId id : {ProfileId::go1_21, ProfileId::go1_24, ProfileId::go1_25, ProfileId::go1_26, ProfileId::go1_27}) {
+    out.push_back(Profile{id, false});
+  }
+  return out;
+}
+
 std::optional<Profile> Profile::parse(std::string_view name) {
   Profile p;
   constexpr std::string_view experiment = "+objectid";

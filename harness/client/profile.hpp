@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wire/messages.hpp"
 
@@ -39,6 +40,14 @@ struct Profile {
   // Which encoding/json reads the helper's replies: v2 from Go 1.27 on.
   wire::JsonDialect json_dialect() const;
   std::string name() const;  // "go1.21", "go1.24", "go1.24+objectid", ...
+  // The Go releases the profile stands for: "go1.21-go1.23", "go1.24", ...,
+  // "go1.27+".
+  std::string releases() const;
+
+  // The newest profile (the default target of `cph check --go`).
+  static Profile newest();
+  // One profile per distinct behaviour, oldest first (no +objectid).
+  static std::vector<Profile> all();
 
   // Parses "go1.21".."go1.27" (go1.22 and go1.23 map to go1.21's behaviour,
   // newer minors to go1.27) and "go1.24+objectid".

@@ -105,6 +105,7 @@ class Executor {
   bool no_reply(size_t op, int64_t id, const std::string& why) {
     if (auto p = s_->problems(); !p.empty()) return fail(FailureClass::protocol, op, id, p.front());
     if (s_->stdout_eof()) {
+      if (std::string c = s_->crash(kExitGrace); !c.empty()) return fail(FailureClass::crash, op, id, "a crash: " + c);
       return fail(FailureClass::crash, op, id, why + " without being asked to close" + stderr_tail());
     }
     return fail(FailureClass::hang, op, id, why);
@@ -238,8 +239,8 @@ class Executor {
       fail(after, op, id, "stdout still open " + secs(o_.reply_timeout) + " after close (go waits forever)");
     } else if (auto st = s_->wait_exit(o_.reply_timeout); !st) {
       fail(after, op, id, "the helper has not exited " + secs(o_.reply_timeout) + " after close");
-    } else if (st->signaled()) {
-      fail(after, op, id, "the helper died after close: " + st->describe());
+    } else if (std::string c = s_->crash(kExitGrace); !c.empty()) {
+      fail(FailureClass::crash, op, id, "the helper crashed after close: " + c);
     } else if (auto p = s_->problems(); !p.empty()) {
       fail(after, op, id, p.front());
     }
@@ -295,8 +296,10 @@ class Executor {
       auto st = s_->wait_exit(o_.reply_timeout);
       if (!st) {
         fail(FailureClass::hang, i, hid, "closed stdout after hostile input " + op.hostile + " but did not exit");
-      } else if (st->signaled()) {
-        fail(FailureClass::crash, i, hid, "the helper died on hostile input " + op.hostile + ": " + st->describe());
+      } else if (std::string c = s_->crash(kExitGrace); !c.empty()) {
+        // A signal, a Go panic (exit status 2), a sanitizer report: a crash
+        // whatever the status; only an exit with a plain message is a fair answer.
+        fail(FailureClass::crash, i, hid, "the helper crashed on hostile input " + op.hostile + ": " + c);
       } else {
         ctx_.transcript.event("fuzz-note", {{"text", "the helper exited on hostile input: " + st->describe()}});
         s_.reset();

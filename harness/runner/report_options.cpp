@@ -147,12 +147,14 @@ int run_and_report(const std::string& suite, const std::vector<CaseDescriptor>& 
   progress.finished = [&](const CaseResult& r, size_t done, size_t total) {
     reporter.case_finished(judge_case(r, judge_against, o.strict), done, total);
   };
+  if (!o.go.empty()) text << prog << ": graded for " << o.go << "\n";
   reporter.begin(selection.size());
   RunResults results = run_cases(selection, ro, progress);
 
   std::vector<std::string> catalogue;
   for (const auto& c : cases) catalogue.push_back(c.info.id);
   RunReport report = judge(suite, std::move(results), judge_against, catalogue, o.strict);
+  report.go = o.go;
   reporter.summary(report);
 
   int code = report.exit_code();

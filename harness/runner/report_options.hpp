@@ -24,6 +24,9 @@ struct ReportOptions {
   bool update_baseline = false;
   bool verbose = false;
   bool strict = false;
+  // Not a flag: set by a suite graded for one Go release (`cph check --go`);
+  // every report names it.
+  std::string go;
 };
 
 // Adds --list, --only, --skip, --jobs, --timeout-scale, --max-reply-bytes, --json, --junit,

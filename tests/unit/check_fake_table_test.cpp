@@ -17,6 +17,7 @@
 #include "proc/child.hpp"
 #include "sanitized_build.hpp"
 #include "test_scale.hpp"
+#include "wire/sha256.hpp"
 
 namespace {
 
@@ -140,9 +141,33 @@ struct Row {
   // --timeout-scale, times load_factor() unless `pinned` (a row whose
   // failure is a deadline the fake misses by a fixed margin).
   double timeout_scale = 1.0;
+  std::string go = {};            // --go (default: none given, the newest)
+  // Case ID -> text its observed value must contain.
+  std::vector<std::pair<std::string, std::string>> says = {};
+  int exit = -1;  // the exit status wanted; -1: 1 exactly when a listed case is MUST in the report
   bool pinned = false;
 };
 
+// The hex prefix of the ActionID a check case derives from `name`
+// (CaseRig::action), for a rule that fires on that request alone.
+std::string action_prefix(const std::string& case_id, const std::string& name) {
+  return cph::wire::to_hex(cph::wire::sha256("cph-check " + case_id + " " + name)).substr(0, 12);
+}
+
+// Err on this case's hostile put (request 1), then, at the next request (the
+// harness's good entry, or its honest put), an exit with a message:
+// acceptable. (A fresh helper on the directory does not exit: its request 2
+// is another.)
+std::string err_then_exit(const std::string& case_id, const std::string& next) {
+  return R"({"when":{"action":")" + action_prefix(case_id, "hostile") + R"("},"do":{"set":{"Err":"bad request"}}},)" +
+         R"({"when":{"command":"put","request":2,"action":")" + action_prefix(case_id, next) +
+         R"("},"do":[{"stderr":"helper: bad request, giving up\n"},{"exit":1}]})";
+}
+
+// What a Go helper prints when it panics (runtime/panic.go), then exit 2.
+const std::string kGoPanic =
+    R"({"stderr":"panic: runtime error: index out of range [0] with length 0\n\ngoroutine 7 [running]:\n)"
+    R"(main.handle({0x0, 0x0, 0x0})\n\t/src/helper/main.go:42 +0x1d\n"},{"exit":2})";
 
 std::ostream& operator<<(std::ostream& os, const Row& r) { return os << r.name; }
 
@@ -169,7 +194,7 @@ const std::vector<Row>& rows() {
     "handshake/json-only-stdout"}},
   // Pinned at scale 1: the 1 s limit against a 1.5 s delay (a slower machine only misses it by more).
   {"handshake_slow", R"({"rules":[{"when":{"handshake":true},"do":{"delay":"1500ms"}}]})",
-   {"handshake/within-1s", "handshake/id0-first"}, {"handshake/within-1s"}, 1.0, true},
+   {"handshake/within-1s", "handshake/id0-first"}, {"handshake/within-1s"}, 1.0, "", {}, -1, true},
   {"handshake_never", R"({"rules":[{"when":{"handshake":true},"do":{"drop":true}}]})", {"handshake/within-1s"},
    {"handshake/within-1s"}},
   {"handshake_twice", R"({"rules":[{"when":{"handshake":true},"do":{"duplicate":1}}]})",
@@ -219,14 +244,52 @@ const std::vector<Row>& rows() {
   {"put_crash", R"({"rules":[{"when":{"command":"put"},"do":{"kill":"SIGSEGV"}}]})", {"put", "get/hit-after-put"},
    {"put/reply", "put/diskpath-valid", "put/no-extension", "get/hit-after-put"}},
   // Close and EOF.
-  {"close_no_reply", R"({"rules":[{"when":{"close":true},"do":{"drop":true}}]})", {"close"}, {"close/reply"}, 0.4},
-  {"close_exit_before_reply", R"({"rules":[{"when":{"close":true},"do":{"exit":0}}]})", {"close"}, {"close/reply"}},
+  // No close reply: go1.21-go1.23 hang (golang/go#70848), go1.24+ accept an
+  // exit (a SHOULD: exit status 0), and a helper that neither replies nor
+  // exits hangs every release (close/exit-after-reply). One failure each,
+  // json-only-stdout none.
+  {"close_no_reply", R"({"rules":[{"when":{"close":true},"do":{"drop":true}}]})",
+   {"close", "handshake/json-only-stdout"}, {"close/exit-after-reply"}, 0.4},
+  {"close_no_reply_go121", R"({"rules":[{"when":{"close":true},"do":{"drop":true}}]})",
+   {"close", "handshake/json-only-stdout"}, {"close/reply"}, 0.4, "go1.21", {}, 1},
+  {"close_exit_before_reply", R"({"rules":[{"when":{"close":true},"do":{"exit":0}}]})",
+   {"close", "handshake/json-only-stdout"}, {"close/reply"}, 1.0, "", {}, 0},
+  {"close_exit_before_reply_go125", R"({"rules":[{"when":{"close":true},"do":{"exit":0}}]})",
+   {"close", "handshake/json-only-stdout"}, {"close/reply"}, 1.0, "go1.25", {}, 0},
+  {"close_exit_before_reply_go121", R"({"rules":[{"when":{"close":true},"do":{"exit":0}}]})",
+   {"close", "handshake/json-only-stdout"}, {"close/reply"}, 1.0, "go1.21", {}, 1},
   {"close_exit_3", R"({"rules":[{"when":{"close":true},"do":{"exit":3}}]})", {"close"},
    {"close/reply", "close/exit-after-reply"}},
+  // Close not declared: INFO, whatever the release.
+  {"known_commands_no_close_go121", R"({"rules":[{"when":{"handshake":true},"do":{"set":{"KnownCommands":["get","put"]}}}]})",
+   {"handshake"}, {"handshake/known-commands-close"}, 1.0, "go1.21"},
   {"close_keep_stdout", R"({"rules":[{"when":{"close":true},"do":{"keep_stdout":true}}]})", {"close"},
    {"close/exit-after-reply"}, 0.4},
   {"close_never_exit", R"({"rules":[{"when":{"close":true},"do":{"never_exit":true}}]})", {"close"},
    {"close/exit-after-reply"}, 0.4},
+  // Crashes are crashes: a Go panic (exit status 2) on the hostile get and
+  // on an ordinary one.
+  {"go_panic_on_empty_actionid", R"({"rules":[{"when":{"command":"get","nth":1},"do":[)" + kGoPanic + "]}]}",
+   {"hostile/empty-actionid", "get/miss-unknown"}, {"hostile/empty-actionid", "get/miss-unknown"}, 1.0, "",
+   {{"hostile/empty-actionid", "a crash: a Go runtime panic (exit status 2): panic: runtime error"},
+    {"get/miss-unknown", "a crash: a Go runtime panic (exit status 2)"}}},
+  // Say what the helper did: the bytes go could not decode, and go's words.
+  {"get_malformed_says_what", R"({"rules":[{"when":{"command":"get"},"do":{"raw":"malformed"}}]})",
+   {"get/miss-unknown"}, {"get/miss-unknown"}, 1.0, "",
+   {{"get/miss-unknown", "error reading JSON from GOCACHEPROG: "}, {"get/miss-unknown", "the helper wrote \"{"}}},
+  // An Err reply to a hostile put, then an exit with a message: acceptable.
+  {"err_then_exit_hostile_puts",
+   R"({"rules":[)" + err_then_exit("hostile/bad-base64", "good-1") + "," +
+       err_then_exit("hostile/bodysize-shorter", "good-1") + "," +
+       err_then_exit("hostile/outputid-mismatch", "honest") + "]}",
+   {"hostile/bad-base64", "hostile/bodysize-shorter", "hostile/outputid-mismatch"}, {}, 1.0, "",
+   {{"hostile/bodysize-shorter", "an Err reply: bad request, then an exit (exit status 1; its stderr: \"helper: bad request"},
+    {"hostile/outputid-mismatch", "an Err reply, then an exit (exit status 1"}}},
+  // A miss carrying an Err fails get/miss-no-err alone.
+  // (In two-helpers-one-dir, each helper's first 24 gets come while objects
+  // are missing; its last 24 must hit.)
+  {"miss_with_err", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"Miss":true,"Err":"not found"}},"times":24}]})",
+   {"get/miss-no-err", "sharing/two-helpers-one-dir"}, {"get/miss-no-err"}},
   // What a correct helper may do: none of these is a failure.
   {"replies_shuffled", R"({"rules":[{"do":{"hold":{"count":8,"order":"shuffled"}}}]})", {"concurrency"}, {}},
   {"replies_pretty", R"({"rules":[{"when":{"command":"get"},"do":{"raw":"pretty"}}]})", {"get", "put"}, {}},
@@ -242,6 +305,7 @@ TEST_P(CheckFakeTable, FailsExactlyTheExpectedCases) {
   const Row& row = GetParam();
   const double scale = row.pinned ? row.timeout_scale : row.timeout_scale * load_factor();
   std::vector<std::string> args = {"--jobs", "4", "--timeout-scale", std::to_string(scale)};
+  if (!row.go.empty()) args.insert(args.end(), {"--go", row.go});
   for (const auto& o : row.only) {
     args.push_back("--only");
     args.push_back(o);
@@ -257,6 +321,37 @@ TEST_P(CheckFakeTable, FailsExactlyTheExpectedCases) {
     if (row.fails.count(c.value("id", "")) && c.value("grade", "") == "MUST") must = true;
   }
   EXPECT_EQ(run.exit_code, must ? 1 : 0) << run.output;
+  if (row.exit >= 0) {
+    EXPECT_EQ(run.exit_code, row.exit) << run.output;
+  }
+  // The report names the release graded for.
+  EXPECT_EQ(run.report.value("go", ""), row.go.empty() ? "go1.27" : row.go) << run.output;
+  for (const auto& [id, text] : row.says) {
+    std::string observed = "(no such case)";
+    for (const auto& c : run.report["cases"]) {
+      if (c.value("id", "") == id) observed = c.value("observed", "");
+    }
+    EXPECT_NE(observed.find(text), std::string::npos) << id << " observed: " << observed << "\n" << run.output;
+  }
+}
+
+// A correct helper that takes 3 s to say hello (go waits without limit)
+// fails handshake/within-1s alone, the case that owns a slow start: every
+// other case waits as go does, and a deadline covering helper starts (the
+// 13 starts of crash/sigkill-during-puts) grows by the time they took.
+// --timeout-scale 0.5 halves every case deadline (the crash case's 40 s
+// to 20 s), which its 13 starts of 3 s overrun unless starts extend it.
+// Slow: about 13 x 3 s for the crash case.
+TEST(CheckFakeSlow, ThreeSecondHandshakeFailsOnlyWithin1s) {
+  std::vector<std::string> args = {"--jobs", "4", "--timeout-scale", "0.5", "--only", "handshake", "--only", "crash", "--only", "close",
+                                   "--only", "hostile/bad-base64", "--only", "sharing/two-helpers-one-dir",
+                                   "--only", "persistence"};
+  auto cmd = fake_command(R"({"rules":[{"when":{"handshake":true},"do":{"delay":"3s"}}]})");
+  args.insert(args.end(), cmd.begin(), cmd.end());
+  CphRun run = run_check(args, std::chrono::seconds(300));
+  ASSERT_TRUE(run.report.is_object()) << run.output;
+  EXPECT_EQ(join(failing(run.report)), "handshake/within-1s") << run.output;
+  EXPECT_EQ(run.exit_code, 0) << run.output;
 }
 
 INSTANTIATE_TEST_SUITE_P(Scripts, CheckFakeTable, ::testing::ValuesIn(rows()),

@@ -69,6 +69,25 @@ TEST(FuzzerLive, PlainFakeSurvivesHostileInput) {
   EXPECT_GT(r.stats.hostile, 20u);
 }
 
+// A helper that dies as a Go program panics (the goroutine dump on stderr,
+// exit status 2) is a crash whatever its status: here at close, where an
+// exit without a reply is otherwise fine (go1.24+), so it was passed before.
+TEST(FuzzerLive, AGoPanicIsACrashWhateverTheExitStatus) {
+  auto helper = fake();
+  helper.insert(helper.end(), {"--script", R"({"rules":[{"when":{"close":true},"do":[)"
+                                           R"({"stderr":"panic: close of closed channel\n\ngoroutine 1 [running]:\n"},)"
+                                           R"({"exit":2}]}]})"});
+  auto o = options(helper, 3000);
+  o.exec.reply_timeout = std::chrono::seconds(5);
+  CampaignResult r = run_campaign(o);
+  ASSERT_EQ(r.findings, 1u) << "nothing found in " << r.stats.ops << " operations";
+  const auto& failure = *r.rounds.back().trace.failure;
+  EXPECT_EQ(failure.cls, FailureClass::crash) << describe(failure);
+  EXPECT_NE(failure.message.find("a Go runtime panic (exit status 2): panic: close of closed channel"),
+            std::string::npos)
+      << describe(failure);
+}
+
 struct Fault {
   const char* script;
   FailureClass cls;
