@@ -223,23 +223,27 @@ class Engine {
   void run_process_actions(const std::vector<Fired>& fired) {
     for (const Fired& f : fired) {
       for (const Action& a : f.rule->actions) {
-        if (auto* e = std::get_if<Exit>(&a)) die_exit(e->code);
-        if (auto* k = std::get_if<Kill>(&a)) {
-          if (transcript_) transcript_->event("kill", {{"signal", k->signal}});
-          if (k->signal != SIGSTOP) finish_files();
-          ::signal(k->signal, SIG_DFL);
-          ::kill(::getpid(), k->signal);
-          if (k->signal != SIGSTOP) sleep_forever();  // the signal is on its way
-        }
-        if (std::holds_alternative<CloseStdout>(a)) output_.close_stdout();
-        if (std::holds_alternative<CloseStdin>(a)) close_stdin();
-        if (std::holds_alternative<Hang>(a)) {
-          if (transcript_) transcript_->event("hang");
-          output_.hang();
-          sleep_forever();
-        }
-        if (auto* s = std::get_if<StopReading>(&a)) std::this_thread::sleep_for(s->d);
-        if (auto* s = std::get_if<Stderr>(&a)) write_stderr(s->text);
+        std::visit(Overloaded{
+                       [&](const Exit& e) { die_exit(e.code); },
+                       [&](const Kill& k) {
+                         if (transcript_) transcript_->event("kill", {{"signal", k.signal}});
+                         if (k.signal != SIGSTOP) finish_files();
+                         ::signal(k.signal, SIG_DFL);
+                         ::kill(::getpid(), k.signal);
+                         if (k.signal != SIGSTOP) sleep_forever();  // the signal is on its way
+                       },
+                       [&](const CloseStdout&) { output_.close_stdout(); },
+                       [&](const CloseStdin&) { close_stdin(); },
+                       [&](const Hang&) {
+                         if (transcript_) transcript_->event("hang");
+                         output_.hang();
+                         sleep_forever();
+                       },
+                       [&](const StopReading& s) { std::this_thread::sleep_for(s.d); },
+                       [&](const Stderr& s) { write_stderr(s.text); },
+                       [](const auto&) {},  // reply actions: fakes/reply.cpp; close actions: close()
+                   },
+                   a);
       }
     }
   }
@@ -258,10 +262,11 @@ class Engine {
     stdin_closed_ = true;
   }
 
-  static bool has_action(const std::vector<Fired>& fired, size_t index) {
+  template <class T>
+  static bool has_action(const std::vector<Fired>& fired) {
     for (const Fired& f : fired)
       for (const Action& a : f.rule->actions)
-        if (a.index() == index) return true;
+        if (std::holds_alternative<T>(a)) return true;
     return false;
   }
 
@@ -425,12 +430,12 @@ class Engine {
     output_.drain();
     // After the close exchange no DiskPath is read again, and the client
     // will have to SIGKILL us: finish stats and the temp dir now.
-    if (has_action(job.fired, variant_index<KeepStdout>())) {
+    if (has_action<KeepStdout>(job.fired)) {
       if (transcript_) transcript_->event("keep-stdout");
       finish_files();
       sleep_forever();
     }
-    if (has_action(job.fired, variant_index<NeverExit>())) {
+    if (has_action<NeverExit>(job.fired)) {
       if (transcript_) transcript_->event("never-exit");
       finish_files();
       output_.close_stdout();
@@ -438,18 +443,13 @@ class Engine {
     }
     done_ = true;
     // Without a reply the client still waits for us: leave at stdin EOF.
-    linger_until_eof_ = has_action(job.fired, variant_index<Drop>());
+    linger_until_eof_ = has_action<Drop>(job.fired);
     if (linger_until_eof_) return;
     // Go's Close waits for our stdout to close, not for our exit: finish the
     // files (whoever ran go reads the stats next), then close it at once
     // rather than after the threads are joined and the process is torn down.
     finish_files();
     output_.close_stdout();
-  }
-
-  template <class T>
-  static size_t variant_index() {
-    return Action(T{}).index();
   }
 
   const Options& opts_;
