@@ -201,6 +201,21 @@ Action parse_stop_reading(const Ctx& c, const std::string& path, const ojson& v)
 
 Action parse_stderr(const Ctx& c, const std::string& path, const ojson& v) { return Stderr{get_string(c, path, v)}; }
 
+Action parse_reput_keeps_old(const Ctx& c, const std::string& path, const ojson& v) {
+  if (v.is_boolean()) { want_true(c, path, v); return ReputKeepsOld{ReputMode::get}; }
+  std::string m = get_string(c, path, v);
+  if (m == "get") return ReputKeepsOld{ReputMode::get};
+  if (m == "put") return ReputKeepsOld{ReputMode::put};
+  c.fail(path, unknown_msg("reput_keeps_old mode", m, {"get", "put"}) + " or true");
+}
+
+Action parse_on_store_error(const Ctx& c, const std::string& path, const ojson& v) {
+  std::string m = get_string(c, path, v);
+  if (m == "silence") return OnStoreError{StoreErrorMode::silence};
+  if (m == "no_exit") return OnStoreError{StoreErrorMode::no_exit};
+  c.fail(path, unknown_msg("on_store_error mode", m, {"silence", "no_exit"}));
+}
+
 struct ActionSpec {
   const char* name;
   ActionParser parse;
@@ -231,6 +246,11 @@ constexpr std::array<ActionSpec, std::variant_size_v<Action>> kActionTable = {
       spec<NeverExit>(flag<NeverExit>),
       spec<KeepStdout>(flag<KeepStdout>),
       spec<CloseStdin>(flag<CloseStdin>),
+      spec<ReputKeepsOld>(parse_reput_keeps_old),
+      spec<ReputOverwrites>(flag<ReputOverwrites>),
+      spec<StoreFails>(flag<StoreFails>),
+      spec<OnStoreError>(parse_on_store_error),
+      spec<ForgetAtEof>(flag<ForgetAtEof>),
 };
 
 constexpr bool in_table(std::string_view name) {

@@ -60,8 +60,33 @@ struct CloseStdin { static constexpr const char* kName = "close_stdin"; };
 struct NeverExit { static constexpr const char* kName = "never_exit"; };   // close stdout, keep running
 struct KeepStdout { static constexpr const char* kName = "keep_stdout"; };  // keep stdout open, keep running
 
+// Store actions: how a put is stored (a re-put is a put of an ActionID that
+// already has an entry with another OutputID), and what the store does on
+// failure. The flags (store_fails, on_store_error, forget_at_eof) hold from
+// the moment their rule fires until the process ends.
+enum class ReputMode { get, put };
+// A re-put is stored, but the index keeps the old entry: later gets serve the
+// old OutputID and DiskPath (mode put: the put's reply names the old DiskPath too).
+struct ReputKeepsOld { static constexpr const char* kName = "reput_keeps_old"; ReputMode mode = ReputMode::get; };
+// A re-put also writes its body over the old entry's file (the DiskPath an
+// earlier reply named), as a store keyed by ActionID would.
+struct ReputOverwrites { static constexpr const char* kName = "reput_overwrites"; };
+// Every put from now on fails as a full disk would (an Err reply).
+struct StoreFails { static constexpr const char* kName = "store_fails"; };
+// After a put failed in the store (a write, a rename, the index: scripted or
+// real, e.g. EFBIG under RLIMIT_FSIZE): silence: answer it with Err, then
+// answer nothing more and never exit, not even at stdin EOF; no_exit: answer
+// on, but do not exit at stdin EOF.
+enum class StoreErrorMode { silence, no_exit };
+struct OnStoreError { static constexpr const char* kName = "on_store_error"; StoreErrorMode mode = StoreErrorMode::silence; };
+// At stdin EOF without a close request: remove the index entries this
+// process wrote and exit 1 (a helper that treats EOF as an error and never
+// writes its index).
+struct ForgetAtEof { static constexpr const char* kName = "forget_at_eof"; };
+
 using Action = std::variant<Delay, Hold, Drop, Duplicate, ReplyId, Omit, Set, Raw, Prefix, Exit, Kill,
-                            CloseStdout, Hang, StopReading, Stderr, CloseStdin, NeverExit, KeepStdout>;
+                            CloseStdout, Hang, StopReading, Stderr, CloseStdin, NeverExit, KeepStdout,
+                            ReputKeepsOld, ReputOverwrites, StoreFails, OnStoreError, ForgetAtEof>;
 const char* action_name(const Action& a);  // the script's name: "delay", "hold", ...
 // Every action's name, in the parser table's order (for messages and docs).
 const std::vector<std::string>& action_names();
