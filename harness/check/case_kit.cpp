@@ -34,7 +34,7 @@ CaseRig::~CaseRig() {
   sessions_.clear();
 }
 
-Session* CaseRig::start_raw(std::string& failure) {
+Session* CaseRig::start_raw(std::string& failure, const StartOptions& options) {
   if (config_.helper.empty()) {
     failure = "no helper command";
     return nullptr;
@@ -44,7 +44,7 @@ Session* CaseRig::start_raw(std::string& failure) {
   // paths in its arguments (a --script FILE) work; {dir} is its cache.
   std::error_code ec;
   const std::string cwd = std::filesystem::current_path(ec).string();
-  auto s = Session::start(expand_dir(config_.helper, dir()), ec ? dir() : cwd, config_.dialect, ctx_, label, failure);
+  auto s = Session::start(expand_dir(config_.helper, dir()), ec ? dir() : cwd, config_.dialect, ctx_, label, failure, options);
   if (!s) {
     failure = "cannot start the helper: " + failure;
     return nullptr;
@@ -53,8 +53,8 @@ Session* CaseRig::start_raw(std::string& failure) {
   return sessions_.back().get();
 }
 
-Session* CaseRig::start(std::string& failure) {
-  Session* s = start_raw(failure);
+Session* CaseRig::start(std::string& failure, const StartOptions& options) {
+  Session* s = start_raw(failure, options);
   if (!s) return nullptr;
   Reply hello = s->first_message(ctx_.scaled(std::chrono::seconds(5)));
   if (!hello) {

@@ -42,9 +42,9 @@ class CaseRig {
 
   // Starts a helper on dir() and waits for its handshake. Null on failure,
   // with the reason in `failure`.
-  Session* start(std::string& failure);
+  Session* start(std::string& failure, const StartOptions& options = {});
   // Starts a helper without waiting for anything.
-  Session* start_raw(std::string& failure);
+  Session* start_raw(std::string& failure, const StartOptions& options = {});
   // Ends a helper now (close stdin, grace, kill), keeping its problems.
   void stop(Session* s);
 

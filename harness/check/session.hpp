@@ -41,13 +41,20 @@ struct Reply {
   const wire::Response* operator->() const { return &*response; }
 };
 
+// How a helper is started, beyond its command line.
+struct StartOptions {
+  bool ignore_sigxfsz = false;                // for storage faults (proc::SpawnOptions)
+  std::optional<uint64_t> file_size_limit;  // RLIMIT_FSIZE from the start, in bytes
+};
+
 class Session {
  public:
   // Starts `argv` in `cwd`. Returns nullptr and sets `error` when it cannot
   // be started. `label` names the helper in transcript events ("helper 2").
   static std::unique_ptr<Session> start(const std::vector<std::string>& argv, const std::string& cwd,
                                         wire::Dialect dialect, runner::CaseContext& ctx,
-                                        const std::string& label, std::string& error);
+                                        const std::string& label, std::string& error,
+                                        const StartOptions& options = {});
   ~Session();  // closes stdin, a short grace, then kills the process group
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -83,6 +90,9 @@ class Session {
   bool wait_stderr_eof(Clock::duration timeout);
   std::optional<proc::ExitStatus> wait_exit(Clock::duration timeout);
   void kill();  // SIGKILL the group and reap
+  // The helper's RLIMIT_FSIZE from now on (nullopt: none); start it with
+  // ignore_sigxfsz so a write past it fails with EFBIG. False with `error`.
+  bool set_file_size_limit(std::optional<uint64_t> bytes, std::string& error);
 
   // Fatal-to-go events seen on stdout so far (empty: clean).
   std::vector<std::string> problems() const;
