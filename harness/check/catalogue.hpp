@@ -35,6 +35,9 @@ void add_close_cases(Catalogue& out, const CheckConfig& config);
 void add_persistence_cases(Catalogue& out, const CheckConfig& config);
 void add_crash_cases(Catalogue& out, const CheckConfig& config);
 void add_hostile_cases(Catalogue& out, const CheckConfig& config);
+void add_reput_cases(Catalogue& out, const CheckConfig& config);
+void add_storage_cases(Catalogue& out, const CheckConfig& config);
+void add_framing_cases(Catalogue& out, const CheckConfig& config);
 
 // Parses --dialect: "go1.21", "go1.24", "go1.25" (and "go1.26").
 bool parse_dialect(const std::string& name, wire::Dialect& out);

@@ -85,8 +85,9 @@ std::string join(const std::set<std::string>& s) {
   return out.empty() ? "(none)" : out;
 }
 
-std::vector<std::string> fake_command(const std::string& script) {
+std::vector<std::string> fake_command(const std::string& script, const std::vector<std::string>& fake_args = {}) {
   std::vector<std::string> argv = {"--", CPH_FAKE_BIN, "--dir", "{dir}"};
+  argv.insert(argv.end(), fake_args.begin(), fake_args.end());
   if (!script.empty()) {
     argv.push_back("--script");
     argv.push_back(script);
@@ -123,6 +124,7 @@ struct Row {
   std::vector<std::string> only;  // --only scope
   std::set<std::string> fails;    // exactly these fail (status fail or error)
   double timeout_scale = 1.0;
+  std::vector<std::string> fake_args = {};  // more cph-fake flags
 };
 
 std::ostream& operator<<(std::ostream& os, const Row& r) { return os << r.name; }
@@ -160,7 +162,7 @@ const std::vector<Row>& rows() {
    {"get/miss-no-err", "get/hit-after-put", "get/time-plausible"}},
   {"get_always_miss", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"Miss":true}}}]})", {"get", "put", "sharing", "dialects"},
    {"get/hit-after-put", "get/time-plausible", "sharing/same-put-twice", "sharing/one-output-many-actions",
-    "sharing/reput-latest-wins", "sharing/two-helpers-one-dir", "dialects/go1.21-objectid", "dialects/go1.24-both",
+    "sharing/two-helpers-one-dir", "dialects/go1.21-objectid", "dialects/go1.24-both",
     "dialects/go1.25-outputid"}},
   {"get_wrong_content", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"DiskPath":"wrong-content"}}}]})",
    {"get", "put"}, {"get/hit-after-put"}},
@@ -207,6 +209,26 @@ const std::vector<Row>& rows() {
    {"close/exit-after-reply"}, 0.4},
   {"close_never_exit", R"({"rules":[{"when":{"close":true},"do":{"never_exit":true}}]})", {"close"},
    {"close/exit-after-reply"}, 0.4},
+  // Re-puts (issue 22): each case fails on the fake that breaks it, and only that one.
+  {"reput_keeps_old_get", R"({"rules":[{"when":{"command":"put"},"do":{"reput_keeps_old":"get"}}]})", {"reput"},
+   {"reput/get-serves-latest"}},
+  {"reput_keeps_old_put", R"({"rules":[{"when":{"command":"put"},"do":{"reput_keeps_old":"put"}}]})", {"reput"},
+   {"reput/diskpath-holds-new-body"}},
+  // Not reput/concurrent: overlapping overwrites of one file may tear it, which that case would rightly catch.
+  {"reput_overwrites", R"({"rules":[{"when":{"command":"put"},"do":{"reput_overwrites":true}}]})",
+   {"reput/diskpath-holds-new-body", "reput/get-serves-latest", "reput/old-diskpath-kept"}, {"reput/old-diskpath-kept"}},
+  {"reput_get_wrong_content", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"DiskPath":"wrong-content"}}}]})",
+   {"reput"}, {"reput/get-serves-latest", "reput/concurrent"}},
+  // Storage faults: writes fail for real (RLIMIT_FSIZE); the fake then goes silent, or never exits at EOF.
+  {"store_error_silence", R"({"rules":[{"when":{"handshake":true},"do":{"on_store_error":"silence"}}]})", {"storage"},
+   {"storage/fails-from-start", "storage/fails-mid-session"}, 0.4},
+  {"store_error_no_exit", R"({"rules":[{"when":{"handshake":true},"do":{"on_store_error":"no_exit"}}]})", {"storage"},
+   {"storage/fails-from-start", "storage/fails-mid-session"}, 0.4},
+  // Data acknowledged before stdin EOF, lost by a helper that treats EOF as an error.
+  {"forget_at_eof", R"({"rules":[{"when":{"handshake":true},"do":{"forget_at_eof":true}}]})", {"persistence", "eof"},
+   {"persistence/eof-without-close"}},
+  // Framing go never varies (INFO): a strict reader wants the blank line.
+  {"strict_framing", "", {"framing"}, {"framing/no-blank-line"}, 1.0, {"--strict-framing"}},
   // What a correct helper may do: none of these is a failure.
   {"replies_shuffled", R"({"rules":[{"do":{"hold":{"count":8,"order":"shuffled"}}}]})", {"concurrency"}, {}},
   {"replies_pretty", R"({"rules":[{"when":{"command":"get"},"do":{"raw":"pretty"}}]})", {"get", "put"}, {}},
@@ -225,7 +247,7 @@ TEST_P(CheckFakeTable, FailsExactlyTheExpectedCases) {
     args.push_back("--only");
     args.push_back(o);
   }
-  auto cmd = fake_command(row.script);
+  auto cmd = fake_command(row.script, row.fake_args);
   args.insert(args.end(), cmd.begin(), cmd.end());
   CphRun run = run_check(args);
   ASSERT_TRUE(run.report.is_object()) << run.output;
