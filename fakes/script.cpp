@@ -304,7 +304,8 @@ Rule parse_rule(const Ctx& c, const std::string& path, const ojson& v) {
     for (const auto& [name, arg] : obj.items()) {
       std::string ap = obj.size() == 1 ? p : p + "." + name;
       const auto& table = action_table();
-      auto it = std::find_if(table.begin(), table.end(), [&](const ActionSpec& a) { return name == a.name; });
+      const std::string& key = name;  // clang 14 cannot capture a structured binding
+      auto it = std::find_if(table.begin(), table.end(), [&](const ActionSpec& a) { return key == a.name; });
       if (it == table.end()) c.fail(p, unknown_msg("action", name, action_names()));
       r.actions.push_back(it->parse(c, ap, arg));
     }
