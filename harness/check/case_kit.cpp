@@ -34,7 +34,7 @@ CaseRig::~CaseRig() {
   sessions_.clear();
 }
 
-Session* CaseRig::start_raw(std::string& failure) {
+Session* CaseRig::start_raw(std::string& failure, const StartOptions& options) {
   if (config_.helper.empty()) {
     failure = "no helper command";
     return nullptr;
@@ -45,7 +45,7 @@ Session* CaseRig::start_raw(std::string& failure) {
   std::error_code ec;
   const std::string cwd = std::filesystem::current_path(ec).string();
   auto s = Session::start(expand_dir(config_.helper, dir()), ec ? dir() : cwd, config_.dialect, ctx_, label, failure,
-                          config_.profile);
+                          options, config_.profile);
   if (!s) {
     failure = "cannot start the helper: " + failure;
     return nullptr;
@@ -54,8 +54,8 @@ Session* CaseRig::start_raw(std::string& failure) {
   return sessions_.back().get();
 }
 
-Session* CaseRig::start(std::string& failure) {
-  Session* s = start_raw(failure);
+Session* CaseRig::start(std::string& failure, const StartOptions& options) {
+  Session* s = start_raw(failure, options);
   if (!s) return nullptr;
   Reply hello = await_handshake(s);
   if (!hello) {

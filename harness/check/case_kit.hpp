@@ -42,9 +42,9 @@ class CaseRig {
 
   // Starts a helper on dir() and waits for its handshake. Null on failure,
   // with the reason in `failure`.
-  Session* start(std::string& failure);
+  Session* start(std::string& failure, const StartOptions& options = {});
   // Starts a helper without waiting for anything.
-  Session* start_raw(std::string& failure);
+  Session* start_raw(std::string& failure, const StartOptions& options = {});
   // The helper's first message, waited for as go waits (go has no limit: it
   // logs "still waiting" every 5 s; here 60 s, times --timeout-scale). The
   // time it takes is added to the case's deadline, so a slow start fails no

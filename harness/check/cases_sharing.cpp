@@ -1,6 +1,6 @@
-// sharing/*: the same object put twice, one output under many actions, an
-// action re-put with new content, and two helpers on one directory at once
-// (two `go build`s sharing a cache).
+// sharing/*: the same object put twice, one output under many actions, and
+// two helpers on one directory at once (two `go build`s sharing a cache). An
+// action re-put with new content: cases_reput.cpp.
 #include <atomic>
 #include <thread>
 
@@ -50,24 +50,6 @@ void add_sharing_cases(Catalogue& out, const CheckConfig& config) {
           if (!p.empty()) return CaseOutcome::fail("a valid hit for action " + std::to_string(i), p);
         }
         return rig.finish(CaseOutcome::pass(std::to_string(kActions) + " actions"));
-      }));
-  out.push_back(make_session_case(
-      {"sharing/reput-latest-wins", "an action re-put with new content serves the latest",
-       "When an ActionID is put again with a different body (a non-reproducible build), a later get serves the latest "
-       "put, as go's own disk cache does.",
-       kCacheGo, Grade::should},
-      config, [](CaseRig& rig, Session* s) {
-        const std::string first = "first version", second = "second version, longer";
-        std::string p = put_problem(s->put(rig.action("a"), first, rig.reply_timeout()));
-        if (p.empty()) p = put_problem(s->put(rig.action("a"), second, rig.reply_timeout()));
-        if (!p.empty()) return CaseOutcome::fail("both puts accepted", p);
-        Reply r = s->get(rig.action("a"), rig.reply_timeout());
-        p = hit_problem(r, wire::sha256(second), len(second));
-        if (!p.empty()) {
-          bool old = hit_problem(r, wire::sha256(first), len(first)).empty();
-          return CaseOutcome::fail("the second body", old ? "the first body" : p);
-        }
-        return rig.finish(CaseOutcome::pass());
       }));
   out.push_back(make_case(
       {"sharing/two-helpers-one-dir", "two helpers on one directory at once",

@@ -10,10 +10,13 @@ Catalogue check_catalogue(const CheckConfig& config) {
   add_concurrency_cases(out, config);
   add_dialect_cases(out, config);
   add_sharing_cases(out, config);
+  add_reput_cases(out, config);
   add_close_cases(out, config);
   add_persistence_cases(out, config);
   add_crash_cases(out, config);
   add_hostile_cases(out, config);
+  add_storage_cases(out, config);
+  add_framing_cases(out, config);
   return out;
 }
 

@@ -40,5 +40,8 @@ void add_close_cases(Catalogue& out, const CheckConfig& config);
 void add_persistence_cases(Catalogue& out, const CheckConfig& config);
 void add_crash_cases(Catalogue& out, const CheckConfig& config);
 void add_hostile_cases(Catalogue& out, const CheckConfig& config);
+void add_reput_cases(Catalogue& out, const CheckConfig& config);
+void add_storage_cases(Catalogue& out, const CheckConfig& config);
+void add_framing_cases(Catalogue& out, const CheckConfig& config);
 
 }  // namespace cph::check

@@ -34,7 +34,7 @@ Session::Session(runner::CaseContext& ctx, wire::Dialect dialect, std::string la
 std::unique_ptr<Session> Session::start(const std::vector<std::string>& argv, const std::string& cwd,
                                         wire::Dialect dialect, runner::CaseContext& ctx,
                                         const std::string& label, std::string& error,
-                                        const client::Profile& profile) {
+                                        const StartOptions& options, const client::Profile& profile) {
   std::unique_ptr<Session> s(new Session(ctx, dialect, label, profile));
   proc::SpawnOptions opts;
   opts.argv = argv;
@@ -46,6 +46,8 @@ std::unique_ptr<Session> Session::start(const std::vector<std::string>& argv, co
     opts.argv[0] = std::filesystem::absolute(argv[0], ec).string();
   }
   opts.grace = std::chrono::milliseconds(500);
+  opts.ignore_sigxfsz = options.ignore_sigxfsz;
+  opts.file_size_limit = options.file_size_limit;
   s->started_ = Clock::now();
   s->child_ = proc::Child::spawn(opts, error);
   if (!s->child_) {
@@ -407,6 +409,11 @@ void Session::kill() {
   }
   ctx_.transcript.event("sigkill", {{"helper", label_}});
   child_->terminate();
+}
+
+bool Session::set_file_size_limit(std::optional<uint64_t> bytes, std::string& error) {
+  ctx_.transcript.event("file-size-limit", {{"helper", label_}, {"bytes", bytes ? nlohmann::json(*bytes) : nlohmann::json("none")}});
+  return child_->set_file_size_limit(bytes, error);
 }
 
 std::vector<std::string> Session::problems() const {

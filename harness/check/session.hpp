@@ -43,6 +43,12 @@ struct Reply {
   const wire::Response* operator->() const { return &*response; }
 };
 
+// How a helper is started, beyond its command line.
+struct StartOptions {
+  bool ignore_sigxfsz = false;                // for storage faults (proc::SpawnOptions)
+  std::optional<uint64_t> file_size_limit;  // RLIMIT_FSIZE from the start, in bytes
+};
+
 class Session {
  public:
   // Replies to IDs never sent (or answered twice) read before the session
@@ -58,6 +64,7 @@ class Session {
   static std::unique_ptr<Session> start(const std::vector<std::string>& argv, const std::string& cwd,
                                         wire::Dialect dialect, runner::CaseContext& ctx,
                                         const std::string& label, std::string& error,
+                                        const StartOptions& options = {},
                                         const client::Profile& profile = client::Profile::newest());
   ~Session();  // closes stdin, a short grace, then kills the process group
   Session(const Session&) = delete;
@@ -94,6 +101,9 @@ class Session {
   bool wait_stderr_eof(Clock::duration timeout);
   std::optional<proc::ExitStatus> wait_exit(Clock::duration timeout);
   void kill();  // SIGKILL the group and reap
+  // The helper's RLIMIT_FSIZE from now on (nullopt: none); start it with
+  // ignore_sigxfsz so a write past it fails with EFBIG. False with `error`.
+  bool set_file_size_limit(std::optional<uint64_t> bytes, std::string& error);
 
   // "" unless the helper has ended in a crash (proc::crash_report: a signal
   // we did not send, a Go panic, a sanitizer report, ...), waiting up to

@@ -21,6 +21,7 @@ json op_json(const Op& op) {
   switch (op.kind) {
     case OpKind::put:
     case OpKind::kill_put:
+    case OpKind::storage_fault:
       j["key"] = op.key;
       j["size"] = op.size;
       j["body_seed"] = seed_hex(op.body_seed);
@@ -90,11 +91,12 @@ struct Reader {
     Op op;
     std::string kind = string_field(j, path, "op");
     auto k = parse_op_kind(kind);
-    if (!k) fail(path + ".op", "unknown op \"" + kind + "\" (want put, get, close, kill-put, hostile)");
+    if (!k) fail(path + ".op", "unknown op \"" + kind + "\" (want put, get, close, kill-put, hostile, storage-fault)");
     op.kind = *k;
     switch (op.kind) {
       case OpKind::put:
       case OpKind::kill_put:
+      case OpKind::storage_fault:
         op.key = int_field(j, path, "key", 0);
         op.size = int_field(j, path, "size", op.kind == OpKind::kill_put ? 2 : 0);
         op.body_seed = seed_field(j, path, "body_seed");

@@ -15,6 +15,7 @@
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 #include <boost/process/start_dir.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -35,6 +36,8 @@ namespace {
 // helper must not inherit that). Only async-signal-safe calls here.
 struct ChildSetup : bp::extend::handler {
   int in = -1, out = -1, err = -1;
+  bool ignore_sigxfsz = false;
+  std::optional<uint64_t> file_size_limit;
   static void install(int from, int to) {
     if (from < 0) return;
     if (from == to) {
@@ -56,6 +59,14 @@ struct ChildSetup : bp::extend::handler {
     install(out, 1);
     install(err, 2);
     ::signal(SIGPIPE, SIG_DFL);
+    if (ignore_sigxfsz) ::signal(SIGXFSZ, SIG_IGN);
+    if (file_size_limit) {
+      struct rlimit lim {};
+      if (::getrlimit(RLIMIT_FSIZE, &lim) == 0) {
+        lim.rlim_cur = std::min<rlim_t>(static_cast<rlim_t>(*file_size_limit), lim.rlim_max);
+        ::setrlimit(RLIMIT_FSIZE, &lim);
+      }
+    }
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -125,6 +136,8 @@ std::unique_ptr<Child> Child::spawn(const SpawnOptions& opts, std::string& error
   setup.in = in.r;
   setup.out = out.w;
   setup.err = opts.pipe_stderr ? err.w : -1;
+  setup.ignore_sigxfsz = opts.ignore_sigxfsz;
+  setup.file_size_limit = opts.file_size_limit;
 
   std::vector<std::string> args(opts.argv.begin() + 1, opts.argv.end());
   bp::environment env = boost::this_process::environment();
@@ -191,6 +204,20 @@ Child::~Child() {
   close_stdout();
   close_stderr();
   if (pidfd_ >= 0) ::close(pidfd_);
+}
+
+bool Child::set_file_size_limit(std::optional<uint64_t> bytes, std::string& error) {
+  struct rlimit lim {};
+  if (::prlimit(pid_, RLIMIT_FSIZE, nullptr, &lim) != 0) {
+    error = "prlimit: " + errno_text(errno);
+    return false;
+  }
+  lim.rlim_cur = bytes ? std::min<rlim_t>(static_cast<rlim_t>(*bytes), lim.rlim_max) : lim.rlim_max;
+  if (::prlimit(pid_, RLIMIT_FSIZE, &lim, nullptr) != 0) {
+    error = "prlimit: " + errno_text(errno);
+    return false;
+  }
+  return true;
 }
 
 IoResult Child::write_stdin(std::string_view data, Deadline deadline, const Interrupt* stop) {

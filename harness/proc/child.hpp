@@ -40,6 +40,12 @@ struct SpawnOptions {
   // behind in other sessions or groups (proc/descendants.hpp). Off only for
   // a helper known to start no process (cph-fake), to save the /proc scan.
   bool sweep_descendants = true;
+  // Storage faults: the child starts with SIGXFSZ ignored, so a write past
+  // RLIMIT_FSIZE fails with EFBIG instead of killing it (an ignored signal
+  // stays ignored across exec; Go programs keep it so too), and optionally
+  // with that limit already set (bytes; a file may not grow past it).
+  bool ignore_sigxfsz = false;
+  std::optional<uint64_t> file_size_limit;
 };
 
 class Child {
@@ -74,6 +80,10 @@ class Child {
   std::optional<ExitStatus> try_wait() { return wait_until(Clock::now()); }
   std::optional<ExitStatus> status() const;  // once reaped
   bool exited() const { return status().has_value(); }
+
+  // Sets the child's soft RLIMIT_FSIZE (nullopt: back to its hard limit) while
+  // it runs, with prlimit(2). False, with errno's text in `error`, on failure.
+  bool set_file_size_limit(std::optional<uint64_t> bytes, std::string& error);
 
   // Sends `sig` to the child's process group (no-op once reaped).
   void kill_group(int sig);

@@ -87,8 +87,9 @@ std::string join(const std::set<std::string>& s) {
   return out.empty() ? "(none)" : out;
 }
 
-std::vector<std::string> fake_command(const std::string& script) {
+std::vector<std::string> fake_command(const std::string& script, const std::vector<std::string>& fake_args = {}) {
   std::vector<std::string> argv = {"--", CPH_FAKE_BIN, "--dir", "{dir}"};
+  argv.insert(argv.end(), fake_args.begin(), fake_args.end());
   if (!script.empty()) {
     argv.push_back("--script");
     argv.push_back(script);
@@ -146,6 +147,7 @@ struct Row {
   std::vector<std::pair<std::string, std::string>> says = {};
   int exit = -1;  // the exit status wanted; -1: 1 exactly when a listed case is MUST in the report
   bool pinned = false;
+  std::vector<std::string> fake_args = {};  // more cph-fake flags
 };
 
 // The hex prefix of the ActionID a check case derives from `name`
@@ -205,7 +207,7 @@ const std::vector<Row>& rows() {
    {"get/miss-no-err", "get/hit-after-put", "get/time-plausible"}},
   {"get_always_miss", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"Miss":true}}}]})", {"get", "put", "sharing", "dialects"},
    {"get/hit-after-put", "get/time-plausible", "sharing/same-put-twice", "sharing/one-output-many-actions",
-    "sharing/reput-latest-wins", "sharing/two-helpers-one-dir", "dialects/go1.21-objectid", "dialects/go1.24-both",
+    "sharing/two-helpers-one-dir", "dialects/go1.21-objectid", "dialects/go1.24-both",
     "dialects/go1.25-outputid"}},
   {"get_wrong_content", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"DiskPath":"wrong-content"}}}]})",
    {"get", "put"}, {"get/hit-after-put"}},
@@ -290,6 +292,26 @@ const std::vector<Row>& rows() {
   // are missing; its last 24 must hit.)
   {"miss_with_err", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"Miss":true,"Err":"not found"}},"times":24}]})",
    {"get/miss-no-err", "sharing/two-helpers-one-dir"}, {"get/miss-no-err"}},
+  // Re-puts (issue 22): each case fails on the fake that breaks it, and only that one.
+  {"reput_keeps_old_get", R"({"rules":[{"when":{"command":"put"},"do":{"reput_keeps_old":"get"}}]})", {"reput"},
+   {"reput/get-serves-latest"}},
+  {"reput_keeps_old_put", R"({"rules":[{"when":{"command":"put"},"do":{"reput_keeps_old":"put"}}]})", {"reput"},
+   {"reput/diskpath-holds-new-body"}},
+  // Not reput/concurrent: overlapping overwrites of one file may tear it, which that case would rightly catch.
+  {"reput_overwrites", R"({"rules":[{"when":{"command":"put"},"do":{"reput_overwrites":true}}]})",
+   {"reput/diskpath-holds-new-body", "reput/get-serves-latest", "reput/old-diskpath-kept"}, {"reput/old-diskpath-kept"}},
+  {"reput_get_wrong_content", R"({"rules":[{"when":{"command":"get"},"do":{"set":{"DiskPath":"wrong-content"}}}]})",
+   {"reput"}, {"reput/get-serves-latest", "reput/concurrent"}},
+  // Storage faults: writes fail for real (RLIMIT_FSIZE); the fake then goes silent, or never exits at EOF.
+  {"store_error_silence", R"({"rules":[{"when":{"handshake":true},"do":{"on_store_error":"silence"}}]})", {"storage"},
+   {"storage/fails-from-start", "storage/fails-mid-session"}, 0.4},
+  {"store_error_no_exit", R"({"rules":[{"when":{"handshake":true},"do":{"on_store_error":"no_exit"}}]})", {"storage"},
+   {"storage/fails-from-start", "storage/fails-mid-session"}, 0.4},
+  // Data acknowledged before stdin EOF, lost by a helper that treats EOF as an error.
+  {"forget_at_eof", R"({"rules":[{"when":{"handshake":true},"do":{"forget_at_eof":true}}]})", {"persistence", "eof"},
+   {"persistence/eof-without-close"}},
+  // Framing go never varies (INFO): a strict reader wants the blank line.
+  {"strict_framing", "", {"framing"}, {"framing/no-blank-line"}, 1.0, "", {}, -1, false, {"--strict-framing"}},
   // What a correct helper may do: none of these is a failure.
   {"replies_shuffled", R"({"rules":[{"do":{"hold":{"count":8,"order":"shuffled"}}}]})", {"concurrency"}, {}},
   {"replies_pretty", R"({"rules":[{"when":{"command":"get"},"do":{"raw":"pretty"}}]})", {"get", "put"}, {}},
@@ -310,7 +332,7 @@ TEST_P(CheckFakeTable, FailsExactlyTheExpectedCases) {
     args.push_back("--only");
     args.push_back(o);
   }
-  auto cmd = fake_command(row.script);
+  auto cmd = fake_command(row.script, row.fake_args);
   args.insert(args.end(), cmd.begin(), cmd.end());
   CphRun run = run_check(args);
   ASSERT_TRUE(run.report.is_object()) << run.output;

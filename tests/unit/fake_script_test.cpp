@@ -100,7 +100,29 @@ TEST(FakeScript, UnknownActionSuggestsTheNearestName) {
             "t.json: rules[0].do[1]: unknown action \"dlay\"; did you mean \"delay\"?");
   EXPECT_EQ(error_of(R"([{"do": {"xyzzy": 1}}])"),
             "t.json: rules[0].do: unknown action \"xyzzy\" (known: delay, hold, drop, duplicate, id, omit, set, raw, "
-            "prefix, exit, kill, close_stdout, hang, stop_reading, stderr, never_exit, keep_stdout, close_stdin)");
+            "prefix, exit, kill, close_stdout, hang, stop_reading, stderr, never_exit, keep_stdout, close_stdin, "
+            "reput_keeps_old, reput_overwrites, store_fails, on_store_error, forget_at_eof)");
+}
+
+// Issue 22's store actions: re-puts that keep or overwrite the old entry,
+// a store that fails, and what follows a failure or stdin EOF.
+TEST(FakeScript, StoreActionsParse) {
+  Script s = parse_script(R"([{"do": [{"reput_keeps_old": true}, {"reput_keeps_old": "put"}, {"reput_overwrites": true},
+                                      {"store_fails": true}, {"on_store_error": "silence"},
+                                      {"on_store_error": "no_exit"}, {"forget_at_eof": true}]}])",
+                          "t.json");
+  const auto& a = s.rules[0].actions;
+  ASSERT_EQ(a.size(), 7u);
+  EXPECT_EQ(std::get<ReputKeepsOld>(a[0]).mode, ReputMode::get);
+  EXPECT_EQ(std::get<ReputKeepsOld>(a[1]).mode, ReputMode::put);
+  EXPECT_TRUE(std::holds_alternative<ReputOverwrites>(a[2]));
+  EXPECT_TRUE(std::holds_alternative<StoreFails>(a[3]));
+  EXPECT_EQ(std::get<OnStoreError>(a[4]).mode, StoreErrorMode::silence);
+  EXPECT_EQ(std::get<OnStoreError>(a[5]).mode, StoreErrorMode::no_exit);
+  EXPECT_STREQ(action_name(a[6]), "forget_at_eof");
+  EXPECT_EQ(error_of(R"([{"do": {"on_store_error": "silent"}}])"),
+            "t.json: rules[0].do: unknown on_store_error mode \"silent\"; did you mean \"silence\"?");
+  EXPECT_EQ(error_of(R"([{"do": {"reput_keeps_old": false}}])"), "t.json: rules[0].do: want true, got false");
 }
 
 TEST(FakeScript, JsonSyntaxErrorsNameLineAndColumn) {
