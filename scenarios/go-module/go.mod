@@ -1,3 +1,3 @@
-module example.com/differential
+module example.com/cph-go-module
 
 go 1.24
