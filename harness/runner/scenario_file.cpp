@@ -152,15 +152,19 @@ class Parser {
     // Two keys with as many words that match one condition and disagree:
     // which wins would depend on the order of the keys.
     for (const GoCondition& c : all_go_conditions()) {
+      int most = 0;
+      for (const auto& o : e.overrides) {
+        if (o.first.matches(c)) most = std::max(most, o.first.words());
+      }
       const std::pair<GoConditionKey, GoOutcome>* best = nullptr;
       for (const auto& o : e.overrides) {
-        if (!o.first.matches(c)) continue;
-        if (best && best->first.words() == o.first.words() && !(best->second == o.second)) {
+        if (!o.first.matches(c) || o.first.words() != most) continue;
+        if (best && !(best->second == o.second)) {
           fail(path, "\"" + best->first.text + "\" and \"" + o.first.text + "\" both match the condition " +
                          c.name() + " and disagree: add a key for it (e.g. \"" + best->first.text + "+" +
                          o.first.text + "\")");
         }
-        if (!best || o.first.words() > best->first.words()) best = &o;
+        if (!best) best = &o;
       }
     }
     return e;

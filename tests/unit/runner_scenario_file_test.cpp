@@ -229,6 +229,10 @@ TEST(ScenarioFile, GoBlockPerCondition) {
   EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "old-module": {"exit": 1}, "cold": {"exit": 2}})")),
             "s.jsonc: go: \"cold\" and \"old-module\" both match the condition old-module+cold and disagree: "
             "add a key for it (e.g. \"cold+old-module\")");
+  // ... unless a key with more words settles it.
+  EXPECT_NO_THROW(parse_scenario(
+      with(R"("go": {"exit": 0, "old-module": {"exit": 1}, "cold": {"exit": 2}, "old-module+cold": {"exit": 3}})"),
+      "s.jsonc"));
   EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "cld": {"exit": 1}})")).rfind(
                 "s.jsonc: go.cld: unknown condition \"cld\"; did you mean \"cold\"?", 0),
             0u);
