@@ -156,6 +156,8 @@ bool go_outcome_matches(const GoOutcome& e, const GoRun& r) {
   return e.stderr_regex.empty() || std::regex_search(trim_newlines(r.stderr_text), std::regex(e.stderr_regex));
 }
 
+std::string GoToolchain::goroot() const { return fs::path(path).parent_path().parent_path().string(); }
+
 std::string GoToolchain::profile() const {
   if (minor >= 27) return "go1.27";
   if (minor >= 24) return "go1.2" + std::to_string(minor);

@@ -56,6 +56,7 @@ struct GoToolchain {
   std::string version;  // "go1.26.8"
   int minor = 0;        // 26
   std::string profile() const;  // the client profile that models it: go1.21 ... go1.27
+  std::string goroot() const;   // the directory above bin/
 };
 
 // `go`: a path, or a name looked up in $PATH. nullopt with `why` set when it
@@ -69,10 +70,13 @@ class GoBench {
     GoToolchain go;
     std::string fake_bin;    // cph-fake
     std::string module_dir;  // the Go module to copy (scenarios/go-module)
-    // A run is a hang after `idle` without CPU, or past its deadline.
-    std::chrono::milliseconds idle{3000};
-    std::chrono::milliseconds warm_deadline{20000};
-    std::chrono::milliseconds cold_deadline{300000};
+    // A run is a hang after `idle` without CPU (longer than any delay a
+    // scenario's fake makes go wait: 5 s), or past its deadline (a warm
+    // go test whose gets all miss compiles package testing's dependencies:
+    // 100-160 s on a busy 2-core machine).
+    std::chrono::milliseconds idle{8000};
+    std::chrono::milliseconds warm_deadline{600000};
+    std::chrono::milliseconds cold_deadline{900000};
     std::string go_flags = "-p=2";  // GOFLAGS for every run
   };
   explicit GoBench(Options o);
