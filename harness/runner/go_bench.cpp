@@ -14,6 +14,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "client/profile.hpp"
 #include "proc/look_path.hpp"
 
 namespace cph::runner {
@@ -159,9 +160,8 @@ bool go_outcome_matches(const GoOutcome& e, const GoRun& r) {
 std::string GoToolchain::goroot() const { return fs::path(path).parent_path().parent_path().string(); }
 
 std::string GoToolchain::profile() const {
-  if (minor >= 27) return "go1.27";
-  if (minor >= 24) return "go1.2" + std::to_string(minor);
-  return "go1.21";
+  auto p = client::Profile::parse("go1." + std::to_string(minor));
+  return p ? p->name() : "go1.21";
 }
 
 std::optional<GoToolchain> find_go(const std::string& go, const std::string& toolchain, std::string& why) {
@@ -187,7 +187,8 @@ std::optional<GoToolchain> find_go(const std::string& go, const std::string& too
     return std::nullopt;
   }
   GoToolchain t{(fs::path(m.str(1)) / "bin" / "go").string(), m.str(2), std::stoi(m.str(3))};
-  if (t.minor < 24) {
+  auto profile = client::Profile::parse("go1." + m.str(3));
+  if (!profile || !profile->gocacheprog_by_default()) {
     why = t.version + " is older than go1.24 (GOCACHEPROG needs GOEXPERIMENT=cacheprog before it)";
     return std::nullopt;
   }

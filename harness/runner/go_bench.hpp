@@ -55,7 +55,7 @@ struct GoToolchain {
   std::string path;     // GOROOT/bin/go
   std::string version;  // "go1.26.8"
   int minor = 0;        // 26
-  std::string profile() const;  // the client profile that models it: go1.21 ... go1.27
+  std::string profile() const;  // the client profile that models it (client::Profile): go1.21 ... go1.27
   std::string goroot() const;   // the directory above bin/
 };
 
