@@ -121,7 +121,6 @@ GoRun run_go(const proc::SpawnOptions& opts, std::chrono::milliseconds deadline,
   long long cpu = -1;
   auto last_progress = start;
   auto next_sample = start;
-  bool idle_hang = false;
   while (!status && proc::Clock::now() < until) {
     drain(20);
     status = child->try_wait();
@@ -133,8 +132,7 @@ GoRun run_go(const proc::SpawnOptions& opts, std::chrono::milliseconds deadline,
         cpu = c;
         last_progress = now;
       } else if (now - last_progress >= idle) {
-        idle_hang = true;
-        break;
+        break;  // idle: a hang
       }
     }
   }
@@ -145,7 +143,6 @@ GoRun run_go(const proc::SpawnOptions& opts, std::chrono::milliseconds deadline,
   } else {
     r.exit_code = status->exited() ? status->exit_code() : -1;
   }
-  (void)idle_hang;
   r.status = status->describe();
   r.seconds = std::chrono::duration<double>(proc::Clock::now() - start).count();
   return r;
