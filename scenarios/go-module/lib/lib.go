@@ -1,8 +1,9 @@
-// Package lib is what the outcome differential builds with the real `go`
-// command. Its imports are leaf packages of the standard library (no
-// runtime), so a cold build takes seconds and a warm one asks the cache
-// helper for a handful of entries. The test adds a file with a fresh
-// constant to each copy, so this package itself misses and is put.
+// Package lib is what the real `go` command builds, tests, vets and lists
+// against cph-fake in the outcome differential and `cph scenarios --go`
+// (harness/runner/go_bench). Its imports are leaf packages of the standard
+// library (no runtime), so a cold build takes seconds and a warm one asks
+// the cache helper for a handful of entries. Each run adds a file with a
+// fresh constant, so this package itself misses and is put.
 package lib
 
 import (
