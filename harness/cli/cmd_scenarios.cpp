@@ -175,8 +175,8 @@ Runner setup(CLI::App& sub) {
       ->expected(0, 1)
       ->type_name("[=GO]");
   sub.add_option("--condition", o->conditions,
-                 "With --go: only these conditions (old-module, cold+test, ...; 'all': every one; default: every "
-                 "command on a warm store, build and list on a cold one)")
+                 "With --go: these conditions (build, old-module, cold+test, ...; 'all': the 20 of "
+                 "scenarios/README.md; default: build, old-module, cold, list)")
       ->type_name("NAME");
   sub.add_option("paths", o->paths, "Scenario files or directories (default: the catalogue)")->type_name("PATH");
   return [o, go] {
