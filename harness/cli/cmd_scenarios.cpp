@@ -15,6 +15,7 @@
 #include "runner/report_options.hpp"
 #include "runner/scenario_exec.hpp"
 #include "runner/scenario_file.hpp"
+#include "runner/scenario_go.hpp"
 #include "input/suggest.hpp"
 
 namespace cph::cli {
@@ -28,6 +29,9 @@ struct ScenariosOptions {
   std::vector<std::string> paths;
   std::vector<std::string> profiles;
   std::string fake;
+  // --go [GO]: run the fakes under the real go instead of our client.
+  std::string go;
+  std::vector<std::string> conditions;
 };
 
 // The catalogue of a build tree, else the installed one.
@@ -54,6 +58,63 @@ std::string find_fake(const std::string& flag) {
   const char* path = std::getenv("PATH");
   auto found = proc::look_path("cph-fake", path ? path : "");
   return found.ok() ? found.path : "";
+}
+
+// --go: each scenario's fake under the real go, per condition, against the
+// scenario's go block.
+int run_under_go(const ScenariosOptions& o, const std::vector<runner::Scenario>& scenarios,
+                 const runner::ScenarioEnv& env) {
+  std::vector<runner::GoCondition> conditions;
+  for (const auto& name : o.conditions) {
+    if (name == "all") {
+      conditions = runner::all_go_conditions();
+      break;
+    }
+    std::string why;
+    auto c = runner::parse_go_condition(name, why);
+    if (!c) {
+      std::cerr << "cph scenarios: --condition " << name << ": " << why << "\n";
+      return kExitUsage;
+    }
+    conditions.push_back(*c);
+  }
+  if (conditions.empty()) conditions = runner::default_go_conditions();
+  if (!o.profiles.empty()) {
+    std::cerr << "cph scenarios: --profile picks our client's profile; with --go the go command is the client\n";
+    return kExitUsage;
+  }
+  // The sample module is the catalogue's, also when other scenario paths are given.
+  const fs::path sample = fs::path(default_catalogue()) / "go-module";
+  std::error_code ec;
+  if (!fs::is_directory(sample, ec)) {
+    std::cerr << "cph scenarios: no sample module at " << sample.string() << " (installed with the catalogue)\n";
+    return kExitUsage;
+  }
+  if (o.report.list) {
+    return runner::run_and_report("scenarios", runner::scenario_go_cases(scenarios, conditions, nullptr), o.report);
+  }
+  const char* toolchain_env = std::getenv("GOTOOLCHAIN");
+  const std::string toolchain = toolchain_env && *toolchain_env ? toolchain_env : "local";
+  std::string why;
+  auto go = runner::find_go(o.go, toolchain, why);
+  if (!go) {
+    std::cerr << "cph scenarios: --go: " << why << "\n";
+    return kExitUsage;
+  }
+  runner::GoBench::Options bo;
+  bo.go = *go;
+  bo.fake_bin = env.fake_bin;
+  bo.module_dir = sample.string();
+  auto bench = std::make_shared<runner::GoBench>(bo);
+  std::cerr << "cph scenarios: " << go->version << " (" << go->path << "); warming the fake's store...\n";
+  if (auto failed = bench->warm_up(conditions)) {
+    std::cerr << "cph scenarios: --go: go with the correct default fake failed, so no scenario can be judged: "
+              << failed->describe() << "\n";
+    return kExitUsage;
+  }
+  runner::ReportOptions report = o.report;
+  report.jobs = 1;  // one module directory: one go at a time
+  return runner::run_and_report("scenarios", runner::scenario_go_cases(scenarios, conditions, bench), report);
 }
 
 int run_scenarios(const ScenariosOptions& o) {
@@ -88,6 +149,7 @@ int run_scenarios(const ScenariosOptions& o) {
   }
   // An unusable TMPDIR is a configuration error (2, from main), found first.
   if (!o.report.list) check::TempDir probe;
+  if (!o.go.empty()) return run_under_go(o, scenarios, env);
   return runner::run_and_report("scenarios", runner::scenario_cases(scenarios, env, o.profiles), o.report);
 }
 
@@ -97,10 +159,11 @@ Runner setup(CLI::App& sub) {
       "Examples:\n"
       "  cph scenarios --only 'early-exit/*' --profile go1.21\n"
       "  cph scenarios --junit junit.xml scenarios/close\n"
-      "  cph scenarios --list --profile go1.26\n\n"
+      "  cph scenarios --list --profile go1.26\n"
+      "  cph scenarios --go --only 'err/*'            # what does MY go do? (GOTOOLCHAIN=go1.27.3 for another)\n\n"
       "Each scenario runs once per client profile, as the case ID@PROFILE. The format: scenarios/README.md;\n"
       "what the real go command does in each: docs/go-behaviour.md.\n"
-      "Exit status: 0 all as Go behaves, 1 a mismatch or a stale baseline, 2 usage.");
+      "Exit status: 0 all as Go behaves, 1 a mismatch or a stale baseline, 2 usage (or, with --go, no usable go).");
   // Scenarios mostly wait on timers and pipes, not the CPU: 4 at once keeps
   // the catalogue under 15 s on a 2-core machine.
   o->report.jobs = 4;
@@ -109,8 +172,20 @@ Runner setup(CLI::App& sub) {
       ->type_name("PROFILE");
   sub.add_option("--fake", o->fake, "The cph-fake executable (default: $CPH_FAKE, beside cph, or in $PATH)")
       ->type_name("PATH");
+  auto* go = sub.add_option("--go", o->go,
+                 "Run each scenario's fake under the real go command (--go=GO: that one; else go from $PATH; GOTOOLCHAIN "
+                 "is honoured) on the catalogue's sample module, and check go against the scenario's go block")
+      ->expected(0, 1)
+      ->type_name("[=GO]");
+  sub.add_option("--condition", o->conditions,
+                 "With --go: these conditions (build, old-module, cold+test, ...; 'all': the 20 of "
+                 "scenarios/README.md; default: build, old-module, cold, list)")
+      ->type_name("NAME");
   sub.add_option("paths", o->paths, "Scenario files or directories (default: the catalogue)")->type_name("PATH");
-  return [o] { return run_scenarios(*o); };
+  return [o, go] {
+    if (go->count() > 0 && o->go.empty()) o->go = "go";
+    return run_scenarios(*o);
+  };
 }
 
 CommandRegistration registration("scenarios", "Run the client scenarios: does our client react as Go does?", setup);

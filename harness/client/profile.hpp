@@ -37,6 +37,10 @@ struct Profile {
   // encoder fails (its last bytes filled bufio's buffer and the flush
   // failed): the put then waits for a reply as if it had been sent.
   bool ignores_base64_close_error() const { return id != ProfileId::go1_27; }
+  // Go 1.24+: GOCACHEPROG works without GOEXPERIMENT=cacheprog (Go 1.21-1.23
+  // read it only under that experiment: cmd/go/internal/cache/default.go,
+  // initDefaultCache, `if cfg.Experiment.CacheProg`).
+  bool gocacheprog_by_default() const { return id != ProfileId::go1_21; }
   // Which encoding/json reads the helper's replies: v2 from Go 1.27 on.
   wire::JsonDialect json_dialect() const;
   std::string name() const;  // "go1.21", "go1.24", "go1.24+objectid", ...

@@ -57,9 +57,23 @@ const char* step_kind_name(StepKind k) {
   return "?";
 }
 
-std::string GoExpectation::describe() const {
+std::string GoOutcome::describe() const {
   if (hang) return "hang";
   return "exit status " + std::to_string(exit_code) + (stderr_regex.empty() ? "" : ", stderr ~ /" + stderr_regex + "/");
+}
+
+GoOutcome GoExpectation::at(const GoCondition& c) const {
+  GoOutcome out = *this;
+  int words = 0;
+  for (int n = 1; n <= 3; ++n) {
+    for (const auto& [key, outcome] : overrides) {
+      if (key.words() == n && key.matches(c) && n > words) {
+        out = outcome;
+        words = n;
+      }
+    }
+  }
+  return out;
 }
 
 namespace {
@@ -91,10 +105,52 @@ class Parser {
   }
 
  private:
+  // {"exit": N, "stderr": RE} or {"hang": true}, plus condition keys whose
+  // values have the same form.
   GoExpectation go(const json& v, const std::string& path) const {
+    const std::string want = "want {\"exit\": N, \"stderr\": \"regex\"} or {\"hang\": true}";
+    if (!v.is_object()) fail(path, want + ", got " + type_name(v));
+    GoExpectation e;
+    json plain = json::object();
+    for (const auto& [k, value] : v.items()) {
+      if (k == "exit" || k == "stderr" || k == "hang") {
+        plain[k] = value;
+        continue;
+      }
+      std::string why;
+      auto key = parse_go_condition_key(k, why);
+      if (!key) {
+        std::string typo = did_you_mean(k, {"exit", "stderr", "hang"});
+        fail(join(path, k), typo.empty() ? why : "unknown key \"" + k + "\"" + typo);
+      }
+      e.overrides.emplace_back(*key, go_outcome(value, join(path, k)));
+    }
+    static_cast<GoOutcome&>(e) = go_outcome(plain, path);
+    // Two keys with as many words that match one condition and disagree:
+    // which wins would depend on the order of the keys.
+    for (const GoCondition& c : all_go_conditions()) {
+      int most = 0;
+      for (const auto& o : e.overrides) {
+        if (o.first.matches(c)) most = std::max(most, o.first.words());
+      }
+      const std::pair<GoConditionKey, GoOutcome>* best = nullptr;
+      for (const auto& o : e.overrides) {
+        if (!o.first.matches(c) || o.first.words() != most) continue;
+        if (best && !(best->second == o.second)) {
+          fail(path, "\"" + best->first.text + "\" and \"" + o.first.text + "\" both match the condition " +
+                         c.name() + " and disagree: add a key for it (e.g. \"" + best->first.text + "+" +
+                         o.first.text + "\")");
+        }
+        if (!best) best = &o;
+      }
+    }
+    return e;
+  }
+
+  GoOutcome go_outcome(const json& v, const std::string& path) const {
     if (!v.is_object()) fail(path, "want {\"exit\": N, \"stderr\": \"regex\"} or {\"hang\": true}, got " + type_name(v));
     keys(v, path, {"exit", "stderr", "hang"});
-    GoExpectation e;
+    GoOutcome e;
     if (v.contains("hang")) {
       if (v["hang"] != true) fail(join(path, "hang"), "want true (go never exits)");
       if (v.size() != 1) fail(path, "a hang has no exit status or stderr");

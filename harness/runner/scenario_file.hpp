@@ -26,6 +26,8 @@
 #include <string_view>
 #include <vector>
 
+#include "runner/go_condition.hpp"
+
 namespace cph::runner {
 
 // What went wrong and where: "file:line:col: ..." for JSON syntax,
@@ -86,14 +88,27 @@ struct ClientSettings {
   std::optional<Millis> close_timeout;
 };
 
-// What the real `go build` does against the scenario's fake: its exit status
-// and a regex its stderr must match, or a hang. tests/interop's outcome
-// differential runs `go` and checks it; the C++ client must agree.
-struct GoExpectation {
+// What the real `go` command does against the scenario's fake in one
+// condition (go_condition.hpp): its exit status and a regex its stderr must
+// match, or a hang.
+struct GoOutcome {
   bool hang = false;
   int exit_code = 0;
   std::string stderr_regex;  // ECMAScript, searched in stderr without its final newline
   std::string describe() const;
+  bool operator==(const GoOutcome&) const = default;
+};
+
+// A scenario's `go` block: what go does in every condition (the plain form),
+// with overrides for the conditions where it does something else, keyed by
+// condition words: {"exit": 0, "old-module": {"exit": 1, "stderr": "..."}}.
+// tests/interop's outcome differential and `cph scenarios --go` run go and
+// check it; the C++ client must agree in the default condition.
+struct GoExpectation : GoOutcome {
+  std::vector<std::pair<GoConditionKey, GoOutcome>> overrides;
+  // The plain outcome, overridden by each matching key, fewer words first
+  // (the parser rejects two different matches with as many words).
+  GoOutcome at(const GoCondition& c) const;
 };
 
 struct Scenario {

@@ -201,6 +201,63 @@ TEST(ScenarioFile, GoBlockSaysWhatGoBuildDoes) {
             0u);
 }
 
+// The go block per condition: the plain form holds wherever no key
+// matches; the key with the most matching words wins.
+TEST(ScenarioFile, GoBlockPerCondition) {
+  Scenario s = parse_scenario(with(R"("go": {"exit": 0, "old-module": {"exit": 1, "stderr": "quota"},
+                                           "cold": {"exit": 1, "stderr": "quota"},
+                                           "old-module+list": {"exit": 2},
+                                           "warm+test-again": {"hang": true}})"),
+                              "s.jsonc");
+  ASSERT_TRUE(s.go.has_value());
+  auto at = [&](const char* name) {
+    std::string why;
+    auto c = parse_go_condition(name, why);
+    EXPECT_TRUE(c.has_value()) << why;
+    return s.go->at(*c).describe();
+  };
+  EXPECT_EQ(at("build"), "exit status 0");
+  EXPECT_EQ(at("vet"), "exit status 0");
+  EXPECT_EQ(at("old-module"), "exit status 1, stderr ~ /quota/");
+  EXPECT_EQ(at("old-module+vet"), "exit status 1, stderr ~ /quota/");
+  EXPECT_EQ(at("cold+test"), "exit status 1, stderr ~ /quota/");
+  EXPECT_EQ(at("old-module+cold+list"), "exit status 2");  // two words beat one
+  EXPECT_EQ(at("test-again"), "hang");
+  EXPECT_EQ(s.go->overrides.size(), 4u);
+
+  // old-module and cold both match old-module+cold+build and disagree.
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "old-module": {"exit": 1}, "cold": {"exit": 2}})")),
+            "s.jsonc: go: \"cold\" and \"old-module\" both match the condition old-module+cold and disagree: "
+            "add a key for it (e.g. \"cold+old-module\")");
+  // ... unless a key with more words settles it.
+  EXPECT_NO_THROW(parse_scenario(
+      with(R"("go": {"exit": 0, "old-module": {"exit": 1}, "cold": {"exit": 2}, "old-module+cold": {"exit": 3}})"),
+      "s.jsonc"));
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "cld": {"exit": 1}})")).rfind(
+                "s.jsonc: go.cld: unknown condition \"cld\"; did you mean \"cold\"?", 0),
+            0u);
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "cold+warm": {"exit": 1}})")),
+            "s.jsonc: go.cold+warm: \"cold+warm\" names two values of one axis (module age, store, command)");
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "vet": {"exit": "1"}})")), "s.jsonc: go.vet.exit: want go's exit status, a number");
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "vet": 1})")),
+            "s.jsonc: go.vet: want {\"exit\": N, \"stderr\": \"regex\"} or {\"hang\": true}, got a number");
+}
+
+TEST(GoCondition, NamesRoundTrip) {
+  const auto& all = all_go_conditions();
+  ASSERT_EQ(all.size(), 20u);
+  EXPECT_EQ(all.front().name(), "build");
+  EXPECT_EQ(all.back().name(), "old-module+cold+list");
+  for (const auto& c : all) {
+    std::string why;
+    auto back = parse_go_condition(c.name(), why);
+    ASSERT_TRUE(back.has_value()) << c.name() << ": " << why;
+    EXPECT_EQ(*back, c) << c.name();
+  }
+  EXPECT_EQ((GoCondition{GoModuleAge::fresh, GoStore::warm, GoCommand::test_again}.go_args()),
+            (std::vector<std::string>{"test", "./..."}));
+}
+
 TEST(ScenarioFile, DirectoryLoadsRecursivelySkipsFakeScriptsAndResolvesFakePaths) {
   TempDir dir;
   dir.write("fake-scripts/crash.json", R"({"rules": []})");
