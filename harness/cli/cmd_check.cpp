@@ -5,14 +5,14 @@
 
 #include "check/catalogue.hpp"
 #include "cli/command.hpp"
-#include "runner/report_options.hpp"
+#include "cli/report_options.hpp"
 
 namespace cph::cli {
 
 namespace {
 
 struct CheckOptions {
-  runner::ReportOptions report;
+  cli::ReportOptions report;
   std::vector<std::string> command;  // after "--"
   std::string helper;                // --helper "CMD ARGS", split like GOCACHEPROG
   std::string dialect = "go1.25";
@@ -35,7 +35,7 @@ int run_check(const CheckOptions& o) {
   config.large = o.large;
   config.keeps_nothing = o.keeps_nothing;
   config.seed = o.seed;
-  return runner::run_and_report("check", check::check_catalogue(config), o.report);
+  return cli::run_and_report("check", check::check_catalogue(config), o.report);
 }
 
 Runner setup(CLI::App& sub) {
@@ -48,7 +48,7 @@ Runner setup(CLI::App& sub) {
       "Each case starts the helper afresh in a new temporary cache directory; \"{dir}\" in its arguments is\n"
       "that directory (for go-cacher: cph check -- go-cacher --cache-dir={dir}). The cases: docs/checks.md.\n"
       "Exit status: 0 ok, 1 a MUST failure (or SHOULD with --strict) or a stale baseline, 2 usage.");
-  runner::add_report_options(sub, o->report);
+  cli::add_report_options(sub, o->report);
   sub.add_option("--helper", o->helper,
                  "The helper command line, split as go splits GOCACHEPROG (default: the arguments after --)")
       ->type_name("\"CMD ARGS\"");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "client/profile.hpp"
 #include "wire/normalized.hpp"
 #include "wire/request_reader.hpp"
 #include "wire/sha256.hpp"
@@ -16,13 +17,6 @@ namespace {
 std::string read_stdin() {
   std::ios::sync_with_stdio(false);
   return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-}
-
-// The client profile's struct, as Go names it in error texts.
-std::string struct_name_for(const std::string& profile) {
-  if (profile == "go1.21") return "ProgResponse";             // cmd/go/internal/cache.ProgResponse
-  if (profile == "go1.24") return "cacheprog.ProgResponse";   // renamed to Response in Go 1.25
-  return "Response";
 }
 
 int decode_requests(const std::string& input, bool strict) {
@@ -48,14 +42,15 @@ const CommandRegistration registration{
     "decode", "Decode stdin as the go command (or a helper) would: response, request or base64",
     [](CLI::App& sub) -> Runner {
       auto what = std::make_shared<std::string>();
-      auto profile = std::make_shared<std::string>("go1.26");
+      auto profile = std::make_shared<std::string>(client::Profile::newest().name());
       auto strict = std::make_shared<bool>(false);
       sub.add_option("what", *what, "What stdin holds: response (helper -> go), request (go -> helper), base64")
           ->required()
           ->check(CLI::IsMember({"response", "request", "base64"}));
       sub.add_option("--profile", *profile,
-                     "Client profile: picks the Go struct name in error texts, and json v2's texts for go1.27")
-          ->check(CLI::IsMember({"go1.21", "go1.24", "go1.25", "go1.26", "go1.27"}))
+                     "Client profile (" + client::Profile::names_text() +
+                         "): the Go struct name and json's error texts of that release")
+          ->check(CLI::IsMember(client::Profile::names()))
           ->capture_default_str();
       sub.add_flag("--strict", *strict,
                    "request: accept only the exact framing the go command writes (default: off, as json.Decoder)");
@@ -74,8 +69,8 @@ const CommandRegistration registration{
         if (*what == "base64") {
           std::cout << wire::normalized_base64(input, ok);
         } else {
-          const auto json = *profile == "go1.27" ? wire::JsonDialect::v2 : wire::JsonDialect::v1;
-          std::cout << wire::normalized_response_stream(input, struct_name_for(*profile), ok, json);
+          const client::Profile p = *client::Profile::parse(*profile);
+          std::cout << wire::normalized_response_stream(input, p.response_struct(), ok, p.json_dialect());
         }
         return ok ? kExitOk : kExitFindings;
       };

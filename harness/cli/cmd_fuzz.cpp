@@ -131,7 +131,7 @@ int run_fuzz(const FuzzOptions& o) {
 
   int code = result.findings > 0 ? kExitFindings : kExitOk;
   if (!o.json.empty() || !o.junit.empty() || !o.html.empty()) {
-    runner::RunReport report = fuzzer::fuzz_report(result, o.seed);
+    report::RunReport report = fuzzer::fuzz_report(result, o.seed);
     for (auto [path, render] : {std::pair{o.json, &report::render_json}, std::pair{o.junit, &report::render_junit}}) {
       if (path.empty()) continue;
       if (auto problem = write_file(path, render(report)); !problem.empty()) {

@@ -1,8 +1,8 @@
 // `cph scenarios [options] [PATH...]`: the client scenario catalogue. cph-fake
 // misbehaves as each scenario's script says, our client drives it, and the
-// outcomes must be Go's. A thin wrapper: scenarios from runner/scenario_file,
-// execution from runner/scenario_exec, running and reports from
-// runner/report_options (the same options as `cph check`).
+// outcomes must be Go's. A thin wrapper: scenarios from scenario/scenario_file,
+// execution from scenario/scenario_exec, running and reports from
+// cli/report_options (the same options as `cph check`).
 #include <unistd.h>
 
 #include <cstdlib>
@@ -11,9 +11,9 @@
 
 #include "cli/command.hpp"
 #include "proc/look_path.hpp"
-#include "runner/report_options.hpp"
-#include "runner/scenario_exec.hpp"
-#include "runner/scenario_file.hpp"
+#include "cli/report_options.hpp"
+#include "scenario/scenario_exec.hpp"
+#include "scenario/scenario_file.hpp"
 #include "input/suggest.hpp"
 
 namespace cph::cli {
@@ -23,7 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ScenariosOptions {
-  runner::ReportOptions report;
+  cli::ReportOptions report;
   std::vector<std::string> paths;
   std::vector<std::string> profiles;
   std::string fake;
@@ -57,35 +57,35 @@ std::string find_fake(const std::string& flag) {
 
 int run_scenarios(const ScenariosOptions& o) {
   for (const auto& p : o.profiles) {
-    const auto& known = runner::known_profiles();
+    const auto& known = scenario::known_profiles();
     if (std::find(known.begin(), known.end(), p) == known.end()) {
       std::cerr << "cph scenarios: --profile " << p << ": unknown profile" << input::did_you_mean(p, known)
                 << " (known: go1.21, go1.24, go1.25, go1.26, go1.27)\n";
       return kExitUsage;
     }
   }
-  std::vector<runner::Scenario> scenarios;
+  std::vector<scenario::Scenario> scenarios;
   try {
     auto paths = o.paths.empty() ? std::vector<std::string>{default_catalogue()} : o.paths;
     for (const auto& p : paths) {
       std::error_code ec;
       if (fs::is_directory(p, ec)) {
-        for (auto& s : runner::load_scenario_dir(p)) scenarios.push_back(std::move(s));
+        for (auto& s : scenario::load_scenario_dir(p)) scenarios.push_back(std::move(s));
       } else {
-        scenarios.push_back(runner::load_scenario(p));
+        scenarios.push_back(scenario::load_scenario(p));
       }
     }
-  } catch (const runner::ScenarioError& e) {
+  } catch (const scenario::ScenarioError& e) {
     std::cerr << "cph scenarios: " << e.what() << "\n";
     return kExitUsage;
   }
-  runner::ScenarioEnv env;
+  scenario::ScenarioEnv env;
   env.fake_bin = find_fake(o.fake);
   if (env.fake_bin.empty() && !o.report.list) {
     std::cerr << "cph scenarios: cannot find cph-fake (beside cph, in $PATH or $CPH_FAKE); give --fake PATH\n";
     return kExitUsage;
   }
-  return runner::run_and_report("scenarios", runner::scenario_cases(scenarios, env, o.profiles), o.report);
+  return cli::run_and_report("scenarios", scenario::scenario_cases(scenarios, env, o.profiles), o.report);
 }
 
 Runner setup(CLI::App& sub) {
@@ -101,7 +101,7 @@ Runner setup(CLI::App& sub) {
   // Scenarios mostly wait on timers and pipes, not the CPU: 4 at once keeps
   // the catalogue under 15 s on a 2-core machine.
   o->report.jobs = 4;
-  runner::add_report_options(sub, o->report);
+  cli::add_report_options(sub, o->report);
   sub.add_option("--profile", o->profiles, "Only these client profiles: go1.21, go1.24, go1.25, go1.26, go1.27 (default: all)")
       ->type_name("PROFILE");
   sub.add_option("--fake", o->fake, "The cph-fake executable (default: $CPH_FAKE, beside cph, or in $PATH)")

@@ -29,8 +29,8 @@
 
 #include "proc/child.hpp"
 #include "proc/look_path.hpp"
-#include "runner/scenario_exec.hpp"
-#include "runner/scenario_file.hpp"
+#include "scenario/scenario_exec.hpp"
+#include "scenario/scenario_file.hpp"
 
 namespace cph::interop {
 namespace {
@@ -156,7 +156,7 @@ GoRun run_go(const proc::SpawnOptions& opts, std::chrono::milliseconds deadline,
 
 // ---------------------------------------------------------------- the tables
 
-using runner::GoExpectation;
+using scenario::GoExpectation;
 
 // known_differences.txt: "<scenario ID> # <reason>" a line; '#' comments.
 std::map<std::string, std::string> load_known_differences(const fs::path& file) {
@@ -221,25 +221,25 @@ bool agree(const ClientView& c, const GoRun& r) {
 
 // Runs the scenario with our client under `profile` and says what `go
 // build` would then have done.
-ClientView client_as_go_build(const runner::Scenario& s, const std::string& profile) {
-  runner::ScenarioEnv env;
+ClientView client_as_go_build(const scenario::Scenario& s, const std::string& profile) {
+  scenario::ScenarioEnv env;
   env.fake_bin = CPH_FAKE_BIN;
-  runner::ScenarioObservation o = runner::execute_scenario(s, profile, env);
+  scenario::ScenarioObservation o = runner::execute_scenario(s, profile, env);
   ClientView v;
-  if (o.session == runner::OutcomeClass::fatal) {
+  if (o.session == scenario::OutcomeClass::fatal) {
     v.exit_code = 1;
     v.message = o.session_message;
     v.detail = "fatal";
-  } else if (o.session == runner::OutcomeClass::hang) {
+  } else if (o.session == scenario::OutcomeClass::hang) {
     v.hang = true;
     v.detail = o.session_message;
   } else {
     v.detail = "session ok";
     for (const auto& st : o.steps) {
-      if (st.kind == runner::StepKind::close && st.outcome == runner::OutcomeClass::error) {
+      if (st.kind == scenario::StepKind::close && st.outcome == scenario::OutcomeClass::error) {
         v.exit_code = 1;
         v.message = "go: failed to trim cache: " + st.message;
-        v.detail = "Close returned " + runner::describe_outcome(st.outcome, st.message);
+        v.detail = "Close returned " + scenario::describe_outcome(st.outcome, st.message);
       }
     }
   }
@@ -373,7 +373,7 @@ std::optional<GoToolchain> find_go(std::string& why) {
   return go;
 }
 
-std::string scenario_script(const runner::Scenario& s) {
+std::string scenario_script(const scenario::Scenario& s) {
   if (s.fake_inline) return s.fake_inline->dump();
   if (!s.fake_file.empty()) return read_file(s.fake_file);
   return "";
@@ -383,7 +383,7 @@ std::string scenario_script(const runner::Scenario& s) {
 // of them: neither list can drift from the catalogue.
 TEST(GoOutcomeDifferential, KnownDifferencesNameScenariosWithGoExpectations) {
   std::set<std::string> with_go;
-  for (const auto& s : runner::load_scenario_dir((kSource / "scenarios").string())) {
+  for (const auto& s : scenario::load_scenario_dir((kSource / "scenarios").string())) {
     if (s.go) with_go.insert(s.id);
   }
   ASSERT_GT(with_go.size(), 30u);
@@ -400,8 +400,8 @@ TEST(GoOutcomeDifferential, EveryListedScenarioAgreesWithGo) {
   const std::string profile = go->minor >= 27 ? "go1.27" : go->minor >= 26 ? "go1.26" : "go1.2" + std::to_string(go->minor);
 
   auto known = load_known_differences(kSource / "tests/interop/known_differences.txt");
-  std::vector<runner::Scenario> with_go;
-  for (auto& s : runner::load_scenario_dir((kSource / "scenarios").string())) {
+  std::vector<scenario::Scenario> with_go;
+  for (auto& s : scenario::load_scenario_dir((kSource / "scenarios").string())) {
     if (s.go) with_go.push_back(std::move(s));
   }
 
@@ -410,7 +410,7 @@ TEST(GoOutcomeDifferential, EveryListedScenarioAgreesWithGo) {
   ASSERT_TRUE(!warm.hang && warm.exit_code == 0) << "warm-up go build failed: " << warm.describe();
 
   std::vector<DifferentialRow> rows;
-  for (const runner::Scenario& s : with_go) {
+  for (const scenario::Scenario& s : with_go) {
     const std::string& id = s.id;
     DifferentialRow row;
     row.id = id;

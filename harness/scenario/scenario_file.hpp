@@ -26,7 +26,9 @@
 #include <string_view>
 #include <vector>
 
-namespace cph::runner {
+#include "client/outcome.hpp"
+
+namespace cph::scenario {
 
 // What went wrong and where: "file:line:col: ..." for JSON syntax,
 // "file: steps[2].expect.outcome: ..." for the rest.
@@ -35,9 +37,8 @@ struct ScenarioError : std::runtime_error {
 };
 
 // The outcome classes of client calls and sessions (client/outcome.hpp).
-enum class OutcomeClass { ok, miss, error, fatal, cancelled, hang };
-const char* outcome_class_name(OutcomeClass c);
-std::optional<OutcomeClass> parse_outcome_class(std::string_view s);
+// A scenario expects one of the outcomes our client reports.
+using OutcomeClass = client::OutcomeKind;
 
 // The client profiles a scenario can apply to.
 const std::vector<std::string>& known_profiles();  // go1.21 go1.24 go1.25 go1.26 go1.27
@@ -122,4 +123,4 @@ Scenario load_scenario(const std::string& path);
 // directories named "fake-scripts". Duplicate IDs are an error naming both files.
 std::vector<Scenario> load_scenario_dir(const std::string& dir);
 
-}  // namespace cph::runner
+}  // namespace cph::scenario
