@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -113,6 +114,7 @@ class Engine {
     constexpr size_t kReadSize = 1 << 20;
     auto buf = std::make_unique_for_overwrite<char[]>(kReadSize);
     int code = 0;
+    bool eof_without_close = false;
     for (;;) {
       if (stdin_closed_) {  // scripted: read no more, keep stdout open and running
         flush_direct();
@@ -127,6 +129,7 @@ class Engine {
       }
       if (n == 0) {
         if (!done_ && reader_.finish() == wire::RequestStreamReader::Status::error) code = bad_stream();
+        eof_without_close = !done_;
         break;
       }
       std::string_view chunk(buf.get(), static_cast<size_t>(n));
@@ -145,6 +148,7 @@ class Engine {
       std::lock_guard lock(flight_mu_);
       --in_flight_;
     }
+    if (eof_without_close) code = at_eof_without_close(code);
     finish_in_flight();
     if (transcript_) transcript_->event("exit", {{"code", code}});
     return code;
@@ -157,7 +161,7 @@ class Engine {
     files_finished_ = true;
     if (!opts_.stats_path.empty()) {
       std::ofstream out(opts_.stats_path, std::ios::trunc);
-      out << stats_.to_json(matcher_fired()).dump(2) << "\n";
+      out << stats_.to_json(matcher_fired()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
     if (removes_temp_dir(opts_)) {
       std::error_code ec;
@@ -178,6 +182,24 @@ class Engine {
     if (direct_replies_.empty()) return;
     output_.send_now(direct_replies_);
     direct_replies_.clear();  // keeps its capacity for the next chunk's replies
+  }
+
+  // Stdin ended without a close request: the scripted store faults decide
+  // whether the fake exits (and how).
+  int at_eof_without_close(int code) {
+    finish_in_flight();
+    if (store_error_seen_) {  // on_store_error: never exit
+      if (transcript_) transcript_->event("eof-after-store-error");
+      sleep_forever();
+    }
+    if (forget_at_eof_) {
+      std::lock_guard lock(written_mu_);
+      for (const auto& a : written_) store_.forget(a);
+      write_stderr("cph-fake: stdin closed without a close request; the index is not saved (scripted: forget_at_eof)\n");
+      if (transcript_) transcript_->event("forgot-at-eof", {{"entries", written_.size()}});
+      return 1;
+    }
+    return code;
   }
 
   int bad_stream() {
@@ -223,23 +245,34 @@ class Engine {
   void run_process_actions(const std::vector<Fired>& fired) {
     for (const Fired& f : fired) {
       for (const Action& a : f.rule->actions) {
-        if (auto* e = std::get_if<Exit>(&a)) die_exit(e->code);
-        if (auto* k = std::get_if<Kill>(&a)) {
-          if (transcript_) transcript_->event("kill", {{"signal", k->signal}});
-          if (k->signal != SIGSTOP) finish_files();
-          ::signal(k->signal, SIG_DFL);
-          ::kill(::getpid(), k->signal);
-          if (k->signal != SIGSTOP) sleep_forever();  // the signal is on its way
-        }
-        if (std::holds_alternative<CloseStdout>(a)) output_.close_stdout();
-        if (std::holds_alternative<CloseStdin>(a)) close_stdin();
-        if (std::holds_alternative<Hang>(a)) {
-          if (transcript_) transcript_->event("hang");
-          output_.hang();
-          sleep_forever();
-        }
-        if (auto* s = std::get_if<StopReading>(&a)) std::this_thread::sleep_for(s->d);
-        if (auto* s = std::get_if<Stderr>(&a)) write_stderr(s->text);
+        std::visit(Overloaded{
+                       [&](const Exit& e) { die_exit(e.code); },
+                       [&](const Kill& k) {
+                         if (transcript_) transcript_->event("kill", {{"signal", k.signal}});
+                         if (k.signal != SIGSTOP) finish_files();
+                         ::signal(k.signal, SIG_DFL);
+                         ::kill(::getpid(), k.signal);
+                         if (k.signal != SIGSTOP) sleep_forever();  // the signal is on its way
+                       },
+                       [&](const CloseStdout&) { output_.close_stdout(); },
+                       [&](const CloseStdin&) { close_stdin(); },
+                       [&](const Hang&) {
+                         if (transcript_) transcript_->event("hang");
+                         output_.hang();
+                         sleep_forever();
+                       },
+                       [&](const StopReading& s) { std::this_thread::sleep_for(s.d); },
+                       [&](const Stderr& s) { write_stderr(s.text); },
+                       [&](const StoreFails&) { store_fails_ = true; },
+                       [&](const OnStoreError& o) {
+                         store_error_mode_ = o.mode;
+                         on_store_error_ = true;
+                       },
+                       [&](const ForgetAtEof&) { forget_at_eof_ = true; },
+                       // Reply actions: fakes/reply.cpp; close actions: close(); re-puts: handle().
+                       [](const auto&) {},
+                   },
+                   a);
       }
     }
   }
@@ -258,11 +291,16 @@ class Engine {
     stdin_closed_ = true;
   }
 
-  static bool has_action(const std::vector<Fired>& fired, size_t index) {
+  template <class T>
+  static const T* find_action(const std::vector<Fired>& fired) {
     for (const Fired& f : fired)
       for (const Action& a : f.rule->actions)
-        if (a.index() == index) return true;
-    return false;
+        if (auto* x = std::get_if<T>(&a)) return x;
+    return nullptr;
+  }
+  template <class T>
+  static bool has_action(const std::vector<Fired>& fired) {
+    return find_action<T>(fired) != nullptr;
   }
 
   void handshake() {
@@ -354,16 +392,44 @@ class Engine {
         ctx.object_size = res.size;
       }
     } else if (req.command == "put") {
+      // A re-put (another OutputID under a stored ActionID) the script mishandles.
+      const ReputKeepsOld* keeps_old = find_action<ReputKeepsOld>(job.fired);
+      const bool overwrites = find_action<ReputOverwrites>(job.fired) != nullptr;
+      std::optional<Store::Entry> old;
+      if (keeps_old || overwrites) old = store_.get(req.action_id);
+      if (old && old->output_id == output_id_of(req)) old.reset();
       auto put = job.put ? std::move(job.put) : store_.begin_put();
-      auto result = put->commit(req.action_id, output_id_of(req), req.body_size);
+      Store::Put::Result result;
+      if (store_fails_) {
+        result = {std::nullopt, "cph-fake: no space left on device (scripted: store_fails)", true};
+      } else {
+        result = put->commit(req.action_id, output_id_of(req), req.body_size, /*index=*/!(old && keeps_old));
+      }
+      if (result.entry && old && overwrites) {
+        store_.overwrite(old->disk_path, result.entry->disk_path);  // throws: an Err reply
+        if (transcript_) transcript_->event("reput-overwrote", {{"path", old->disk_path}});
+      }
       if (result.entry) {
         res.disk_path = result.entry->disk_path;
-        ctx.object_path = result.entry->disk_path;
+        if (old && keeps_old && keeps_old->mode == ReputMode::put) res.disk_path = old->disk_path;
+        if (old && keeps_old && transcript_) transcript_->event("reput-kept-old", {{"action", wire::to_hex(req.action_id)}});
+        ctx.object_path = res.disk_path;
         ctx.object_size = result.entry->size;
         ++stats_.puts_stored;
+        if (forget_at_eof_) {
+          std::lock_guard lock(written_mu_);
+          written_.push_back(req.action_id);
+        }
       } else {
         res.err = result.err;
         ++stats_.put_errors;
+        if (result.store_failed && on_store_error_) {
+          // Answer this one, then (silence) nothing more; either way no exit at EOF.
+          reply(job, res, job.fired, ctx);
+          store_error_seen_ = true;
+          if (transcript_) transcript_->event("store-error", {{"error", result.err}});
+          return;
+        }
       }
     } else {
       res.err = "cph-fake: unknown command \"" + req.command + "\"";
@@ -374,6 +440,7 @@ class Engine {
   // The reply to a job's request, as its fired rules shape it, in its place
   // among held replies.
   void reply(const Job& job, const wire::Response& res, const std::vector<Fired>& fired, const ReplyContext& ctx) {
+    if (store_error_seen_ && store_error_mode_ == StoreErrorMode::silence) return;  // scripted: never again
     ReplyPlan plan = plan_reply(res, fired, ctx);
     plan.arrival = job.arrival;
     output_.schedule(plan);
@@ -425,12 +492,12 @@ class Engine {
     output_.drain();
     // After the close exchange no DiskPath is read again, and the client
     // will have to SIGKILL us: finish stats and the temp dir now.
-    if (has_action(job.fired, variant_index<KeepStdout>())) {
+    if (has_action<KeepStdout>(job.fired)) {
       if (transcript_) transcript_->event("keep-stdout");
       finish_files();
       sleep_forever();
     }
-    if (has_action(job.fired, variant_index<NeverExit>())) {
+    if (has_action<NeverExit>(job.fired)) {
       if (transcript_) transcript_->event("never-exit");
       finish_files();
       output_.close_stdout();
@@ -438,18 +505,13 @@ class Engine {
     }
     done_ = true;
     // Without a reply the client still waits for us: leave at stdin EOF.
-    linger_until_eof_ = has_action(job.fired, variant_index<Drop>());
+    linger_until_eof_ = has_action<Drop>(job.fired);
     if (linger_until_eof_) return;
     // Go's Close waits for our stdout to close, not for our exit: finish the
     // files (whoever ran go reads the stats next), then close it at once
     // rather than after the threads are joined and the process is torn down.
     finish_files();
     output_.close_stdout();
-  }
-
-  template <class T>
-  static size_t variant_index() {
-    return Action(T{}).index();
   }
 
   const Options& opts_;
@@ -477,6 +539,11 @@ class Engine {
   bool linger_until_eof_ = false;
   bool stdin_closed_ = false;  // a close_stdin action ran
   bool files_finished_ = false;
+  // Scripted store faults (set by the reader thread, read by the workers).
+  std::atomic<bool> store_fails_{false}, on_store_error_{false}, store_error_seen_{false}, forget_at_eof_{false};
+  std::atomic<StoreErrorMode> store_error_mode_{StoreErrorMode::silence};
+  std::mutex written_mu_;
+  std::vector<std::string> written_;  // ActionIDs this process indexed (forget_at_eof)
 };
 
 }  // namespace

@@ -10,10 +10,6 @@
 #include "engine.hpp"
 #include "script.hpp"
 
-namespace cph::fake {
-const char* version();
-}
-
 int main(int argc, char** argv) {
   cph::fake::Options opts;
   std::string script_arg;
@@ -40,9 +36,10 @@ int main(int argc, char** argv) {
       "  cph-fake --dir /tmp/cph-cache <<< '{\"ID\":1,\"Command\":\"close\"}'\n"
       "  cph check -- build/default/fakes/cph-fake --dir {dir} --script scenarios/fake-scripts/wrong-content.json\n"
       "  GOCACHEPROG=\"$PWD/build/default/fakes/cph-fake --dir /tmp/cph-cache\" go build -o /dev/null errors\n\n"
-      "Exit status: 0 after close or stdin EOF, 1 a malformed request stream, 2 a bad flag or script\n"
+      "Exit status: 0 after close or stdin EOF, 1 a malformed request stream, 2 a bad flag or script, or\n"
+      "an unusable --dir, TMPDIR, --stats or --transcript file\n"
       "(docs/exit-codes.md). The script language: docs/fake-script.md.");
-  app.set_version_flag("--version", cph::fake::version());
+  app.set_version_flag("--version", CPH_VERSION);  // the project version (CMakeLists.txt)
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -78,10 +75,14 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  // What escapes (an unusable --dir or TMPDIR, a --stats or --transcript
+  // file that cannot be written) is a configuration error: one line, exit 2.
   try {
     return cph::fake::run_fake(opts);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cph-fake: %s\n", e.what());
-    return 1;
+  } catch (...) {
+    std::fprintf(stderr, "cph-fake: an unexpected error\n");
   }
+  return 2;
 }

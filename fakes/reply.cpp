@@ -106,39 +106,46 @@ ReplyPlan plan_reply(const wire::Response& res, const std::vector<Fired>& fired,
   std::string prefix;
   for (const Fired& f : fired) {
     for (const Action& a : f.rule->actions) {
-      if (auto* d = std::get_if<Delay>(&a)) plan.delay += d->d;
-      else if (auto* h = std::get_if<Hold>(&a)) { if (!plan.hold) plan.hold = {{f.index, *h}}; }
-      else if (std::holds_alternative<Drop>(a)) plan.drop = true;
-      else if (auto* c = std::get_if<Duplicate>(&a)) plan.copies += c->copies;
-      else if (auto* i = std::get_if<ReplyId>(&a)) {
-        int64_t id = res.id;
-        switch (i->mode) {
-          case IdMode::unknown: id = (int64_t{1} << 40) + res.id; break;
-          case IdMode::previous: id = ctx.previous_id; break;
-          case IdMode::negative: id = res.id == 0 ? -1 : -res.id; break;
-          case IdMode::specific: id = i->id; break;
-        }
-        fields.set("ID", std::to_string(id));
-        edited = true;
-      } else if (auto* o = std::get_if<Omit>(&a)) {
-        for (const auto& k : o->fields) fields.omit(k);
-        edited = true;
-      } else if (auto* s = std::get_if<Set>(&a)) {
-        for (const auto& [k, v] : s->fields) {
-          if (k == "OutputID") {
-            std::string bytes;
-            if (v.is_string()) wire::from_hex(v.get<std::string>(), bytes);
-            else { bytes = res.output_id; bytes.resize(static_cast<size_t>(v.get<int64_t>()), '\0'); }
-            fields.set(k, "\"" + base64::encode(bytes) + "\"");
-          } else if (k == "DiskPath") {
-            fields.set(k, quote(disk_path_for(v.get<std::string>(), ctx)));
-          } else {
-            fields.set(k, json_text(v));
-          }
-        }
-        edited = true;
-      } else if (auto* r = std::get_if<Raw>(&a)) raw = *r;
-      else if (auto* p = std::get_if<Prefix>(&a)) prefix += p->bytes;
+      std::visit(Overloaded{
+                     [&](const Delay& d) { plan.delay += d.d; },
+                     [&](const Hold& h) { if (!plan.hold) plan.hold = {{f.index, h}}; },
+                     [&](const Drop&) { plan.drop = true; },
+                     [&](const Duplicate& c) { plan.copies += c.copies; },
+                     [&](const ReplyId& i) {
+                       int64_t id = res.id;
+                       switch (i.mode) {
+                         case IdMode::unknown: id = (int64_t{1} << 40) + res.id; break;
+                         case IdMode::previous: id = ctx.previous_id; break;
+                         case IdMode::negative: id = res.id == 0 ? -1 : -res.id; break;
+                         case IdMode::specific: id = i.id; break;
+                       }
+                       fields.set("ID", std::to_string(id));
+                       edited = true;
+                     },
+                     [&](const Omit& o) {
+                       for (const auto& k : o.fields) fields.omit(k);
+                       edited = true;
+                     },
+                     [&](const Set& s) {
+                       for (const auto& [k, v] : s.fields) {
+                         if (k == "OutputID") {
+                           std::string bytes;
+                           if (v.is_string()) wire::from_hex(v.get<std::string>(), bytes);
+                           else { bytes = res.output_id; bytes.resize(static_cast<size_t>(v.get<int64_t>()), '\0'); }
+                           fields.set(k, "\"" + base64::encode(bytes) + "\"");
+                         } else if (k == "DiskPath") {
+                           fields.set(k, quote(disk_path_for(v.get<std::string>(), ctx)));
+                         } else {
+                           fields.set(k, json_text(v));
+                         }
+                       }
+                       edited = true;
+                     },
+                     [&](const Raw& r) { raw = r; },
+                     [&](const Prefix& p) { prefix += p.bytes; },
+                     [](const auto&) {},  // process and close actions: fakes/engine.cpp
+                 },
+                 a);
     }
   }
   std::string body = edited ? fields.compact() : wire::encode_response(res);

@@ -1,6 +1,7 @@
 #include "script.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <csignal>
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "input/duration.hpp"
 #include "wire/sha256.hpp"
 
 namespace cph::fake {
@@ -20,9 +22,6 @@ namespace {
 
 const std::vector<std::string> kRuleKeys = {"when", "do", "times", "probability", "description"};
 const std::vector<std::string> kWhenKeys = {"handshake", "command", "request", "nth", "action", "after", "close"};
-const std::vector<std::string> kActionNames = {
-    "delay", "hold", "drop", "duplicate", "id", "omit", "set", "raw", "prefix", "exit",
-    "kill", "close_stdout", "hang", "stop_reading", "stderr", "never_exit", "keep_stdout", "close_stdin"};
 const std::vector<std::string> kFields = {"ID", "Err", "KnownCommands", "Miss", "OutputID", "Size", "Time", "DiskPath"};
 const std::vector<std::string> kDiskPathKeywords = {"missing", "directory", "wrong-content", "extension"};
 const std::vector<std::pair<std::string, RawKind>> kRawKeywords = {
@@ -73,9 +72,9 @@ void want_true(const Ctx& c, const std::string& path, const ojson& v) {
 }
 
 Duration get_duration(const Ctx& c, const std::string& path, const ojson& v) {
-  auto d = parse_duration(nlohmann::json::parse(v.dump()));
-  if (!d) c.fail(path, "bad duration " + v.dump() + " (want e.g. \"250ms\", \"2s\", or a number of milliseconds)");
-  return *d;
+  const input::DurationResult d = input::parse_duration_json(nlohmann::json::parse(v.dump()));
+  if (!d) c.fail(path, "bad duration: " + d.error);
+  return *d.value;
 }
 
 std::string field_name(const Ctx& c, const std::string& path, const std::string& f) {
@@ -83,109 +82,189 @@ std::string field_name(const Ctx& c, const std::string& path, const std::string&
   c.fail(path, unknown_msg("field", f, kFields));
 }
 
-Action parse_action(const Ctx& c, const std::string& path, const std::string& name, const ojson& v) {
-  if (name == "delay") return Delay{get_duration(c, path, v)};
-  if (name == "hold") {
-    Hold h;
-    if (v.is_object()) {
-      for (const auto& [k, x] : v.items()) {
-        if (k == "count") h.count = get_int(c, path + ".count", x, 1, 1 << 20);
-        else if (k == "order") {
-          std::string o = get_string(c, path + ".order", x);
-          if (o == "reversed") h.order = HoldOrder::reversed;
-          else if (o == "shuffled") h.order = HoldOrder::shuffled;
-          else c.fail(path + ".order", unknown_msg("order", o, {"reversed", "shuffled"}));
-        } else c.fail(path, unknown_msg("key", k, {"count", "order"}));
-      }
-    } else {
-      h.count = get_int(c, path, v, 1, 1 << 20);
-    }
-    return h;
-  }
-  if (name == "drop") { want_true(c, path, v); return Drop{}; }
-  if (name == "duplicate") {
-    if (v.is_boolean()) { want_true(c, path, v); return Duplicate{1}; }
-    return Duplicate{get_int(c, path, v, 1, 1000)};
-  }
-  if (name == "id") {
-    if (v.is_number_integer()) return ReplyId{IdMode::specific, get_int(c, path, v, INT64_MIN, INT64_MAX)};
-    std::string m = get_string(c, path, v);
-    if (m == "unknown") return ReplyId{IdMode::unknown, 0};
-    if (m == "previous") return ReplyId{IdMode::previous, 0};
-    if (m == "negative") return ReplyId{IdMode::negative, 0};
-    c.fail(path, unknown_msg("id mode", m, {"unknown", "previous", "negative"}) + " or an integer");
-  }
-  if (name == "omit") {
-    Omit o;
-    if (v.is_string()) o.fields.push_back(field_name(c, path, v.get<std::string>()));
-    else if (v.is_array()) {
-      for (size_t i = 0; i < v.size(); ++i) {
-        std::string p = path + "[" + std::to_string(i) + "]";
-        o.fields.push_back(field_name(c, p, get_string(c, p, v[i])));
-      }
-    } else c.fail(path, "want a field name or a list of them, got " + v.dump());
-    return o;
-  }
-  if (name == "set") {
-    if (!v.is_object() || v.empty()) c.fail(path, "want an object of fields, e.g. {\"Miss\": true}, got " + v.dump());
-    Set s;
-    for (const auto& [k, x] : v.items()) {
-      std::string p = path + "." + k;
-      field_name(c, path, k);
-      if (k == "OutputID") {
-        if (x.is_string()) {
-          std::string bytes;
-          if (!wire::from_hex(x.get<std::string>(), bytes)) c.fail(p, "want hex bytes or a length, got " + x.dump());
-        } else {
-          get_int(c, p, x, 0, 4096);
-        }
-      }
-      if (k == "DiskPath") {
-        std::string dp = get_string(c, p, x);
-        bool keyword = std::find(kDiskPathKeywords.begin(), kDiskPathKeywords.end(), dp) != kDiskPathKeywords.end();
-        if (!keyword && (dp.empty() || dp[0] != '/'))
-          c.fail(p, unknown_msg("DiskPath keyword", dp, kDiskPathKeywords) + " or an absolute path");
-      }
-      s.fields.emplace_back(k, nlohmann::json::parse(x.dump()));
-    }
-    return s;
-  }
-  if (name == "raw") {
-    if (v.is_string()) {
-      std::string kw = v.get<std::string>();
-      for (const auto& [n, k] : kRawKeywords) if (n == kw) return Raw{k, ""};
-      std::vector<std::string> known;
-      for (const auto& [n, k] : kRawKeywords) known.push_back(n);
-      c.fail(path, unknown_msg("raw keyword", kw, known) + " or {\"text\": ...} or {\"hex\": ...}");
-    }
-    if (v.is_object() && v.size() == 1 && v.contains("text")) return Raw{RawKind::text, get_string(c, path + ".text", v["text"])};
-    if (v.is_object() && v.size() == 1 && v.contains("hex")) {
-      std::string bytes;
-      if (!wire::from_hex(get_string(c, path + ".hex", v["hex"]), bytes)) c.fail(path + ".hex", "not hex: " + v["hex"].dump());
-      return Raw{RawKind::text, bytes};
-    }
-    c.fail(path, "want a raw keyword, {\"text\": ...} or {\"hex\": ...}, got " + v.dump());
-  }
-  if (name == "prefix") return Prefix{get_string(c, path, v)};
-  if (name == "exit") return Exit{static_cast<int>(get_int(c, path, v, 0, 255))};
-  if (name == "kill") {
-    if (v.is_number_integer()) return Kill{static_cast<int>(get_int(c, path, v, 1, 64))};
-    std::string s = get_string(c, path, v);
-    std::string bare = s.rfind("SIG", 0) == 0 ? s.substr(3) : s;
-    for (const auto& [n, sig] : kSignals) if (n == bare) return Kill{sig};
-    std::vector<std::string> known;
-    for (const auto& [n, sig] : kSignals) known.push_back("SIG" + n);
-    c.fail(path, unknown_msg("signal", s, known));
-  }
-  if (name == "close_stdout") { want_true(c, path, v); return CloseStdout{}; }
-  if (name == "hang") { want_true(c, path, v); return Hang{}; }
-  if (name == "stop_reading") return StopReading{get_duration(c, path, v)};
-  if (name == "stderr") return Stderr{get_string(c, path, v)};
-  if (name == "never_exit") { want_true(c, path, v); return NeverExit{}; }
-  if (name == "keep_stdout") { want_true(c, path, v); return KeepStdout{}; }
-  if (name == "close_stdin") { want_true(c, path, v); return CloseStdin{}; }
-  c.fail(path, unknown_msg("action", name, kActionNames));
+// One parser per action, in a table keyed by each action's kName: the only
+// list of the script's actions.
+using ActionParser = Action (*)(const Ctx& c, const std::string& path, const ojson& v);
+
+template <class T>
+Action flag(const Ctx& c, const std::string& path, const ojson& v) {
+  want_true(c, path, v);
+  return T{};
 }
+
+Action parse_delay(const Ctx& c, const std::string& path, const ojson& v) { return Delay{get_duration(c, path, v)}; }
+
+Action parse_hold(const Ctx& c, const std::string& path, const ojson& v) {
+  Hold h;
+  if (v.is_object()) {
+    for (const auto& [k, x] : v.items()) {
+      if (k == "count") h.count = get_int(c, path + ".count", x, 1, 1 << 20);
+      else if (k == "order") {
+        std::string o = get_string(c, path + ".order", x);
+        if (o == "reversed") h.order = HoldOrder::reversed;
+        else if (o == "shuffled") h.order = HoldOrder::shuffled;
+        else c.fail(path + ".order", unknown_msg("order", o, {"reversed", "shuffled"}));
+      } else c.fail(path, unknown_msg("key", k, {"count", "order"}));
+    }
+  } else {
+    h.count = get_int(c, path, v, 1, 1 << 20);
+  }
+  return h;
+}
+
+Action parse_duplicate(const Ctx& c, const std::string& path, const ojson& v) {
+  if (v.is_boolean()) { want_true(c, path, v); return Duplicate{1}; }
+  return Duplicate{get_int(c, path, v, 1, 1000)};
+}
+
+Action parse_id(const Ctx& c, const std::string& path, const ojson& v) {
+  if (v.is_number_integer()) return ReplyId{IdMode::specific, get_int(c, path, v, INT64_MIN, INT64_MAX)};
+  std::string m = get_string(c, path, v);
+  if (m == "unknown") return ReplyId{IdMode::unknown, 0};
+  if (m == "previous") return ReplyId{IdMode::previous, 0};
+  if (m == "negative") return ReplyId{IdMode::negative, 0};
+  c.fail(path, unknown_msg("id mode", m, {"unknown", "previous", "negative"}) + " or an integer");
+}
+
+Action parse_omit(const Ctx& c, const std::string& path, const ojson& v) {
+  Omit o;
+  if (v.is_string()) o.fields.push_back(field_name(c, path, v.get<std::string>()));
+  else if (v.is_array()) {
+    for (size_t i = 0; i < v.size(); ++i) {
+      std::string p = path + "[" + std::to_string(i) + "]";
+      o.fields.push_back(field_name(c, p, get_string(c, p, v[i])));
+    }
+  } else c.fail(path, "want a field name or a list of them, got " + v.dump());
+  return o;
+}
+
+Action parse_set(const Ctx& c, const std::string& path, const ojson& v) {
+  if (!v.is_object() || v.empty()) c.fail(path, "want an object of fields, e.g. {\"Miss\": true}, got " + v.dump());
+  Set s;
+  for (const auto& [k, x] : v.items()) {
+    std::string p = path + "." + k;
+    field_name(c, path, k);
+    if (k == "OutputID") {
+      if (x.is_string()) {
+        std::string bytes;
+        if (!wire::from_hex(x.get<std::string>(), bytes)) c.fail(p, "want hex bytes or a length, got " + x.dump());
+      } else {
+        get_int(c, p, x, 0, 4096);
+      }
+    }
+    if (k == "DiskPath") {
+      std::string dp = get_string(c, p, x);
+      bool keyword = std::find(kDiskPathKeywords.begin(), kDiskPathKeywords.end(), dp) != kDiskPathKeywords.end();
+      if (!keyword && (dp.empty() || dp[0] != '/'))
+        c.fail(p, unknown_msg("DiskPath keyword", dp, kDiskPathKeywords) + " or an absolute path");
+    }
+    s.fields.emplace_back(k, nlohmann::json::parse(x.dump()));
+  }
+  return s;
+}
+
+Action parse_raw(const Ctx& c, const std::string& path, const ojson& v) {
+  if (v.is_string()) {
+    std::string kw = v.get<std::string>();
+    for (const auto& [n, k] : kRawKeywords) if (n == kw) return Raw{k, ""};
+    std::vector<std::string> known;
+    for (const auto& [n, k] : kRawKeywords) known.push_back(n);
+    c.fail(path, unknown_msg("raw keyword", kw, known) + " or {\"text\": ...} or {\"hex\": ...}");
+  }
+  if (v.is_object() && v.size() == 1 && v.contains("text")) return Raw{RawKind::text, get_string(c, path + ".text", v["text"])};
+  if (v.is_object() && v.size() == 1 && v.contains("hex")) {
+    std::string bytes;
+    if (!wire::from_hex(get_string(c, path + ".hex", v["hex"]), bytes)) c.fail(path + ".hex", "not hex: " + v["hex"].dump());
+    return Raw{RawKind::text, bytes};
+  }
+  c.fail(path, "want a raw keyword, {\"text\": ...} or {\"hex\": ...}, got " + v.dump());
+}
+
+Action parse_prefix(const Ctx& c, const std::string& path, const ojson& v) { return Prefix{get_string(c, path, v)}; }
+
+Action parse_exit(const Ctx& c, const std::string& path, const ojson& v) {
+  return Exit{static_cast<int>(get_int(c, path, v, 0, 255))};
+}
+
+Action parse_kill(const Ctx& c, const std::string& path, const ojson& v) {
+  if (v.is_number_integer()) return Kill{static_cast<int>(get_int(c, path, v, 1, 64))};
+  std::string s = get_string(c, path, v);
+  std::string bare = s.rfind("SIG", 0) == 0 ? s.substr(3) : s;
+  for (const auto& [n, sig] : kSignals) if (n == bare) return Kill{sig};
+  std::vector<std::string> known;
+  for (const auto& [n, sig] : kSignals) known.push_back("SIG" + n);
+  c.fail(path, unknown_msg("signal", s, known));
+}
+
+Action parse_stop_reading(const Ctx& c, const std::string& path, const ojson& v) {
+  return StopReading{get_duration(c, path, v)};
+}
+
+Action parse_stderr(const Ctx& c, const std::string& path, const ojson& v) { return Stderr{get_string(c, path, v)}; }
+
+Action parse_reput_keeps_old(const Ctx& c, const std::string& path, const ojson& v) {
+  if (v.is_boolean()) { want_true(c, path, v); return ReputKeepsOld{ReputMode::get}; }
+  std::string m = get_string(c, path, v);
+  if (m == "get") return ReputKeepsOld{ReputMode::get};
+  if (m == "put") return ReputKeepsOld{ReputMode::put};
+  c.fail(path, unknown_msg("reput_keeps_old mode", m, {"get", "put"}) + " or true");
+}
+
+Action parse_on_store_error(const Ctx& c, const std::string& path, const ojson& v) {
+  std::string m = get_string(c, path, v);
+  if (m == "silence") return OnStoreError{StoreErrorMode::silence};
+  if (m == "no_exit") return OnStoreError{StoreErrorMode::no_exit};
+  c.fail(path, unknown_msg("on_store_error mode", m, {"silence", "no_exit"}));
+}
+
+struct ActionSpec {
+  const char* name;
+  ActionParser parse;
+};
+
+template <class T>
+constexpr ActionSpec spec(ActionParser parse) {
+  return {T::kName, parse};
+}
+
+// Every alternative of Action, once (checked below when compiling).
+constexpr std::array<ActionSpec, std::variant_size_v<Action>> kActionTable = {
+      spec<Delay>(parse_delay),
+      spec<Hold>(parse_hold),
+      spec<Drop>(flag<Drop>),
+      spec<Duplicate>(parse_duplicate),
+      spec<ReplyId>(parse_id),
+      spec<Omit>(parse_omit),
+      spec<Set>(parse_set),
+      spec<Raw>(parse_raw),
+      spec<Prefix>(parse_prefix),
+      spec<Exit>(parse_exit),
+      spec<Kill>(parse_kill),
+      spec<CloseStdout>(flag<CloseStdout>),
+      spec<Hang>(flag<Hang>),
+      spec<StopReading>(parse_stop_reading),
+      spec<Stderr>(parse_stderr),
+      spec<NeverExit>(flag<NeverExit>),
+      spec<KeepStdout>(flag<KeepStdout>),
+      spec<CloseStdin>(flag<CloseStdin>),
+      spec<ReputKeepsOld>(parse_reput_keeps_old),
+      spec<ReputOverwrites>(flag<ReputOverwrites>),
+      spec<StoreFails>(flag<StoreFails>),
+      spec<OnStoreError>(parse_on_store_error),
+      spec<ForgetAtEof>(flag<ForgetAtEof>),
+};
+
+constexpr bool in_table(std::string_view name) {
+  return std::ranges::count_if(kActionTable, [&](const ActionSpec& a) { return a.name == name; }) == 1;
+}
+template <size_t... I>
+constexpr bool lists_every_action(std::index_sequence<I...>) {
+  return (in_table(std::variant_alternative_t<I, Action>::kName) && ...);
+}
+static_assert(lists_every_action(std::make_index_sequence<std::variant_size_v<Action>>()),
+              "kActionTable lists each Action alternative exactly once");
+
+const std::array<ActionSpec, std::variant_size_v<Action>>& action_table() { return kActionTable; }
 
 When parse_when(const Ctx& c, const std::string& path, const ojson& v) {
   When w;
@@ -225,9 +304,11 @@ Rule parse_rule(const Ctx& c, const std::string& path, const ojson& v) {
     if (!obj.is_object() || obj.empty()) c.fail(p, "want an action object like {\"delay\": \"100ms\"}, got " + obj.dump());
     for (const auto& [name, arg] : obj.items()) {
       std::string ap = obj.size() == 1 ? p : p + "." + name;
-      if (std::find(kActionNames.begin(), kActionNames.end(), name) == kActionNames.end())
-        c.fail(p, unknown_msg("action", name, kActionNames));
-      r.actions.push_back(parse_action(c, ap, name, arg));
+      const auto& table = action_table();
+      const std::string& key = name;  // clang 14 cannot capture a structured binding
+      auto it = std::find_if(table.begin(), table.end(), [&](const ActionSpec& a) { return key == a.name; });
+      if (it == table.end()) c.fail(p, unknown_msg("action", name, action_names()));
+      r.actions.push_back(it->parse(c, ap, arg));
     }
   };
   if (d.is_array()) {
@@ -250,11 +331,16 @@ Rule parse_rule(const Ctx& c, const std::string& path, const ojson& v) {
 }  // namespace
 
 const char* action_name(const Action& a) {
-  static const char* const kNames[] = {"delay", "hold", "drop", "duplicate", "id", "omit", "set", "raw", "prefix",
-                                       "exit", "kill", "close_stdout", "hang", "stop_reading", "stderr",
-                                       "never_exit", "keep_stdout", "close_stdin"};
-  static_assert(std::variant_size_v<Action> == sizeof(kNames) / sizeof(kNames[0]));
-  return kNames[a.index()];
+  return std::visit([](const auto& x) { return std::decay_t<decltype(x)>::kName; }, a);
+}
+
+const std::vector<std::string>& action_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const ActionSpec& a : action_table()) out.emplace_back(a.name);
+    return out;
+  }();
+  return names;
 }
 
 std::pair<int64_t, int64_t> line_col(std::string_view text, size_t offset) {
@@ -265,39 +351,6 @@ std::pair<int64_t, int64_t> line_col(std::string_view text, size_t offset) {
     else ++col;
   }
   return {line, col};
-}
-
-std::optional<Duration> parse_duration(const nlohmann::json& v) {
-  using namespace std::chrono;
-  if (v.is_number()) {
-    double ms = v.get<double>();
-    if (!std::isfinite(ms) || ms < 0 || ms > 1e12) return std::nullopt;
-    return duration_cast<Duration>(duration<double, std::milli>(ms));
-  }
-  if (!v.is_string()) return std::nullopt;
-  std::string s = v.get<std::string>();
-  size_t i = 0;
-  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
-  if (i == 0) return std::nullopt;
-  double n = 0;
-  try {
-    size_t used = 0;
-    n = std::stod(s.substr(0, i), &used);
-    if (used != i) return std::nullopt;
-  } catch (...) {
-    return std::nullopt;
-  }
-  std::string unit = s.substr(i);
-  double ns_per = 0;
-  if (unit == "ns") ns_per = 1;
-  else if (unit == "us") ns_per = 1e3;
-  else if (unit == "ms") ns_per = 1e6;
-  else if (unit == "s") ns_per = 1e9;
-  else if (unit == "m") ns_per = 60e9;
-  else return std::nullopt;
-  double ns = n * ns_per;
-  if (!std::isfinite(ns) || ns > 1e21) return std::nullopt;
-  return Duration(static_cast<int64_t>(ns));
 }
 
 std::string closest(std::string_view word, const std::vector<std::string>& candidates) {

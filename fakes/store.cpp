@@ -204,11 +204,12 @@ void Store::Put::write(std::string_view bytes) {
   if (write_error_.empty() && !write_all(fd_, bytes)) write_error_ = errno_text("write", tmp_path_);
 }
 
-Store::Put::Result Store::Put::commit(std::string_view action_id, std::string_view output_id, int64_t body_size) {
+Store::Put::Result Store::Put::commit(std::string_view action_id, std::string_view output_id, int64_t body_size,
+                                      bool index) {
   std::string got = hash_.digest();
   ::close(fd_);
   fd_ = -1;
-  if (!write_error_.empty()) return {std::nullopt, "cph-fake: " + write_error_};
+  if (!write_error_.empty()) return {std::nullopt, "cph-fake: " + write_error_, true};
   if (output_id.empty()) return {std::nullopt, "cph-fake: put without OutputID"};
   if (written_ != body_size)
     return {std::nullopt, "cph-fake: put body has " + std::to_string(written_) + " bytes, BodySize says " + std::to_string(body_size)};
@@ -218,19 +219,32 @@ Store::Put::Result Store::Put::commit(std::string_view action_id, std::string_vi
   e.output_id = std::string(output_id);
   e.size = written_;
   e.disk_path = store_.object_path(output_id);
-  if (::rename(tmp_path_.c_str(), e.disk_path.c_str()) != 0) return {std::nullopt, "cph-fake: " + errno_text("rename to", e.disk_path)};
+  if (::rename(tmp_path_.c_str(), e.disk_path.c_str()) != 0) {
+    return {std::nullopt, "cph-fake: " + errno_text("rename to", e.disk_path), true};
+  }
   tmp_path_.clear();
   e.time = wire::Time::now();
   e.time.text = e.time.utc_rfc3339_nano();
   e.time.offset_seconds = 0;
+  if (!index) return {e, ""};
   nlohmann::json j = {{"OutputID", wire::to_hex(output_id)}, {"Size", e.size}, {"Time", e.time.text},
                       {"Unix", e.time.unix_seconds}, {"Nanos", e.time.nanos}};
   try {
     store_.write_file_atomically(store_.dir_ + "/actions/" + wire::to_hex(action_id), j.dump() + "\n");
   } catch (const std::exception& ex) {
-    return {std::nullopt, std::string("cph-fake: ") + ex.what()};
+    return {std::nullopt, std::string("cph-fake: ") + ex.what(), true};
   }
   return {e, ""};
+}
+
+void Store::overwrite(const std::string& target, const std::string& source) const {
+  std::error_code ec;
+  std::filesystem::copy_file(source, target, std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) throw std::runtime_error("overwrite " + target + ": " + ec.message());
+}
+
+void Store::forget(std::string_view action_id) const {
+  ::unlinkat(actions_fd_, wire::to_hex(action_id).c_str(), 0);
 }
 
 std::string Store::fault_missing() const {

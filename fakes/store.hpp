@@ -45,10 +45,12 @@ class Store {
    public:
     ~Put();  // removes the temp file unless committed
     void write(std::string_view bytes);
-    // Checks size and SHA-256, renames into place, writes the index entry.
-    // Returns the entry, or the error text for the reply's Err.
-    struct Result { std::optional<Entry> entry; std::string err; };
-    Result commit(std::string_view action_id, std::string_view output_id, int64_t body_size);
+    // Checks size and SHA-256, renames into place, writes the index entry
+    // (unless !index: the object alone). Returns the entry, or the error text
+    // for the reply's Err; store_failed: the disk failed (a write, the rename,
+    // the index), not the request.
+    struct Result { std::optional<Entry> entry; std::string err; bool store_failed = false; };
+    Result commit(std::string_view action_id, std::string_view output_id, int64_t body_size, bool index = true);
    private:
     friend class Store;
     Put(const Store& store, std::string tmp_path, int fd);
@@ -62,6 +64,10 @@ class Store {
   std::unique_ptr<Put> begin_put() const;
 
   std::string object_path(std::string_view output_id) const;
+  // Scripted faults on the store itself: `target`'s bytes replaced in place
+  // by `source`'s (throws std::runtime_error); an index entry removed.
+  void overwrite(const std::string& target, const std::string& source) const;
+  void forget(std::string_view action_id) const;
   // Paths for scripted faults, each unique.
   std::string fault_missing() const;
   std::string fault_directory() const;

@@ -34,7 +34,7 @@ CaseRig::~CaseRig() {
   sessions_.clear();
 }
 
-Session* CaseRig::start_raw(std::string& failure) {
+Session* CaseRig::start_raw(std::string& failure, const StartOptions& options) {
   if (config_.helper.empty()) {
     failure = "no helper command";
     return nullptr;
@@ -44,7 +44,8 @@ Session* CaseRig::start_raw(std::string& failure) {
   // paths in its arguments (a --script FILE) work; {dir} is its cache.
   std::error_code ec;
   const std::string cwd = std::filesystem::current_path(ec).string();
-  auto s = Session::start(expand_dir(config_.helper, dir()), ec ? dir() : cwd, config_.dialect, ctx_, label, failure);
+  auto s = Session::start(expand_dir(config_.helper, dir()), ec ? dir() : cwd, config_.dialect, ctx_, label, failure,
+                          options, config_.profile);
   if (!s) {
     failure = "cannot start the helper: " + failure;
     return nullptr;
@@ -53,10 +54,10 @@ Session* CaseRig::start_raw(std::string& failure) {
   return sessions_.back().get();
 }
 
-Session* CaseRig::start(std::string& failure) {
-  Session* s = start_raw(failure);
+Session* CaseRig::start(std::string& failure, const StartOptions& options) {
+  Session* s = start_raw(failure, options);
   if (!s) return nullptr;
-  Reply hello = s->first_message(ctx_.scaled(std::chrono::seconds(5)));
+  Reply hello = await_handshake(s);
   if (!hello) {
     failure = "no handshake: " + hello.failure;
     return nullptr;
@@ -68,10 +69,33 @@ Session* CaseRig::start(std::string& failure) {
   return s;
 }
 
+Reply CaseRig::await_handshake(Session* s) {
+  const auto limit = ctx_.scaled(std::chrono::seconds(60));
+  const auto slice = std::chrono::milliseconds(500);
+  const auto t0 = Clock::now();
+  for (;;) {
+    // Extend by a slice before waiting it, give back what was not used.
+    const auto before = Clock::now();
+    ctx_.cancel.extend(slice);
+    Reply hello = s->first_message(slice);
+    const auto used = Clock::now() - before;
+    if (used < slice) ctx_.cancel.extend(-(slice - used));
+    if (hello || s->stdout_eof() || !s->problems().empty() || ctx_.cancel.cancelled()) return hello;
+    if (Clock::now() - t0 >= limit) {
+      return Reply{std::nullopt, "no first message within " +
+                                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(limit).count()) +
+                                     " s (go waits without limit, logging \"still waiting\" every 5 s)"};
+    }
+  }
+}
+
 void CaseRig::stop(Session* s) {
   for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
     if (it->get() != s) continue;
     for (auto& p : s->problems()) stopped_problems_.push_back(p);
+    if (std::string c = s->crash(std::chrono::milliseconds(0)); !c.empty()) {
+      stopped_problems_.push_back("a crash: " + c);
+    }
     sessions_.erase(it);
     return;
   }
@@ -90,6 +114,13 @@ runner::CaseOutcome CaseRig::finish(runner::CaseOutcome outcome) {
   std::vector<std::string> problems = stopped_problems_;
   for (auto& s : sessions_) {
     for (auto& p : s->problems()) problems.push_back(p);
+  }
+  // A helper that ended in a crash (a signal, a Go panic, a sanitizer
+  // report) fails the case, whatever its exit status.
+  for (auto& s : sessions_) {
+    if (std::string c = s->crash(ctx_.scaled(std::chrono::milliseconds(500))); !c.empty()) {
+      return runner::CaseOutcome::fail("no crash", "a crash: " + c);
+    }
   }
   if (problems.empty()) return outcome;
   return runner::CaseOutcome::fail("nothing on stdout that go treats as fatal", problems.front(),

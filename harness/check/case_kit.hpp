@@ -29,6 +29,7 @@ using session::mentions_dir;
 using session::PatternBody;
 using session::Reply;
 using session::Session;
+using session::StartOptions;
 
 class CaseRig;
 
@@ -57,9 +58,14 @@ class CaseRig {
 
   // Starts a helper on dir() and waits for its handshake. Null on failure,
   // with the reason in `failure`.
-  Session* start(std::string& failure);
+  Session* start(std::string& failure, const StartOptions& options = {});
   // Starts a helper without waiting for anything.
-  Session* start_raw(std::string& failure);
+  Session* start_raw(std::string& failure, const StartOptions& options = {});
+  // The helper's first message, waited for as go waits (go has no limit: it
+  // logs "still waiting" every 5 s; here 60 s, times --timeout-scale). The
+  // time it takes is added to the case's deadline, so a slow start fails no
+  // case but handshake/within-1s, which owns it.
+  Reply await_handshake(Session* s);
   // Ends a helper now (close stdin, grace, kill), keeping its problems.
   void stop(Session* s);
 

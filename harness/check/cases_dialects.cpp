@@ -36,9 +36,14 @@ runner::CaseDescriptor dialect_case(const std::string& id, wire::Dialect dialect
 }  // namespace
 
 void add_dialect_cases(Catalogue& out, const CheckConfig& config) {
-  out.push_back(dialect_case("dialects/go1.21-objectid", wire::Dialect::object_id, Grade::info,
+  // Go 1.21-1.23 name the output in ObjectID only (prog.go.seed): a MUST
+  // when grading for them, INFO for later releases, which never send it alone.
+  const bool objectid = config.profile.dialect() == wire::Dialect::object_id;
+  out.push_back(dialect_case("dialects/go1.21-objectid", wire::Dialect::object_id,
+                             objectid ? Grade::must : Grade::info,
                              "A put that names the output in ObjectID only (Go 1.21-1.23) is served back with it as "
-                             "the OutputID.",
+                             "the OutputID." +
+                                 std::string(objectid ? "" : " INFO: Go 1.24 and later never send it alone."),
                              config));
   out.push_back(dialect_case("dialects/go1.24-both", wire::Dialect::output_and_object_id, Grade::must,
                              "A put carrying both OutputID and ObjectID (Go 1.24, GOEXPERIMENT=cacheprog) is served "

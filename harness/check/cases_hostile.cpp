@@ -1,10 +1,15 @@
 // hostile/*: input go never sends, but a broken client, a fuzzer or a
-// corrupted pipe may. Acceptable: an Err reply (a Miss for a get), or an exit
-// with a message on stderr. Not acceptable: a hang, a crash by signal, bytes
-// on stdout that are not JSON, or a store that then serves corrupt data
-// (checked with a good entry afterwards, and in a fresh helper on the same
-// directory).
+// corrupted pipe may. No Go rule covers it: these cases are the harness's
+// hardening policy, so they are SHOULD at most. Acceptable: an Err reply (a
+// Miss for a get), possibly followed by an exit, or an exit with a message
+// on stderr. Not acceptable: a hang, a crash (a signal, a Go panic, a
+// sanitizer report: proc::crash_report, whatever the exit status), bytes on
+// stdout go cannot decode, or a store that then serves corrupt data (checked
+// with a good entry afterwards, and in a fresh helper on the same
+// directory). hostile/outputid-mismatch is judged by its consequence only.
 #include "check/case_kit.hpp"
+#include "session/disk_check.hpp"
+#include "proc/crash_report.hpp"
 #include "wire/base64.hpp"
 #include "wire/encoders.hpp"
 #include "wire/sha256.hpp"
@@ -26,6 +31,7 @@ struct Hostile {
   // with a message once stdin ends is acceptable too.
   bool may_wait = false;
   std::optional<int64_t> fixed_id = std::nullopt;  // the ID the bytes carry, when not the next one
+  bool by_consequence = false;  // judged by what it does to later honest requests only
 };
 
 std::string b64(std::string_view raw) { return "\"" + base64::encode(raw) + "\""; }
@@ -70,7 +76,8 @@ std::vector<Hostile> hostile_inputs() {
        [five](int64_t id, const std::string& a) {
          return header(id, "put", ",\"ActionID\":" + b64(a) + ",\"OutputID\":" + b64(wire::sha256("other")) +
                                       ",\"BodySize\":5") + b64(five) + "\n";
-       }},
+       },
+       true, false, false, std::nullopt, true},
       {"hostile/malformed-json", "malformed JSON", "a request line with a missing comma",
        [](int64_t id, const std::string&) { return "{\"ID\":" + std::to_string(id) + " \"Command\":\"get\"}\n\n"; },
        false, false, true},
@@ -110,8 +117,8 @@ std::string judge(CaseRig& rig, Session& s, const Hostile& h, int64_t id, std::s
   auto problems = s.problems();
   if (!problems.empty()) return problems.front();
   auto exited = [&](const proc::ExitStatus& st, const std::string& when) {
-    if (st.signaled()) return "a crash: " + st.describe() + when;
     s.wait_stderr_eof(wait);  // what it wrote just before exiting may still be in the pipe
+    if (std::string c = proc::crash_report(st, s.stderr_text()); !c.empty()) return "a crash" + when + ": " + c;
     if (s.stderr_text().empty()) return "exited (" + st.describe() + ")" + when + " with nothing on stderr";
     how = "exit (" + st.describe() + ")" + when + " with a message on stderr";
     return std::string();
@@ -128,6 +135,9 @@ std::string judge(CaseRig& rig, Session& s, const Hostile& h, int64_t id, std::s
       how = "skipped it and kept serving";
       return "";
     }
+    // A reply may have come meanwhile, one go cannot decode (an ID beyond
+    // int64 echoed back): say what the helper wrote.
+    if (auto p = s.problems(); !p.empty()) return "it answered, but " + p.front();
     if (s.stdout_eof()) {
       if (auto st = s.wait_exit(wait)) return exited(*st, "");
     }
@@ -149,7 +159,92 @@ std::string good_entry(CaseRig& rig, Session& s, const std::string& name) {
   return p;
 }
 
+// The honest entry after the lie, and the lied-about one: "" when each get
+// serves the bytes put under its ActionID (or, for the lie, a miss or Err).
+std::string after_the_lie(CaseRig& rig, Session& s, const std::string& liar, const std::string& honest) {
+  const std::string other = "other", five = "hello";
+  auto honest_hit = [&]() -> std::string {
+    Reply r = s.get(honest, rig.reply_timeout());
+    std::string p = hit_problem(r, wire::sha256(other), 5);
+    return p.empty() ? "" : "the honest entry (body \"other\"): " + p;
+  };
+  if (std::string p = honest_hit(); !p.empty()) return p;
+  Reply r = s.get(liar, rig.reply_timeout());
+  if (!r) return "the get of the lied-about entry: " + r.failure;
+  if (!r->miss && r->err.empty()) {
+    // Whatever OutputID it names, its file must hold the bytes put under it.
+    if (r->disk_path.empty()) return "the lied-about entry: a hit without DiskPath";
+    if (r->size != 5) return "the lied-about entry: Size " + std::to_string(r->size) + ", want 5";
+    if (std::string p = disk_path_problem(r->disk_path, 5, wire::sha256(five)); !p.empty()) {
+      return "the lied-about entry's DiskPath does not hold the body put under it: " + p;
+    }
+  }
+  // Serving the lie must not have changed the honest entry either.
+  return honest_hit();
+}
+
+// hostile/outputid-mismatch: go computes OutputID itself, and no Go rule
+// says a helper must verify it. Accepting the lie is fine; poisoning is not:
+// afterwards an honest put of the body the lie named, under another
+// ActionID, and gets of both must serve the right bytes, in this helper and
+// in a fresh one on the same directory.
+CaseOutcome run_by_consequence(runner::CaseContext& ctx, const CheckConfig& cfg, const Hostile& h) {
+  CaseRig rig(ctx, cfg);
+  std::string failure;
+  Session* s = rig.start(failure);
+  if (!s) return CaseOutcome::error(failure);
+  const int64_t id = s->next_id();
+  const std::string liar = rig.action("hostile"), honest = rig.action("honest");
+  s->send_raw(h.bytes(id, liar), id, failure);
+  const std::string want = "no later request served wrong bytes";
+  std::string how;
+  Reply r = s->await(id, rig.ctx().scaled(std::chrono::seconds(2)));
+  if (r) {
+    how = r->err.empty() ? "accepted it" : "an Err reply";
+  } else if (auto p = s->problems(); !p.empty()) {
+    return CaseOutcome::fail(want, p.front(), h.what);
+  } else if (std::string c = s->crash(rig.ctx().scaled(std::chrono::seconds(2))); !c.empty()) {
+    return CaseOutcome::fail("no crash", "a crash: " + c, h.what);
+  } else if (s->stdout_eof()) {
+    how = "an exit (" + s->how_it_ended(rig.ctx().scaled(std::chrono::seconds(2))) + ")";
+  } else {
+    return CaseOutcome::fail("a reply or an exit", r.failure + " (go would hang)", h.what);
+  }
+  bool alive = static_cast<bool>(r);
+  if (alive) {
+    Reply put = s->put(honest, "other", rig.reply_timeout());
+    if (!put && s->wait_stdout_eof(rig.ctx().scaled(std::chrono::seconds(1))) && s->problems().empty()) {
+      // An Err reply then an exit: acceptable, unless it is a crash.
+      if (std::string c = s->crash(rig.ctx().scaled(std::chrono::seconds(2))); !c.empty()) {
+        return CaseOutcome::fail("no crash", "a crash after " + how + ": " + c, h.what);
+      }
+      how += ", then an exit (" + s->how_it_ended(rig.ctx().scaled(std::chrono::seconds(2))) + ")";
+      alive = false;
+    } else {
+      std::string p = put_problem(put);
+      if (!p.empty()) return CaseOutcome::fail("an honest put accepted after " + how, p, h.what);
+      p = after_the_lie(rig, *s, liar, honest);
+      if (!p.empty()) return CaseOutcome::fail(want, p, h.what + ", then " + how);
+    }
+  }
+  rig.stop(s);
+  Session* fresh = rig.start(failure);
+  if (!fresh) return CaseOutcome::fail("a fresh helper starts on the same directory", failure, h.what);
+  if (!alive) {
+    std::string p = put_problem(fresh->put(honest, "other", rig.reply_timeout()));
+    if (!p.empty()) return CaseOutcome::fail("an honest put accepted in a fresh helper", p, h.what);
+  }
+  Reply again = fresh->get(honest, rig.reply_timeout());
+  if (again && (again->miss || !again->err.empty()) && cfg.keeps_nothing) {
+    return rig.finish(CaseOutcome::pass(how + "; the helper keeps nothing across restarts"));
+  }
+  std::string p = after_the_lie(rig, *fresh, liar, honest);
+  if (!p.empty()) return CaseOutcome::fail(want + ", after a restart", p, h.what + ", then " + how);
+  return rig.finish(CaseOutcome::pass(how + "; then the honest entry and the lied-about one served their own bytes"));
+}
+
 CaseOutcome run_hostile(runner::CaseContext& ctx, const CheckConfig& cfg, const Hostile& h) {
+  if (h.by_consequence) return run_by_consequence(ctx, cfg, h);
   CaseRig rig(ctx, cfg);
   std::string failure;
   Session* s = rig.start(failure);
@@ -165,7 +260,16 @@ CaseOutcome run_hostile(runner::CaseContext& ctx, const CheckConfig& cfg, const 
   if (!bad.empty()) return CaseOutcome::fail("an Err reply, or an exit with a message on stderr", bad, h.what);
   if (alive) {
     std::string p = good_entry(rig, *s, "good-1");
-    if (!p.empty()) return CaseOutcome::fail("a good entry served after " + how, p, h.what);
+    if (!p.empty() && s->wait_stdout_eof(rig.ctx().scaled(std::chrono::seconds(1))) && s->problems().empty()) {
+      // An Err reply then an exit is acceptable (the Err says why); a crash is not.
+      if (std::string c = s->crash(rig.ctx().scaled(std::chrono::seconds(2))); !c.empty()) {
+        return CaseOutcome::fail("an Err reply, or an exit with a message on stderr", "a crash after " + how + ": " + c,
+                                 h.what);
+      }
+      how += ", then an exit (" + s->how_it_ended(rig.ctx().scaled(std::chrono::seconds(2))) + ")";
+    } else if (!p.empty()) {
+      return CaseOutcome::fail("a good entry served after " + how, p, h.what);
+    }
   }
   rig.stop(s);
   // A fresh helper on the same directory: nothing corrupt, and still working.
@@ -186,9 +290,16 @@ CaseOutcome run_hostile(runner::CaseContext& ctx, const CheckConfig& cfg, const 
 
 void add_hostile_cases(Catalogue& out, const CheckConfig& config) {
   for (auto& h : hostile_inputs()) {
+    const std::string policy = " (The harness's hardening policy: go never sends this, so no Go rule applies.)";
     runner::CaseInfo info{h.id, h.title,
-                          "Given " + h.what + ", the helper replies with an Err (or a Miss) or exits with a message on "
-                          "stderr; it neither hangs, nor crashes, nor stores anything corrupt.",
+                          h.by_consequence
+                              ? "Given " + h.what + ", the helper may accept it or refuse it (go computes OutputID "
+                                "itself, and no Go rule says a helper must verify it), but afterwards an honest put "
+                                "of the other body under a new ActionID, and gets of both, serve the right bytes, "
+                                "also after a restart." + policy
+                              : "Given " + h.what + ", the helper replies with an Err (or a Miss), possibly then "
+                                "exiting, or exits with a message on stderr; it neither hangs, nor crashes (a signal, "
+                                "a Go panic, a sanitizer report), nor stores anything corrupt." + policy,
                           kCacheprogDoc, Grade::should, std::chrono::seconds(25)};
     out.push_back(make_case(info, config, [h](runner::CaseContext& ctx, const CheckConfig& cfg) {
       return run_hostile(ctx, cfg, h);

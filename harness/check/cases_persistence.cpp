@@ -43,6 +43,40 @@ void add_persistence_cases(Catalogue& out, const CheckConfig& config) {
         }
         return rig.finish(CaseOutcome::pass(std::to_string(bodies.size()) + " objects served after a restart"));
       }));
+  out.push_back(make_case(
+      {"persistence/eof-without-close", "what was acknowledged before stdin EOF is served after a restart",
+       "Objects whose puts were answered before stdin ended without a close request are served by a new helper on "
+       "the same directory: go closes stdin without a close request when the helper does not declare close and when "
+       "go is interrupted (prog.go: cmd.Cancel = in.Close)" +
+           std::string(config.keeps_nothing ? " (INFO: the helper is declared to keep nothing)." : "."),
+       kProgGo, config.keeps_nothing ? Grade::info : Grade::should},
+      config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
+        CaseRig rig(ctx, cfg);
+        std::string failure;
+        Session* s = rig.start(failure);
+        if (!s) return CaseOutcome::error(failure);
+        std::vector<std::string> bodies = {"acknowledged before EOF", std::string(50000, 'e')};
+        for (size_t i = 0; i < bodies.size(); ++i) {
+          std::string p = put_problem(s->put(rig.action(std::to_string(i)), bodies[i], rig.reply_timeout()));
+          if (!p.empty()) return CaseOutcome::error("put " + std::to_string(i) + " (put/reply): " + p);
+        }
+        s->close_stdin();  // no close request
+        s->wait_stdout_eof(ctx.scaled(std::chrono::seconds(5)));
+        auto st = s->wait_exit(ctx.scaled(std::chrono::seconds(5)));
+        const std::string how = st ? st->describe() : "no exit within 5 s (eof/exit-within-5s)";
+        rig.stop(s);
+        Session* again = rig.start(failure);
+        if (!again) return CaseOutcome::error("restart: " + failure);
+        for (size_t i = 0; i < bodies.size(); ++i) {
+          std::string p = hit_problem(again->get(rig.action(std::to_string(i)), rig.reply_timeout()),
+                                      wire::sha256(bodies[i]), static_cast<int64_t>(bodies[i].size()));
+          if (!p.empty()) {
+            return CaseOutcome::fail("object " + std::to_string(i) + " served after a restart", p,
+                                     "the first helper ended at stdin EOF: " + how);
+          }
+        }
+        return rig.finish(CaseOutcome::pass(std::to_string(bodies.size()) + " objects served after EOF and a restart"));
+      }));
 }
 
 }  // namespace cph::check

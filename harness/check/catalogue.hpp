@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "client/profile.hpp"
 #include "runner/case.hpp"
 #include "wire/messages.hpp"
 
@@ -13,7 +14,11 @@ namespace cph::check {
 
 struct CheckConfig {
   std::vector<std::string> helper;  // program and arguments; "{dir}" is the case's cache dir
-  wire::Dialect dialect = wire::Dialect::output_id;  // what the cases send (--dialect)
+  // The Go release the helper is graded for (--go): some grades and reasons
+  // depend on it, each citing Go's source for that release.
+  client::Profile profile = client::Profile::newest();
+  // What the cases send: the profile's dialect unless --dialect overrides it.
+  wire::Dialect dialect = client::Profile::newest().dialect();
   bool large = false;          // run the 1 GiB cases (--large)
   bool keeps_nothing = false;  // the helper says it keeps nothing across restarts
   uint64_t seed = 1;           // crash-safety kill points and other random choices
@@ -35,8 +40,8 @@ void add_close_cases(Catalogue& out, const CheckConfig& config);
 void add_persistence_cases(Catalogue& out, const CheckConfig& config);
 void add_crash_cases(Catalogue& out, const CheckConfig& config);
 void add_hostile_cases(Catalogue& out, const CheckConfig& config);
-
-// Parses --dialect: "go1.21", "go1.24", "go1.25" (and "go1.26").
-bool parse_dialect(const std::string& name, wire::Dialect& out);
+void add_reput_cases(Catalogue& out, const CheckConfig& config);
+void add_storage_cases(Catalogue& out, const CheckConfig& config);
+void add_framing_cases(Catalogue& out, const CheckConfig& config);
 
 }  // namespace cph::check

@@ -7,6 +7,9 @@
 
 namespace cph::check {
 
-std::string render_checks_markdown(const Catalogue& catalogue);
+// The catalogue built for `config` under every Go release (client::Profile::
+// all()): one row per case, with its grade (and requirement) per release
+// where they differ.
+std::string render_checks_markdown(const CheckConfig& config);
 
 }  // namespace cph::check

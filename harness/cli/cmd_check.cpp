@@ -4,8 +4,10 @@
 #include <iostream>
 
 #include "check/catalogue.hpp"
+#include "client/profile.hpp"
 #include "cli/command.hpp"
 #include "cli/report_options.hpp"
+#include "proc/temp_dir.hpp"
 
 namespace cph::cli {
 
@@ -15,7 +17,8 @@ struct CheckOptions {
   cli::ReportOptions report;
   std::vector<std::string> command;  // after "--"
   std::string helper;                // --helper "CMD ARGS", split like GOCACHEPROG
-  std::string dialect = "go1.25";
+  std::string go = client::Profile::newest().name();
+  std::string dialect;  // empty: the --go profile's
   bool large = false;
   bool keeps_nothing = false;
   uint64_t seed = 1;
@@ -28,14 +31,32 @@ int run_check(const CheckOptions& o) {
     std::cerr << "cph check: no helper: cph check [options] -- HELPER ARGS... (see --help)\n";
     return kExitUsage;
   }
-  if (!check::parse_dialect(o.dialect, config.dialect)) {
-    std::cerr << "cph check: --dialect " << o.dialect << ": want go1.21, go1.24 or go1.25\n";
+  // Both flags name Go releases, read by the one table of them (client::Profile).
+  auto profile = client::Profile::parse(o.go);
+  if (!profile) {
+    std::cerr << "cph check: --go " << o.go << ": want a Go release from go1.21 on (go1.21, ..., go1.27)\n";
     return kExitUsage;
+  }
+  config.profile = *profile;
+  config.dialect = profile->dialect();
+  if (!o.dialect.empty()) {
+    auto d = client::Profile::parse(o.dialect);
+    if (!d) {
+      std::cerr << "cph check: --dialect " << o.dialect
+                << ": want a Go release from go1.21 on (go1.21, go1.24, go1.24+objectid, go1.25, ...)\n";
+      return kExitUsage;
+    }
+    config.dialect = d->dialect();
   }
   config.large = o.large;
   config.keeps_nothing = o.keeps_nothing;
   config.seed = o.seed;
-  return cli::run_and_report("check", check::check_catalogue(config), o.report);
+  // An unusable TMPDIR is a configuration error (2, from main), found
+  // before any case rather than as every case's error.
+  if (!o.report.list) proc::TempDir probe;
+  cli::ReportOptions report = o.report;
+  report.go = config.profile.name();
+  return cli::run_and_report("check", check::check_catalogue(config), report);
 }
 
 Runner setup(CLI::App& sub) {
@@ -52,8 +73,13 @@ Runner setup(CLI::App& sub) {
   sub.add_option("--helper", o->helper,
                  "The helper command line, split as go splits GOCACHEPROG (default: the arguments after --)")
       ->type_name("\"CMD ARGS\"");
-  sub.add_option("--dialect", o->dialect, "Request fields as this Go version writes them: go1.21, go1.24, go1.25")
+  sub.add_option("--go", o->go,
+                 "Grade for this Go release: go1.21 ... go1.27 (some grades and reasons depend on it; "
+                 "the requests are written as it writes them)")
       ->capture_default_str();
+  sub.add_option("--dialect", o->dialect,
+                 "Write the request fields as this Go release does, whatever --go says: go1.21, go1.24, "
+                 "go1.24+objectid, go1.25, ... (default: --go's)");
   sub.add_flag("--large", o->large, "Also run the 1 GiB body cases");
   sub.add_flag("--keeps-nothing", o->keeps_nothing,
                "The helper keeps nothing across restarts (persistence becomes INFO)");

@@ -42,15 +42,16 @@ const CommandRegistration registration{
     "decode", "Decode stdin as the go command (or a helper) would: response, request or base64",
     [](CLI::App& sub) -> Runner {
       auto what = std::make_shared<std::string>();
-      auto profile = std::make_shared<std::string>(client::Profile::newest().name());
+      auto profile = std::make_shared<std::string>(client::Profile{}.name());
       auto strict = std::make_shared<bool>(false);
       sub.add_option("what", *what, "What stdin holds: response (helper -> go), request (go -> helper), base64")
           ->required()
           ->check(CLI::IsMember({"response", "request", "base64"}));
       sub.add_option("--profile", *profile,
-                     "Client profile (" + client::Profile::names_text() +
-                         "): the Go struct name and json's error texts of that release")
-          ->check(CLI::IsMember(client::Profile::names()))
+                     "Client profile: the Go struct name and json's error texts of that release (go1.21 on)")
+          ->check([](const std::string& v) {
+            return client::Profile::parse(v) ? std::string() : "want a Go release such as go1.24";
+          })
           ->capture_default_str();
       sub.add_flag("--strict", *strict,
                    "request: accept only the exact framing the go command writes (default: off, as json.Decoder)");
@@ -69,6 +70,7 @@ const CommandRegistration registration{
         if (*what == "base64") {
           std::cout << wire::normalized_base64(input, ok);
         } else {
+          // The one table of Go releases says which struct and which json.
           const client::Profile p = *client::Profile::parse(*profile);
           std::cout << wire::normalized_response_stream(input, p.response_struct(), ok, p.json_dialect());
         }

@@ -7,13 +7,15 @@
 #include <fstream>
 #include <iostream>
 
+#include "proc/temp_dir.hpp"
 #include "cli/command.hpp"
 #include "fuzzer/campaign.hpp"
-#include "fuzzer/duration.hpp"
+#include "input/duration.hpp"
 #include "fuzzer/fuzz_report.hpp"
 #include "report/html_report.hpp"
 #include "report/json_report.hpp"
 #include "report/junit_report.hpp"
+#include "cli/report_options.hpp"
 
 namespace cph::cli {
 
@@ -29,6 +31,7 @@ struct FuzzOptions {
   int64_t max_body = 4 << 20;
   size_t round_ops = 2000;
   std::string reply_timeout = "5s";
+  size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;
   std::string out = "cph-fuzz-findings";
   bool keep_going = false;
   std::string json, junit, html;
@@ -46,7 +49,7 @@ class ProgressLine {
     last_ = now;
     const double s = std::chrono::duration<double>(p.elapsed).count();
     std::fprintf(stderr, "\r\033[K  %zu ops  %.0f ops/s  %zu finding%s  %s", p.ops, s > 0 ? p.ops / s : 0.0,
-                 p.findings, p.findings == 1 ? "" : "s", fuzzer::format_duration(p.elapsed).c_str());
+                 p.findings, p.findings == 1 ? "" : "s", input::format_duration(p.elapsed).c_str());
     shown_ = true;
   }
   void clear() {
@@ -82,15 +85,17 @@ int run_fuzz(const FuzzOptions& o) {
     return kExitUsage;
   }
   if (!o.duration.empty()) {
-    c.duration = fuzzer::parse_duration(o.duration);
-    if (!c.duration) {
-      std::cerr << "cph fuzz: --duration " << o.duration << ": want e.g. 30s, 5m, 1h\n";
+    const input::DurationResult d = input::parse_duration(o.duration);
+    if (!d) {
+      std::cerr << "cph fuzz: --duration " << o.duration << ": " << d.error << "\n";
       return kExitUsage;
     }
+    c.duration = std::chrono::duration_cast<std::chrono::milliseconds>(*d.value);
   }
-  auto timeout = fuzzer::parse_duration(o.reply_timeout);
-  if (!timeout || timeout->count() <= 0) {
-    std::cerr << "cph fuzz: --reply-timeout " << o.reply_timeout << ": want e.g. 1s, 500ms\n";
+  const input::DurationResult timeout = input::parse_duration(o.reply_timeout);
+  if (!timeout || std::chrono::duration_cast<std::chrono::milliseconds>(*timeout.value).count() <= 0) {
+    std::cerr << "cph fuzz: --reply-timeout " << o.reply_timeout << ": "
+              << (timeout ? "want at least 1ms" : timeout.error) << "\n";
     return kExitUsage;
   }
   int to_stdout = (o.json == "-") + (o.junit == "-") + (o.html == "-");
@@ -103,10 +108,13 @@ int run_fuzz(const FuzzOptions& o) {
   c.round_ops = o.round_ops;
   c.generator.max_body = o.max_body;
   c.generator.hostile = o.hostile;
-  c.exec.reply_timeout = *timeout;
+  c.exec.reply_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*timeout.value);
+  c.exec.max_reply_bytes = o.max_reply_bytes;
   c.out_dir = o.out;
   c.keep_going = o.keep_going;
 
+  // An unusable TMPDIR is a configuration error (2, from main), found first.
+  { proc::TempDir probe; }
   std::ostream& text = to_stdout > 0 ? std::cerr : std::cout;
   ProgressLine line(!o.quiet && ::isatty(STDERR_FILENO));
   fuzzer::CampaignResult result = fuzzer::run_campaign(c, [&](const fuzzer::CampaignProgress& p) { line.update(p); });
@@ -121,7 +129,7 @@ int run_fuzz(const FuzzOptions& o) {
   char rate[32];
   std::snprintf(rate, sizeof rate, "%.0f", result.ops_per_second());
   text << "cph fuzz: seed " << o.seed << ", " << s.ops << " operations in " << result.rounds.size() << " round"
-       << (result.rounds.size() == 1 ? "" : "s") << ", " << fuzzer::format_duration(result.wall) << " (" << rate
+       << (result.rounds.size() == 1 ? "" : "s") << ", " << input::format_duration(result.wall) << " (" << rate
        << " ops/s), " << s.helpers_started << " helpers started\n"
        << "  puts " << s.puts << ", gets " << s.gets << " (hits " << s.hits << ", misses " << s.misses
        << "), Err replies " << s.err_replies << ", hostile inputs " << s.hostile << "\n"
@@ -179,6 +187,7 @@ Runner setup(CLI::App& sub) {
   sub.add_option("--reply-timeout", o->reply_timeout, "Deadline of each reply, handshake and exit")
       ->type_name("D")
       ->capture_default_str();
+  cli::add_max_reply_bytes_option(sub, o->max_reply_bytes);
   sub.add_option("--out", o->out, "Directory for findings (trace + transcript)")->capture_default_str();
   sub.add_flag("--keep-going", o->keep_going, "Go on after a finding (default: stop at the first)");
   sub.add_option("--json", o->json, "Write the JSON report to FILE ('-': stdout)")->type_name("FILE");

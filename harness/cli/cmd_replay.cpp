@@ -7,12 +7,14 @@
 #include <cstdio>
 #include <iostream>
 
+#include "proc/temp_dir.hpp"
 #include "cli/command.hpp"
 #include "fuzzer/campaign.hpp"
-#include "fuzzer/duration.hpp"
+#include "input/duration.hpp"
 #include "fuzzer/executor.hpp"
 #include "fuzzer/minimizer.hpp"
 #include "fuzzer/trace_file.hpp"
+#include "cli/report_options.hpp"
 
 namespace cph::cli {
 
@@ -22,8 +24,10 @@ struct ReplayOptions {
   std::string trace;
   std::vector<std::string> command;
   bool minimize = false;
-  size_t max_replays = 300;
+  size_t max_replays = fuzzer::MinimizeOptions{}.max_replays;
+  size_t attempts = fuzzer::kDefaultAttempts;
   std::string reply_timeout = "5s";
+  size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;
   std::string output;
   std::string transcript;
 };
@@ -50,14 +54,18 @@ int run_replay(const ReplayOptions& o) {
     std::cerr << "cph replay: " << o.trace << ": no helper command (give one after --)\n";
     return kExitUsage;
   }
-  auto timeout = fuzzer::parse_duration(o.reply_timeout);
-  if (!timeout || timeout->count() <= 0) {
-    std::cerr << "cph replay: --reply-timeout " << o.reply_timeout << ": want e.g. 1s, 500ms\n";
+  const input::DurationResult timeout = input::parse_duration(o.reply_timeout);
+  if (!timeout || std::chrono::duration_cast<std::chrono::milliseconds>(*timeout.value).count() <= 0) {
+    std::cerr << "cph replay: --reply-timeout " << o.reply_timeout << ": "
+              << (timeout ? "want at least 1ms" : timeout.error) << "\n";
     return kExitUsage;
   }
   fuzzer::ExecOptions eo;
-  eo.reply_timeout = *timeout;
+  eo.reply_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*timeout.value);
+  eo.max_reply_bytes = o.max_reply_bytes;
 
+  // An unusable TMPDIR is a configuration error (2, from main), found first.
+  { proc::TempDir probe; }
   std::vector<wire::TranscriptRecord> records;
   fuzzer::Trace run = trace;
   run.failure.reset();
@@ -107,6 +115,7 @@ int run_replay(const ReplayOptions& o) {
   }
   fuzzer::MinimizeOptions mo;
   mo.max_replays = o.max_replays;
+  mo.attempts = o.attempts;
   mo.exec = eo;
   const bool live = ::isatty(STDERR_FILENO);
   mo.progress = [&](size_t replays, size_t ops) {
@@ -114,6 +123,12 @@ int run_replay(const ReplayOptions& o) {
   };
   fuzzer::MinimizeResult m = fuzzer::minimize(target, mo);
   if (live) std::fprintf(stderr, "\r\033[K");
+  std::cout << "the original reproduces in " << m.original_failures << " of " << m.original_runs
+            << " replays (each with other {seed}s)";
+  if (m.original_failures < m.original_runs) {
+    std::cout << ": a candidate counts as failing if any of its " << o.attempts << " replays fails";
+  }
+  std::cout << "\n";
   if (!m.reproduced) {
     std::cout << "minimise: the trace no longer fails with class "
               << fuzzer::failure_class_name(target.failure->cls) << "; nothing written\n";
@@ -127,7 +142,8 @@ int run_replay(const ReplayOptions& o) {
     return kExitUsage;
   }
   std::cout << "minimised: " << trace.ops.size() << " -> " << m.trace.ops.size() << " operations in " << m.replays
-            << " replays: " << describe(*m.trace.failure) << "\n  written to " << out << "\n";
+            << " replays: " << describe(*m.trace.failure) << "\n  it reproduces in " << m.minimal_failures << " of "
+            << m.minimal_runs << " replays\n  written to " << out << "\n";
   for (size_t i = 0; i < m.trace.ops.size(); ++i) std::cout << "  [" << i << "] " << describe(m.trace.ops[i]) << "\n";
   return kExitFindings;
 }
@@ -141,14 +157,22 @@ Runner setup(CLI::App& sub) {
       "  cph replay cph-fuzz-findings/fuzz-6e4e8f3d5fc98118-hang.trace.json -- build/default/fakes/cph-fake --dir {dir}\n\n"
       "(The trace is the one the second example of `cph fuzz --help` writes.)\n"
       "TRACE is a file `cph fuzz` saved. Without \"-- HELPER ARGS\" the trace's own helper command runs.\n"
-      "--minimize writes TRACE with .min.trace.json (or --output FILE).\n"
+      "--minimize writes TRACE with .min.trace.json (or --output FILE). It first replays the original --attempts\n"
+      "times and says how often it reproduces; each replay gives the helper other {seed}s.\n"
       "Exit status: 0 the trace does not fail, 1 it fails, 2 usage or a bad trace file.");
   sub.add_option("trace", o->trace, "The trace file")->required();
   sub.add_flag("--minimize", o->minimize, "Shrink the failing trace by delta debugging (default: off)");
-  sub.add_option("--max-replays", o->max_replays, "Bound on the runs --minimize may make")->capture_default_str();
+  sub.add_option("--max-replays", o->max_replays, "Bound on the runs --minimize may make, attempts included")
+      ->capture_default_str();
+  sub.add_option("--attempts", o->attempts,
+                 "--minimize: replays per candidate (a finding that reproduces only sometimes counts as failing if "
+                 "any fails; 25 miss a 1-in-6 finding about once in 100)")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
   sub.add_option("--reply-timeout", o->reply_timeout, "Deadline of each reply, handshake and exit")
       ->type_name("D")
       ->capture_default_str();
+  cli::add_max_reply_bytes_option(sub, o->max_reply_bytes);
   sub.add_option("--output,-o", o->output, "Where --minimize writes (default: TRACE as .min.trace.json)")
       ->type_name("FILE");
   sub.add_option("--transcript", o->transcript, "Write the replay's transcript (JSON Lines) to FILE")

@@ -2,14 +2,17 @@
 // register themselves; this file only parses and dispatches, and turns a
 // misspelt flag or subcommand into a "did you mean" hint.
 #include <algorithm>
+#include <exception>
 #include <iostream>
 #include <map>
 #include <string_view>
 
 #include "cli/command.hpp"
+#include "proc/descendants.hpp"
 #include "proc/exit_cleanup.hpp"
 #include "proc/quoted_split.hpp"
 #include "input/suggest.hpp"
+#include "report/escape.hpp"
 
 namespace cph::cli {
 
@@ -118,6 +121,9 @@ int main(int argc, char** argv) {
   // Before any thread starts: Ctrl-C or kill ends cph without leaving
   // helpers or temp directories behind (proc/exit_cleanup.hpp).
   cph::proc::clean_up_on_exit_signals();
+  // What a helper starts in a session of its own is re-parented to cph, to
+  // be killed when its case ends (proc/descendants.hpp).
+  cph::proc::become_subreaper();
   CLI::App app{"cph: a fault-injection test harness for Go's GOCACHEPROG protocol", "cph"};
   app.set_version_flag("--version", std::string("cph ") + CPH_VERSION);
   app.require_subcommand(1);
@@ -159,12 +165,12 @@ int main(int argc, char** argv) {
     } else if (argc > 1) {
       hint = cph::input::did_you_mean(argv[1], subcommand_names(app));
     }
-    std::cerr << prefix << e.what() << hint << "\nRun with --help for more information.\n";
+    std::cerr << prefix << cph::report::printable(e.what()) << hint << "\nRun with --help for more information.\n";
     return kExitUsage;
   } catch (const CLI::ParseError& e) {
     // "cph chek": CLI11 only says a subcommand is required.
     if (argc > 1 && argv[1][0] != '-' && named_subcommand(app, argc, argv) == nullptr) {
-      std::cerr << "cph: unknown command \"" << argv[1] << "\""
+      std::cerr << "cph: unknown command \"" << cph::report::printable(argv[1]) << "\""
                 << cph::input::did_you_mean(argv[1], subcommand_names(app))
                 << "\nRun with --help for more information.\n";
       return kExitUsage;
@@ -173,7 +179,21 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   for (auto& [sub, run] : runners) {
-    if (sub->parsed()) return run();
+    if (!sub->parsed()) continue;
+    // Whatever escapes a subcommand (a missing TMPDIR, an unwritable file, a
+    // failed allocation) is a configuration error with one line naming it,
+    // never an abort: docs/exit-codes.md.
+    int code = kExitUsage;
+    try {
+      code = run();
+    } catch (const std::exception& e) {
+      std::cerr << "cph " << sub->get_name() << ": " << cph::report::printable(e.what()) << "\n";
+    } catch (...) {
+      std::cerr << "cph " << sub->get_name() << ": an unexpected error\n";
+    }
+    // Abandoned cases' helpers, what they left, their temp directories.
+    cph::proc::clean_up_at_exit();
+    return code;
   }
   return kExitUsage;
 }

@@ -61,6 +61,14 @@ std::string unmatched_pattern(const char* flag, const std::vector<std::string>& 
 
 }  // namespace
 
+void add_max_reply_bytes_option(CLI::App& app, size_t& max_reply_bytes) {
+  app.add_option("--max-reply-bytes", max_reply_bytes,
+                 "The longest reply read from a helper; a longer one is a protocol failure and the helper is killed "
+                 "(docs/bounds.md)")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 40))
+      ->capture_default_str();
+}
+
 void add_report_options(CLI::App& app, ReportOptions& o) {
   app.add_flag("--list", o.list, "List the selected cases and exit");
   app.add_option("--only", o.only, "Run only cases matching these IDs or globs ('*' within a segment, '**' across)")
@@ -72,6 +80,7 @@ void add_report_options(CLI::App& app, ReportOptions& o) {
   app.add_option("--timeout-scale", o.timeout_scale, "Multiply every case deadline (slow machines, sanitizers)")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 1000.0));
+  add_max_reply_bytes_option(app, o.max_reply_bytes);
   app.add_option("--json", o.json, "Write the JSON report to FILE ('-': stdout)")->type_name("FILE");
   app.add_option("--junit", o.junit, "Write a JUnit XML report to FILE ('-': stdout)")->type_name("FILE");
   app.add_option("--html", o.html, "Write a self-contained HTML report to FILE ('-': stdout)")->type_name("FILE");
@@ -111,6 +120,7 @@ int run_and_report(const std::string& suite, const std::vector<CaseDescriptor>& 
   ro.skip = o.skip;
   ro.jobs = o.jobs;
   ro.timeout_scale = o.timeout_scale;
+  ro.max_reply_bytes = o.max_reply_bytes;
   auto selection = select_cases(cases, ro);
 
   if (o.list) {
@@ -140,12 +150,14 @@ int run_and_report(const std::string& suite, const std::vector<CaseDescriptor>& 
   progress.finished = [&](const CaseResult& r, size_t done, size_t total) {
     reporter.case_finished(judge_case(r, judge_against, o.strict), done, total);
   };
+  if (!o.go.empty()) text << prog << ": graded for " << o.go << "\n";
   reporter.begin(selection.size());
   RunResults results = run_cases(selection, ro, progress);
 
   std::vector<std::string> catalogue;
   for (const auto& c : cases) catalogue.push_back(c.info.id);
   RunReport report = judge(suite, std::move(results), judge_against, catalogue, o.strict);
+  report.go = o.go;
   reporter.summary(report);
 
   int code = report.exit_code();

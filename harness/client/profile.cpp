@@ -21,14 +21,15 @@ struct Release {
   bool close_deadlocks_on_exit;  // golang/go#70848, fixed in 1.24
   bool leaks_mutex_after_read_loop;  // prog.go writeToChild before 1.27
   bool ignores_base64_close_error;   // prog.go writeToChild before 1.27
+  bool gocacheprog_by_default;       // default.go initDefaultCache: no experiment needed from 1.24
 };
 
 constexpr Release kReleases[] = {
-    {ProfileId::go1_21, "go1.21", 21, 23, "ProgResponse", wire::JsonDialect::v1, true, true, true},
-    {ProfileId::go1_24, "go1.24", 24, 24, "Response", wire::JsonDialect::v1, false, true, true},
-    {ProfileId::go1_25, "go1.25", 25, 25, "Response", wire::JsonDialect::v1, false, true, true},
-    {ProfileId::go1_26, "go1.26", 26, 26, "Response", wire::JsonDialect::v1, false, true, true},
-    {ProfileId::go1_27, "go1.27", 27, 0, "Response", wire::JsonDialect::v2, false, false, false},
+    {ProfileId::go1_21, "go1.21", 21, 23, "ProgResponse", wire::JsonDialect::v1, true, true, true, false},
+    {ProfileId::go1_24, "go1.24", 24, 24, "Response", wire::JsonDialect::v1, false, true, true, true},
+    {ProfileId::go1_25, "go1.25", 25, 25, "Response", wire::JsonDialect::v1, false, true, true, true},
+    {ProfileId::go1_26, "go1.26", 26, 26, "Response", wire::JsonDialect::v1, false, true, true, true},
+    {ProfileId::go1_27, "go1.27", 27, 0, "Response", wire::JsonDialect::v2, false, false, false, true},
 };
 
 const Release& row(ProfileId id) {
@@ -52,6 +53,7 @@ wire::JsonDialect Profile::json_dialect() const { return row(id).json; }
 bool Profile::close_deadlocks_on_exit() const { return row(id).close_deadlocks_on_exit; }
 bool Profile::leaks_mutex_after_read_loop() const { return row(id).leaks_mutex_after_read_loop; }
 bool Profile::ignores_base64_close_error() const { return row(id).ignores_base64_close_error; }
+bool Profile::gocacheprog_by_default() const { return row(id).gocacheprog_by_default; }
 
 std::string Profile::name() const {
   std::string n = row(id).name;
@@ -61,6 +63,7 @@ std::string Profile::name() const {
 std::string Profile::releases() const {
   const Release& r = row(id);
   if (r.last_minor == 0) return "go1." + std::to_string(r.first_minor) + "+";
+  if (objectid_experiment) return std::string(r.name) + " (GOEXPERIMENT=cacheprog)";
   if (r.first_minor == r.last_minor) return r.name;
   return "go1." + std::to_string(r.first_minor) + "-go1." + std::to_string(r.last_minor);
 }

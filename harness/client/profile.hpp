@@ -31,10 +31,15 @@ struct Profile {
   // encoder fails (its last bytes filled bufio's buffer and the flush
   // failed): the put then waits for a reply as if it had been sent.
   bool ignores_base64_close_error() const;
+  // Go 1.24+: GOCACHEPROG works without GOEXPERIMENT=cacheprog (Go 1.21-1.23
+  // read it only under that experiment: cmd/go/internal/cache/default.go,
+  // initDefaultCache, `if cfg.Experiment.CacheProg`).
+  bool gocacheprog_by_default() const;
   // Which encoding/json reads the helper's replies: v2 from Go 1.27 on.
   wire::JsonDialect json_dialect() const;
   std::string name() const;  // "go1.21", "go1.24", "go1.24+objectid", ...
-  // The Go releases this profile stands for: "go1.21-go1.23", "go1.27+".
+  // The Go releases this profile stands for: "go1.21-go1.23", "go1.24",
+  // "go1.24 (GOEXPERIMENT=cacheprog)", ..., "go1.27+".
   std::string releases() const;
 
   // Parses "go1.21".."go1.27" (go1.22 and go1.23 map to go1.21's behaviour,

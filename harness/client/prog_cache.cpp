@@ -1,9 +1,11 @@
 #include "client/prog_cache.hpp"
 
+
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cerrno>
 #include <cstring>
 
@@ -170,6 +172,7 @@ void ProgCache::run_start() {
   so.dir = opts_.dir;
   so.env_extra = opts_.env_extra;
   so.grace = opts_.teardown_grace;
+  so.sweep_descendants = opts_.sweep_descendants;
   std::string error;
   child_ = proc::Child::spawn(so, error);
   if (!child_) {
@@ -264,6 +267,7 @@ void ProgCache::end_read_loop_quietly() {
 
 void ProgCache::read_loop() {
   wire::ResponseStreamDecoder decoder(opts_.profile.response_struct(), opts_.profile.json_dialect());
+  decoder.set_max_value_bytes(opts_.max_reply_bytes);
   std::vector<char> buf(kChunk);
   bool finished = false;
   bool drained = false;  // the last read took less than it could: the pipe was empty after it
@@ -324,6 +328,12 @@ void ProgCache::read_loop() {
         set_fatal("GOCACHEPROG exited pre-Close with " + std::to_string(pending) + " pending requests");
       } else {
         set_fatal("error reading JSON from GOCACHEPROG: " + error);
+        // Past the bound on one reply: nothing more is read, and the helper
+        // (which would go on writing) is killed.
+        if (decoder.fed() - decoder.consumed() > static_cast<int64_t>(opts_.max_reply_bytes)) {
+          transcript_->event("killed", {{"why", error}});
+          child_->kill_group(SIGKILL);
+        }
       }
       return mark_done();
     }

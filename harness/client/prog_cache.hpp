@@ -36,6 +36,7 @@
 #include "client/profile.hpp"
 #include "proc/child.hpp"
 #include "wire/messages.hpp"
+#include "wire/response_decoder.hpp"
 #include "wire/transcript.hpp"
 
 namespace cph::client {
@@ -65,8 +66,15 @@ struct ClientOptions {
   // the transcript a few hundred bytes, not 1.33 GiB. Smaller lines are kept
   // (64 KiB: every body the fuzzers and scenarios send, byte for byte).
   size_t transcript_body_limit = 64 << 10;
+  // One reply (JSON value) longer than this is fatal ("error reading JSON
+  // from GOCACHEPROG: reply line longer than N bytes") and the helper is
+  // killed: go would buffer it without end, the harness must not.
+  size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;
   std::vector<std::string> env_extra;            // "KEY=VALUE" for the helper
   std::string dir;                               // the helper's working directory
+  // proc::SpawnOptions::sweep_descendants: off only for a helper known to
+  // start no process (the scenarios' cph-fake).
+  bool sweep_descendants = true;
 };
 
 // Go's cache.Entry as Get returns it.

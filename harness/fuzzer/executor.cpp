@@ -1,6 +1,8 @@
 #include "fuzzer/executor.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "fuzzer/hostile.hpp"
@@ -11,6 +13,7 @@
 #include "session/pattern_body.hpp"
 #include "session/session.hpp"
 #include "wire/encoders.hpp"
+#include "wire/sha256.hpp"
 
 namespace cph::fuzzer {
 
@@ -49,6 +52,8 @@ class Executor {
     int64_t key;
     OpKind kind;
     StoredObject obj;                     // put: what was sent
+    size_t put_handle = 0;                // put: its place in the model
+    Model::Time sent = 0;                 // get: when it was sent
   };
 
   bool fail(FailureClass c, size_t op, int64_t id, std::string message) {
@@ -69,13 +74,15 @@ class Executor {
         break;
       case OpKind::kill_put: kill_put(i, op); break;
       case OpKind::hostile: hostile(i, op); break;
+      case OpKind::storage_fault: storage_fault(i, op); break;
     }
   }
 
   // Starts the helper on the trace's directory and takes its handshake.
   bool ensure_helper(size_t op) {
     if (s_) return true;
-    const uint64_t helper_seed = derive_seed(t_.seed, helpers_);
+    uint64_t helper_seed = derive_seed(t_.seed, helpers_);
+    if (o_.attempt != 0) helper_seed = derive_seed(helper_seed, o_.attempt);
     auto argv = expand_helper(t_.helper, dir_.path(), helper_seed);
     std::string error;
     ++helpers_;
@@ -83,8 +90,12 @@ class Executor {
     // The helper runs in our working directory, as go runs it, so relative paths in its arguments work.
     std::error_code ec;
     const std::string cwd = std::filesystem::current_path(ec).string();
+    // SIGXFSZ ignored, so a storage-fault op makes writes fail with EFBIG
+    // instead of killing the helper (no effect otherwise: no file size limit).
+    session::StartOptions so;
+    so.ignore_sigxfsz = true;
     s_ = session::Session::start(argv, ec ? dir_.path() : cwd, wire::Dialect::output_id, ctx_,
-                               "helper " + std::to_string(helpers_), error);
+                               "helper " + std::to_string(helpers_), error, so);
     if (!s_) return fail(FailureClass::crash, op, 0, "cannot start the helper: " + error);
     session::Reply hello = s_->first_message(o_.reply_timeout);
     if (!hello) return no_reply(op, 0, hello.failure);
@@ -106,6 +117,7 @@ class Executor {
   bool no_reply(size_t op, int64_t id, const std::string& why) {
     if (auto p = s_->problems(); !p.empty()) return fail(FailureClass::protocol, op, id, p.front());
     if (s_->stdout_eof()) {
+      if (std::string c = s_->crash(kExitGrace); !c.empty()) return fail(FailureClass::crash, op, id, "a crash: " + c);
       return fail(FailureClass::crash, op, id, why + " without being asked to close" + stderr_tail());
     }
     return fail(FailureClass::hang, op, id, why);
@@ -145,7 +157,7 @@ class Executor {
     session::PatternBody body(op.body_seed, op.size);
     wire::Request req = put_request(op, body);
     StoredObject obj{req.output_id, op.size};
-    model_.put(op.key, obj);  // from now on a concurrent get may see it
+    const size_t handle = model_.put(op.key, obj);  // from now on a concurrent get may see it
     ++stats_.puts;
     std::string error;
     bool sent = op.size > kStreamAbove ? s_->send_streamed_put(req, body, error) : s_->send(req, body.whole(), error);
@@ -153,7 +165,7 @@ class Executor {
       write_failed(i, req.id, error);
       return;
     }
-    pending_.push_back({i, req.id, op.key, OpKind::put, obj});
+    pending_.push_back({i, req.id, op.key, OpKind::put, obj, handle, 0});
     if (!op.async) drain(i);
   }
 
@@ -165,11 +177,12 @@ class Executor {
     req.action_id = action_id(t_.seed, op.key);
     ++stats_.gets;
     std::string error;
+    const Model::Time sent = model_.now();
     if (!s_->send(req, {}, error)) {
       write_failed(i, req.id, error);
       return;
     }
-    pending_.push_back({i, req.id, op.key, OpKind::get, {}});
+    pending_.push_back({i, req.id, op.key, OpKind::get, {}, 0, sent});
     if (!op.async) drain(i);
   }
 
@@ -188,15 +201,18 @@ class Executor {
   bool check_reply(const Pending& p, const wire::Response& r) {
     if (!r.err.empty()) {  // an error is allowed (the object may simply not be kept)
       ++stats_.err_replies;
+      if (p.kind == OpKind::put) model_.put_answered(p.put_handle, false);
       return true;
     }
     if (p.kind == OpKind::put) {
+      model_.put_answered(p.put_handle, true);
       if (r.disk_path.empty()) {
         return fail(FailureClass::protocol, p.op, p.id, "the put reply has no DiskPath (fatal to go's put)");
       }
       if (auto why = file_problem(r.disk_path, p.obj); !why.empty()) {
         return fail(FailureClass::corruption, p.op, p.id, "put reply: " + why);
       }
+      returned_.emplace(r.disk_path, p.obj);
       return true;
     }
     if (r.miss) {
@@ -209,8 +225,30 @@ class Executor {
     }
     // Requests in flight may be served in any order, so a hit may show any
     // object put under the key up to now, even by a put sent after this get.
-    if (auto why = hit_problem(model_.candidates(p.key), r.output_id, r.size, r.disk_path); !why.empty()) {
+    const std::vector<StoredObject> allowed = model_.candidates(p.key, p.sent);
+    if (auto why = hit_problem(allowed, r.output_id, r.size, r.disk_path); !why.empty()) {
+      for (const StoredObject& o : model_.ever_put(p.key)) {
+        if (o.output_id == r.output_id && std::find(allowed.begin(), allowed.end(), o) == allowed.end()) {
+          why = "it serves an object a later accepted put of this ActionID replaced (a re-put must serve the latest "
+                "body, OutputID " + wire::to_hex(allowed.back().output_id).substr(0, 16) + "...)";
+        }
+      }
       return fail(FailureClass::corruption, p.op, p.id, "get hit: " + why);
+    }
+    returned_.emplace(r.disk_path, StoredObject{r.output_id, r.size});
+    return true;
+  }
+
+  // Every DiskPath this helper returned must still hold its object until
+  // close (cacheprog.go: "must continue to exist at least until a close
+  // request"): a re-put that overwrote an earlier file shows here.
+  bool check_returned(size_t op) {
+    std::map<std::string, StoredObject> seen;
+    seen.swap(returned_);
+    for (const auto& [path, obj] : seen) {
+      if (auto why = file_problem(path, obj); !why.empty()) {
+        return fail(FailureClass::corruption, op, 0, "a DiskPath returned earlier changed before close: " + why);
+      }
     }
     return true;
   }
@@ -218,6 +256,7 @@ class Executor {
   // go's close: the close request (when declared), stdin closed, then stdout
   // must end and the process exit. Anything wrong from here is after-close.
   void close_helper(size_t op) {
+    if (!check_returned(op)) return;
     const auto after = FailureClass::after_close;
     int64_t id = 0;
     if (has_close_) {
@@ -239,12 +278,13 @@ class Executor {
       fail(after, op, id, "stdout still open " + secs(o_.reply_timeout) + " after close (go waits forever)");
     } else if (auto st = s_->wait_exit(o_.reply_timeout); !st) {
       fail(after, op, id, "the helper has not exited " + secs(o_.reply_timeout) + " after close");
-    } else if (st->signaled()) {
-      fail(after, op, id, "the helper died after close: " + st->describe());
+    } else if (std::string c = s_->crash(kExitGrace); !c.empty()) {
+      fail(FailureClass::crash, op, id, "the helper crashed after close: " + c);
     } else if (auto p = s_->problems(); !p.empty()) {
       fail(after, op, id, p.front());
     }
     if (!failure_) s_.reset();
+    returned_.clear();
   }
 
   void kill_put(size_t i, const Op& op) {
@@ -259,7 +299,35 @@ class Executor {
       return;
     }
     s_->kill();  // the object was never complete: the model does not get it
+    model_.killed();
+    returned_.clear();
     s_.reset();
+  }
+
+  // The helper's writes fail while it stores a put and serves a get of it;
+  // then they work again. Both must be answered (an Err is fine): a helper
+  // that stops answering after a failed write shows as a hang, one that
+  // serves a broken object as corruption.
+  void storage_fault(size_t i, const Op& op) {
+    if (!ensure_helper(i) || !has_put_ || !drain(i)) return;
+    ++stats_.storage_faults;
+    std::string error;
+    if (!s_->set_file_size_limit(0, error)) {
+      ctx_.transcript.event("fuzz-note", {{"text", "no storage fault: " + error}});
+    }
+    Op put_op = op;
+    put_op.kind = OpKind::put;
+    put_op.async = false;
+    put(i, put_op);
+    if (!failure_ && s_ && has_get_) {
+      Op get_op;
+      get_op.kind = OpKind::get;
+      get_op.key = op.key;
+      get(i, get_op);
+    }
+    if (s_ && !s_->set_file_size_limit(std::nullopt, error)) {
+      ctx_.transcript.event("fuzz-note", {{"text", "file size limit not lifted: " + error}});
+    }
   }
 
   void hostile(size_t i, const Op& op) {
@@ -296,11 +364,14 @@ class Executor {
       auto st = s_->wait_exit(o_.reply_timeout);
       if (!st) {
         fail(FailureClass::hang, i, hid, "closed stdout after hostile input " + op.hostile + " but did not exit");
-      } else if (st->signaled()) {
-        fail(FailureClass::crash, i, hid, "the helper died on hostile input " + op.hostile + ": " + st->describe());
+      } else if (std::string c = s_->crash(kExitGrace); !c.empty()) {
+        // A signal, a Go panic (exit status 2), a sanitizer report: a crash
+        // whatever the status; only an exit with a plain message is a fair answer.
+        fail(FailureClass::crash, i, hid, "the helper crashed on hostile input " + op.hostile + ": " + c);
       } else {
         ctx_.transcript.event("fuzz-note", {{"text", "the helper exited on hostile input: " + st->describe()}});
         s_.reset();
+        returned_.clear();
       }
       return;
     }
@@ -317,6 +388,7 @@ class Executor {
   bool has_get_ = false, has_put_ = false, has_close_ = false;
   Model model_;
   std::vector<Pending> pending_;
+  std::map<std::string, StoredObject> returned_;  // DiskPath -> what this helper first returned it for
   uint64_t helpers_ = 0;
   ExecStats stats_;
   std::optional<Failure> failure_;
@@ -333,6 +405,7 @@ void ExecStats::add(const ExecStats& o) {
   misses += o.misses;
   err_replies += o.err_replies;
   hostile += o.hostile;
+  storage_faults += o.storage_faults;
 }
 
 std::vector<std::string> expand_helper(const std::vector<std::string>& argv, const std::string& dir,
@@ -348,6 +421,7 @@ std::vector<std::string> expand_helper(const std::vector<std::string>& argv, con
 }
 
 ExecResult execute(const Trace& trace, const ExecOptions& options, runner::CaseContext& ctx) {
+  ctx.max_reply_bytes = options.max_reply_bytes;
   return Executor(trace, options, ctx).run();
 }
 

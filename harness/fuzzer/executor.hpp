@@ -21,13 +21,18 @@ namespace cph::fuzzer {
 
 struct ExecOptions {
   std::chrono::milliseconds reply_timeout{5000};  // per reply, handshake, exit
+  // Replays of one trace differ in {seed} by attempt (0: the recorded
+  // seeds), so a helper's own randomness (cph-fake --seed {seed}) varies
+  // between the attempts of `cph replay --minimize --attempts K`.
+  uint64_t attempt = 0;
   std::function<void(size_t ops_done)> progress;  // after each operation
+  size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;  // --max-reply-bytes (session/session.hpp)
 };
 
 struct ExecStats {
   size_t ops = 0;  // operations run
   size_t helpers_started = 0;
-  size_t puts = 0, gets = 0, hits = 0, misses = 0, err_replies = 0, hostile = 0;
+  size_t puts = 0, gets = 0, hits = 0, misses = 0, err_replies = 0, hostile = 0, storage_faults = 0;
   void add(const ExecStats& o);
 };
 
@@ -36,7 +41,8 @@ struct ExecResult {
   ExecStats stats;
 };
 
-// Every byte goes to ctx.transcript; ctx.cancel stops the run early (no failure).
+// Every byte goes to ctx.transcript; ctx.cancel stops the run early (no
+// failure); ctx.max_reply_bytes is set from `options`.
 ExecResult execute(const Trace& trace, const ExecOptions& options, runner::CaseContext& ctx);
 
 // The same with a context of its own; the transcript is returned in `transcript`.

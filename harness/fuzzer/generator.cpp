@@ -28,9 +28,37 @@ std::vector<Op> generate_ops(uint64_t seed, size_t count, const GeneratorOptions
   int64_t next_key = 0;
   size_t burst_left = 0;
   auto stored_key = [&] { return put_keys[rng.below(put_keys.size())]; };
+  std::vector<Op> queued;  // the rest of a re-put burst, emitted first
   while (ops.size() < count) {
+    if (!queued.empty()) {
+      ops.push_back(queued.front());
+      queued.erase(queued.begin());
+      continue;
+    }
     Op op;
     const uint64_t r = rng.below(10000);
+    if (r >= 9950 && !put_keys.empty()) {
+      // A re-put burst: one ActionID put again with new bodies, all in
+      // flight at once, then a get of it (a non-reproducible build's race).
+      const int64_t key = stored_key();
+      const int64_t n = rng.between(2, 6);
+      for (int64_t k = 0; k < n; ++k) {
+        Op p;
+        p.kind = OpKind::put;
+        p.key = key;
+        p.size = draw_body_size(rng, o.max_body);
+        p.body_seed = rng.next() | 1;
+        p.async = true;
+        last_put[key] = p;
+        queued.push_back(p);
+      }
+      Op g;
+      g.kind = OpKind::get;
+      g.key = key;
+      queued.push_back(g);
+      burst_left = 0;
+      continue;
+    }
     if (r < 10) {
       op.kind = OpKind::close;
     } else if (r < 15 && o.max_body >= 2) {
@@ -41,6 +69,13 @@ std::vector<Op> generate_ops(uint64_t seed, size_t count, const GeneratorOptions
     } else if (r < 215 && o.hostile) {
       op.kind = OpKind::hostile;
       op.hostile = hostile_kinds()[rng.below(hostile_kinds().size())];
+    } else if (r < 240 && o.hostile) {
+      op.kind = OpKind::storage_fault;  // a put (new key or re-put) while writes fail
+      op.key = put_keys.empty() || rng.chance(1, 2) ? next_key++ : stored_key();
+      op.size = o.max_body > 0 ? rng.between(1, std::min<int64_t>(o.max_body, 1 << 16)) : 0;
+      op.body_seed = rng.next() | 1;
+      if (!last_put.count(op.key)) put_keys.push_back(op.key);
+      last_put[op.key] = op;
     } else if (r < 4500 || put_keys.empty()) {
       op.kind = OpKind::put;
       if (!put_keys.empty() && rng.chance(1, 4)) {

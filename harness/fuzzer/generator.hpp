@@ -2,9 +2,11 @@
 // for keys already put (some never put), puts are new keys or re-puts (same
 // body, as go does, or a new one), body sizes cover every base64 padding
 // case and reach `max_body` rarely; runs of async operations make
-// concurrency bursts; closes (a restart on the same directory follows) and
-// kills mid-put are rare so a helper lives for hundreds of puts; --hostile
-// mixes in malformed requests.
+// concurrency bursts, and rare re-put bursts put one ActionID again with
+// several new bodies at once, then get it; closes (a restart on the same
+// directory follows) and kills mid-put are rare so a helper lives for
+// hundreds of puts; --hostile mixes in malformed requests and storage faults
+// (a put and a get while the helper's writes fail).
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -6,6 +6,10 @@ namespace cph::fuzzer {
 
 namespace {
 
+// Replays of a trace to say how often it fails stop at this many failures
+// (a hang costs a reply deadline each).
+constexpr size_t kEnoughFailures = 3;
+
 class Minimizer {
  public:
   Minimizer(const Trace& t, const MinimizeOptions& o) : base_(t), o_(o) {}
@@ -13,6 +17,14 @@ class Minimizer {
   MinimizeResult run() {
     MinimizeResult out{base_, 0, false};
     if (!base_.failure) return out;
+    // How often the original fails as recorded: up to `attempts` replays,
+    // enough to stop at the third failure (a hang costs a reply deadline each).
+    for (size_t a = 0; a < std::max<size_t>(1, o_.attempts) && out.original_failures < kEnoughFailures &&
+                       replays_ < o_.max_replays;
+         ++a) {
+      ++out.original_runs;
+      if (replay(base_.ops, a, /*keep=*/false)) ++out.original_failures;
+    }
     // Sequential first: if the failure does not need concurrency, a trace
     // without bursts replays the same way every time (a burst's order of
     // service is up to the helper: a get racing its put may legitimately miss,
@@ -58,6 +70,12 @@ class Minimizer {
       }
     }
     out.trace = best_;
+    // How often the result fails: a minimal trace of a race or of a helper's
+    // randomness usually fails less often than the long original did.
+    for (size_t a = 0; a < std::max<size_t>(1, o_.attempts) && out.minimal_failures < kEnoughFailures; ++a) {
+      ++out.minimal_runs;
+      if (replay(out.trace.ops, a, /*keep=*/false)) ++out.minimal_failures;
+    }
     out.replays = replays_;
     out.reproduced = true;
     return out;
@@ -73,21 +91,32 @@ class Minimizer {
     return out;
   }
 
-  // Runs `ops`; on the same class keeps them (cut after the last op run) as the best so far.
-  bool test(const std::vector<Op>& ops) {
+  // One replay of `ops` (attempt `attempt`); on the same class keeps them
+  // (cut after the last op run) as the best so far, unless !keep.
+  bool replay(const std::vector<Op>& ops, size_t attempt, bool keep = true) {
     Trace t = base_;
     t.ops = ops;
     t.failure.reset();
-    ExecResult r = execute(t, o_.exec, nullptr);
+    ExecOptions eo = o_.exec;
+    eo.attempt = attempt;
+    ExecResult r = execute(t, eo, nullptr);
     ++replays_;
     const bool same = r.failure && r.failure->cls == base_.failure->cls;
-    if (same) {
+    if (same && keep) {
       t.ops.resize(std::min(t.ops.size(), r.stats.ops));  // what ran after the failure is not needed
       t.failure = r.failure;
       best_ = t;
     }
     if (o_.progress) o_.progress(replays_, best_.ops.size());
     return same;
+  }
+
+  // A candidate fails when any of its attempts does.
+  bool test(const std::vector<Op>& ops) {
+    for (size_t a = 0; a < std::max<size_t>(1, o_.attempts) && replays_ < o_.max_replays; ++a) {
+      if (replay(ops, a)) return true;
+    }
+    return false;
   }
 
   const Trace& base_;

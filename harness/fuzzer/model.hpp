@@ -1,8 +1,12 @@
-// What the helper may serve: for each ActionID, every object put under it so
-// far (a put counts from the moment it is sent, since a concurrent get may
-// see it). A helper may forget anything (a miss is never a finding), but a
-// hit must be exactly one of these objects: its OutputID, its Size and the
-// bytes at its DiskPath.
+// What the helper may serve. For each ActionID, every object put under it,
+// in order: a put counts from the moment it is sent (a concurrent get may see
+// it), and an accepted put replaces, for every get sent after its reply, each
+// put whose reply came before it was sent (a re-put must serve the latest:
+// go's own cache replaces the index entry). A helper may forget anything (a
+// miss is never a finding), but a hit must be exactly one of the objects
+// still allowed: its OutputID, its Size and the bytes at its DiskPath. A
+// SIGKILL may lose what the helper acknowledged, so puts answered before a
+// kill replace nothing.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -19,12 +23,33 @@ struct StoredObject {
 
 class Model {
  public:
-  void put(int64_t key, const StoredObject& obj);
-  // The objects a get of `key` sent now may be served (empty: it must miss).
-  std::vector<StoredObject> candidates(int64_t key) const;
+  using Time = uint64_t;  // a logical clock: every send, reply and kill ticks it
+
+  // A put of `obj` under `key` sent now; returns a handle for its reply.
+  size_t put(int64_t key, const StoredObject& obj);
+  // The put's reply, now: accepted (no Err, its DiskPath checked) or not.
+  void put_answered(size_t handle, bool accepted);
+  // The helper was killed now.
+  void killed();
+  // Now, e.g. when a get is sent.
+  Time now() { return ++clock_; }
+
+  // The objects a get of `key` sent at `sent` may be served (empty: it must miss).
+  std::vector<StoredObject> candidates(int64_t key, Time sent) const;
+  // Every object put under `key`, replaced or not (for messages).
+  std::vector<StoredObject> ever_put(int64_t key) const;
 
  private:
-  std::map<int64_t, std::vector<StoredObject>> objects_;
+  struct Put {
+    int64_t key = 0;
+    StoredObject obj;
+    Time sent = 0, answered = 0;  // answered 0: no reply yet
+    bool accepted = false;
+  };
+  bool replaced(const Put& p, Time at) const;
+  std::vector<Put> puts_;
+  std::map<int64_t, std::vector<size_t>> by_key_;
+  Time clock_ = 0, last_kill_ = 0;
 };
 
 // Why a get hit is wrong against `candidates`, "" when it is right. Checks

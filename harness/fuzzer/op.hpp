@@ -16,15 +16,19 @@ enum class OpKind {
   close,     // close request, stdin closed, the helper must exit; the next op restarts it on the same dir
   kill_put,  // start a put of body(body_seed, size), SIGKILL the helper halfway through the body
   hostile,   // malformed bytes (hostile.hpp), then a probe get: the helper must survive or exit cleanly
+  // The helper's writes fail (RLIMIT_FSIZE 0; it runs with SIGXFSZ ignored)
+  // for a put of key <- body and a get of it, then work again: both must be
+  // answered (an Err is fine), and nothing broken served, then or later.
+  storage_fault,
 };
-const char* op_kind_name(OpKind k);  // "put", "get", "close", "kill-put", "hostile"
+const char* op_kind_name(OpKind k);  // "put", "get", "close", "kill-put", "hostile", "storage-fault"
 std::optional<OpKind> parse_op_kind(std::string_view s);
 
 struct Op {
   OpKind kind = OpKind::get;
-  int64_t key = 0;         // put/get/kill_put: which ActionID (action_id(seed, key))
-  int64_t size = 0;        // put/kill_put: body size in bytes
-  uint64_t body_seed = 0;  // put/kill_put: the body's bytes (session/pattern_body.hpp)
+  int64_t key = 0;         // put/get/kill_put/storage_fault: which ActionID (action_id(seed, key))
+  int64_t size = 0;        // put/kill_put/storage_fault: body size in bytes
+  uint64_t body_seed = 0;  // put/kill_put/storage_fault: the body's bytes (session/pattern_body.hpp)
   // put/get: sent without waiting; its reply is awaited at the next op that
   // is not async (a concurrency burst is a run of async ops).
   bool async = false;

@@ -21,6 +21,7 @@ json op_json(const Op& op) {
   switch (op.kind) {
     case OpKind::put:
     case OpKind::kill_put:
+    case OpKind::storage_fault:
       j["key"] = op.key;
       j["size"] = op.size;
       j["body_seed"] = seed_hex(op.body_seed);
@@ -90,11 +91,12 @@ struct Reader {
     Op op;
     std::string kind = string_field(j, path, "op");
     auto k = parse_op_kind(kind);
-    if (!k) fail(path + ".op", "unknown op \"" + kind + "\" (want put, get, close, kill-put, hostile)");
+    if (!k) fail(path + ".op", "unknown op \"" + kind + "\" (want put, get, close, kill-put, hostile, storage-fault)");
     op.kind = *k;
     switch (op.kind) {
       case OpKind::put:
       case OpKind::kill_put:
+      case OpKind::storage_fault:
         op.key = int_field(j, path, "key", 0);
         op.size = int_field(j, path, "size", op.kind == OpKind::kill_put ? 2 : 0);
         op.body_seed = seed_field(j, path, "body_seed");
@@ -124,8 +126,11 @@ std::string seed_hex(uint64_t seed) {
 
 std::string render_trace(const Trace& t) {
   std::ostringstream out;
+  // JSON strings hold UTF-8 only: a helper path or message that is not is
+  // written with U+FFFD in place of its bad bytes (replay then needs the
+  // helper after --), never thrown on.
   out << "{\"format\": \"cph-fuzz-trace\", \"version\": " << kTraceVersion << ", \"seed\": \"" << seed_hex(t.seed)
-      << "\",\n \"helper\": " << json(t.helper).dump() << ",\n";
+      << "\",\n \"helper\": " << json(t.helper).dump(-1, ' ', false, json::error_handler_t::replace) << ",\n";
   if (t.failure) {
     json f = {{"class", failure_class_name(t.failure->cls)},
               {"op", t.failure->op_index},
@@ -134,7 +139,7 @@ std::string render_trace(const Trace& t) {
     out << " \"failure\": " << f.dump(-1, ' ', false, json::error_handler_t::replace) << ",\n";
   }
   out << " \"ops\": [";
-  for (size_t i = 0; i < t.ops.size(); ++i) out << (i ? ",\n  " : "\n  ") << op_json(t.ops[i]).dump();
+  for (size_t i = 0; i < t.ops.size(); ++i) out << (i ? ",\n  " : "\n  ") << op_json(t.ops[i]).dump(-1, ' ', false, json::error_handler_t::replace);
   out << (t.ops.empty() ? "]}\n" : "\n ]}\n");
   return out.str();
 }

@@ -15,11 +15,13 @@
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 #include <boost/process/start_dir.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
 
+#include "proc/descendants.hpp"
 #include "proc/exit_cleanup.hpp"
 #include "proc/look_path.hpp"
 
@@ -34,6 +36,8 @@ namespace {
 // helper must not inherit that). Only async-signal-safe calls here.
 struct ChildSetup : bp::extend::handler {
   int in = -1, out = -1, err = -1;
+  bool ignore_sigxfsz = false;
+  std::optional<uint64_t> file_size_limit;
   static void install(int from, int to) {
     if (from < 0) return;
     if (from == to) {
@@ -55,6 +59,14 @@ struct ChildSetup : bp::extend::handler {
     install(out, 1);
     install(err, 2);
     ::signal(SIGPIPE, SIG_DFL);
+    if (ignore_sigxfsz) ::signal(SIGXFSZ, SIG_IGN);
+    if (file_size_limit) {
+      struct rlimit lim {};
+      if (::getrlimit(RLIMIT_FSIZE, &lim) == 0) {
+        lim.rlim_cur = std::min<rlim_t>(static_cast<rlim_t>(*file_size_limit), lim.rlim_max);
+        ::setrlimit(RLIMIT_FSIZE, &lim);
+      }
+    }
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -124,6 +136,8 @@ std::unique_ptr<Child> Child::spawn(const SpawnOptions& opts, std::string& error
   setup.in = in.r;
   setup.out = out.w;
   setup.err = opts.pipe_stderr ? err.w : -1;
+  setup.ignore_sigxfsz = opts.ignore_sigxfsz;
+  setup.file_size_limit = opts.file_size_limit;
 
   std::vector<std::string> args(opts.argv.begin() + 1, opts.argv.end());
   bp::environment env = boost::this_process::environment();
@@ -132,6 +146,9 @@ std::unique_ptr<Child> Child::spawn(const SpawnOptions& opts, std::string& error
     if (eq == std::string::npos || eq == 0) continue;
     env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
+  // Inherited by whatever the child starts: how its leftovers are found.
+  const std::string tag = next_helper_tag();
+  env[kHelperTagVariable] = tag;
 
   pid_t failed_pid = -1;
   setup.failed_pid = &failed_pid;
@@ -165,6 +182,8 @@ std::unique_ptr<Child> Child::spawn(const SpawnOptions& opts, std::string& error
   child->pid_ = c.id();
   child->path_ = lp.path;
   child->grace_ = opts.grace;
+  child->tag_ = tag;
+  child->sweep_ = opts.sweep_descendants;
   child->pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, child->pid_, 0));
   set_nonblocking(in.w);
   set_nonblocking(out.r);
@@ -181,9 +200,24 @@ std::unique_ptr<Child> Child::spawn(const SpawnOptions& opts, std::string& error
 Child::~Child() {
   close_stdin();
   if (!wait_until(deadline_in(grace_))) terminate();
+  if (sweep_ && is_subreaper()) kill_tagged_children(tag_, deadline_in(std::chrono::seconds(2)));
   close_stdout();
   close_stderr();
   if (pidfd_ >= 0) ::close(pidfd_);
+}
+
+bool Child::set_file_size_limit(std::optional<uint64_t> bytes, std::string& error) {
+  struct rlimit lim {};
+  if (::prlimit(pid_, RLIMIT_FSIZE, nullptr, &lim) != 0) {
+    error = "prlimit: " + errno_text(errno);
+    return false;
+  }
+  lim.rlim_cur = bytes ? std::min<rlim_t>(static_cast<rlim_t>(*bytes), lim.rlim_max) : lim.rlim_max;
+  if (::prlimit(pid_, RLIMIT_FSIZE, &lim, nullptr) != 0) {
+    error = "prlimit: " + errno_text(errno);
+    return false;
+  }
+  return true;
 }
 
 IoResult Child::write_stdin(std::string_view data, Deadline deadline, const Interrupt* stop) {

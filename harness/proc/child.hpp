@@ -2,7 +2,9 @@
 // process group (setpgid(0,0) before exec), with stdin/stdout/stderr exposed
 // as raw non-blocking descriptors. The Child owns the process: its destructor
 // closes stdin, allows a short grace period, SIGKILLs the whole group and
-// reaps the leader, so no process, zombie or descriptor outlives it.
+// reaps the leader, so no process, zombie or descriptor outlives it; when
+// this process is a subreaper it then kills what the child left in other
+// sessions (proc/descendants.hpp).
 //
 // Threads: reads of stdout and of stderr may run on their own threads, and
 // writes to stdin on a third; close_stdin() may race with nothing but a write
@@ -34,6 +36,16 @@ struct SpawnOptions {
   bool pipe_stderr = true;
   // Destructor: how long to wait for an exit after closing stdin.
   std::chrono::milliseconds grace{200};
+  // Destructor: when this process is a subreaper, kill what the child left
+  // behind in other sessions or groups (proc/descendants.hpp). Off only for
+  // a helper known to start no process (cph-fake), to save the /proc scan.
+  bool sweep_descendants = true;
+  // Storage faults: the child starts with SIGXFSZ ignored, so a write past
+  // RLIMIT_FSIZE fails with EFBIG instead of killing it (an ignored signal
+  // stays ignored across exec; Go programs keep it so too), and optionally
+  // with that limit already set (bytes; a file may not grow past it).
+  bool ignore_sigxfsz = false;
+  std::optional<uint64_t> file_size_limit;
 };
 
 class Child {
@@ -69,6 +81,10 @@ class Child {
   std::optional<ExitStatus> status() const;  // once reaped
   bool exited() const { return status().has_value(); }
 
+  // Sets the child's soft RLIMIT_FSIZE (nullopt: back to its hard limit) while
+  // it runs, with prlimit(2). False, with errno's text in `error`, on failure.
+  bool set_file_size_limit(std::optional<uint64_t> bytes, std::string& error);
+
   // Sends `sig` to the child's process group (no-op once reaped).
   void kill_group(int sig);
   // Kill the group with SIGKILL and reap: the end, whatever the child does.
@@ -87,6 +103,8 @@ class Child {
   pid_t pid_ = -1;
   int pidfd_ = -1;
   std::string path_;
+  std::string tag_;  // CPH_HELPER_TAG
+  bool sweep_ = true;
   std::chrono::milliseconds grace_{200};
   std::atomic<int> stdin_fd_{-1};
   std::atomic<int> stdout_fd_{-1};

@@ -1,12 +1,16 @@
 #include "proc/exit_cleanup.hpp"
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <set>
 #include <thread>
+
+#include "proc/descendants.hpp"
 
 namespace cph::proc {
 
@@ -56,6 +60,45 @@ void untrack_temp_dir(const std::string& path) {
   if (it != registry().dirs.end()) registry().dirs.erase(it);
 }
 
+namespace {
+
+// Both registry locks held.
+void kill_and_remove_locked(Registry& r) {
+  for (pid_t g : r.groups) {
+    ::kill(-g, SIGKILL);
+    ::kill(g, SIGKILL);  // in case it left its group
+  }
+  // What helpers left in other sessions is re-parented to us (a subreaper)
+  // once each leader is dead: wait for that (on a pidfd), then sweep.
+  if (is_subreaper()) {
+    const Deadline deadline = deadline_in(std::chrono::seconds(2));
+    for (pid_t g : r.groups) {
+      const int fd = static_cast<int>(::syscall(SYS_pidfd_open, g, 0));
+      if (fd < 0) continue;
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+      pollfd p{fd, POLLIN, 0};
+      if (left.count() > 0) ::poll(&p, 1, static_cast<int>(left.count()));
+      ::close(fd);
+    }
+    kill_tagged_children("", deadline);
+  }
+  for (const std::string& d : r.dirs) {
+    std::error_code ec;
+    std::filesystem::remove_all(d, ec);
+  }
+}
+
+}  // namespace
+
+void clean_up_at_exit() {
+  Registry& r = registry();
+  std::lock_guard spawn(r.spawn_mu);
+  std::lock_guard lock(r.mu);
+  kill_and_remove_locked(r);
+  r.groups.clear();
+  r.dirs.clear();
+}
+
 void clean_up_on_exit_signals() {
   const sigset_t set = exit_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
@@ -66,14 +109,7 @@ void clean_up_on_exit_signals() {
     // Both locks stay held: no spawn, reap or removal races the end.
     r.spawn_mu.lock();
     r.mu.lock();
-    for (pid_t g : r.groups) {
-      ::kill(-g, SIGKILL);
-      ::kill(g, SIGKILL);  // in case it left its group
-    }
-    for (const std::string& d : r.dirs) {
-      std::error_code ec;
-      std::filesystem::remove_all(d, ec);
-    }
+    kill_and_remove_locked(r);
     ::signal(sig, SIG_DFL);
     pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
     ::kill(::getpid(), sig);

@@ -29,4 +29,10 @@ void untrack_temp_dir(const std::string& path);
 // the mask) and starts the thread that takes them.
 void clean_up_on_exit_signals();
 
+// The same clean-up at a normal exit: the helpers of abandoned cases (whose
+// threads never returned) are killed, with everything this process (a
+// subreaper: proc/descendants.hpp) inherited from them, and the temp
+// directories still registered are removed. Call last in main().
+void clean_up_at_exit();
+
 }  // namespace cph::proc

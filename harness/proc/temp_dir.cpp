@@ -12,13 +12,13 @@ namespace cph::proc {
 
 TempDir::TempDir(const std::string& prefix, const std::string& base) {
   std::string root = base;
-  if (root.empty()) {
-    const char* tmpdir = std::getenv("TMPDIR");
-    root = tmpdir && *tmpdir ? tmpdir : "/tmp";
-  }
+  const char* tmpdir = std::getenv("TMPDIR");
+  const bool from_env = root.empty() && tmpdir && *tmpdir;
+  if (root.empty()) root = from_env ? tmpdir : "/tmp";
   std::string tmpl = root + "/" + prefix + "-XXXXXX";
   if (::mkdtemp(tmpl.data()) == nullptr) {
-    throw std::runtime_error("cannot create a directory " + tmpl + ": " + std::strerror(errno));
+    throw std::runtime_error("cannot create a directory " + tmpl + ": " + std::strerror(errno) +
+                             (from_env ? " (is TMPDIR a writable directory?)" : ""));
   }
   path_ = tmpl;
   track_temp_dir(path_);  // removed if a signal ends cph

@@ -129,7 +129,8 @@ std::string render_html(const report::RunReport& report, const HtmlOptions& o) {
   bool ok = report.exit_code() == 0;
   h << "<p id=\"result\" class=\"" << (ok ? "v-passed" : "v-unexpected-failure") << "\">"
     << (ok ? "OK" : "FAILED") << " (exit code " << report.exit_code() << ")" << (report.strict ? ", --strict" : "")
-    << (report.baseline.empty() ? "" : ", baseline " + e(report.baseline)) << "</p>\n";
+    << (report.baseline.empty() ? "" : ", baseline " + e(report.baseline))
+    << (report.go.empty() ? "" : ", graded for " + e(report.go)) << "</p>\n";
   h << "<table id=\"summary\"><tr><th>cases</th><th>passed</th><th>failed</th><th>errors</th><th>skipped</th>"
        "<th>known failures</th><th>tolerated</th><th>unexpected</th><th>stale</th><th>time</th></tr>\n<tr>";
   for (size_t v : {n.total, n.passed, n.failed, n.errors, n.skipped, n.known_failures, n.tolerated, n.unexpected,

@@ -33,6 +33,7 @@ nlohmann::json json_report(const report::RunReport& report) {
   return {
       {"schema", "cph-report/1"},
       {"suite", report.suite},
+      {"go", report.go.empty() ? json(nullptr) : json(report.go)},
       {"strict", report.strict},
       {"baseline", report.baseline.empty() ? json(nullptr) : json(report.baseline)},
       {"duration_s", seconds(report.wall)},

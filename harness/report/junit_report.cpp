@@ -56,6 +56,9 @@ std::string render_junit(const report::RunReport& report) {
   x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   x << "<testsuites name=\"" << attr("cph " + report.suite) << "\"" << counts << ">\n";
   x << "  <testsuite name=\"" << attr(report.suite) << "\"" << counts << ">\n";
+  if (!report.go.empty()) {
+    x << "    <properties>\n      <property name=\"go\" value=\"" << attr(report.go) << "\"/>\n    </properties>\n";
+  }
   for (const auto& c : report.cases) {
     const auto& r = c.result;
     std::string id = r.info.id;

@@ -43,6 +43,7 @@ struct RunReport {
   std::chrono::nanoseconds wall{0};
   bool strict = false;
   std::string baseline;  // its path, empty when none
+  std::string go;        // the Go release graded for ("go1.27"), empty when the suite has none
 
   VerdictCounts counts() const;
   // 0 when every case is as expected, 1 when one failed unexpectedly or the

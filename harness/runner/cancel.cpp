@@ -4,9 +4,20 @@ namespace cph::runner {
 
 CancelToken::CancelToken(Clock::time_point deadline) : deadline_(deadline) {}
 
+Clock::time_point CancelToken::deadline() const {
+  std::lock_guard lock(mu_);
+  return deadline_;
+}
+
+void CancelToken::extend(Clock::duration d) {
+  std::lock_guard lock(mu_);
+  if (!cancelled_) deadline_ += d;
+}
+
 Clock::duration CancelToken::remaining() const {
   auto now = Clock::now();
-  return now >= deadline_ ? Clock::duration::zero() : deadline_ - now;
+  auto deadline = this->deadline();
+  return now >= deadline ? Clock::duration::zero() : deadline - now;
 }
 
 bool CancelToken::cancelled() const {

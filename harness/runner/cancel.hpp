@@ -19,7 +19,12 @@ class CancelToken {
   CancelToken(const CancelToken&) = delete;
   CancelToken& operator=(const CancelToken&) = delete;
 
-  Clock::time_point deadline() const { return deadline_; }
+  Clock::time_point deadline() const;
+  // Moves the deadline by `d` (later when positive): a case whose deadline
+  // covers helper starts adds the time they took, which go would wait
+  // without limit. No effect once cancelled. Waits already under way keep
+  // the deadline they started with.
+  void extend(Clock::duration d);
   // Time left before the deadline (zero once it has passed).
   Clock::duration remaining() const;
   // True once cancel() was called or the deadline has passed.
@@ -37,7 +42,7 @@ class CancelToken {
   void on_cancel(std::function<void()> f);
 
  private:
-  const Clock::time_point deadline_;
+  Clock::time_point deadline_;  // guarded by mu_
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   bool cancelled_ = false;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runner/cancel.hpp"
+#include "wire/response_decoder.hpp"
 #include "wire/transcript.hpp"
 
 namespace cph::runner {
@@ -56,6 +57,9 @@ struct CaseContext {
   CancelToken& cancel;
   wire::Transcript& transcript;
   double timeout_scale = 1.0;
+  // The longest reply a helper's session reads before giving up on it
+  // (--max-reply-bytes; wire/response_decoder.hpp).
+  size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;
   // A duration scaled by --timeout-scale, for the case's own waits.
   template <class Rep, class Period>
   std::chrono::milliseconds scaled(std::chrono::duration<Rep, Period> d) const {

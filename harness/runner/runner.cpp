@@ -49,8 +49,8 @@ struct Running {
   Clock::time_point ended;
 };
 
-void run_one(const std::shared_ptr<Running>& r, double timeout_scale) {
-  CaseContext ctx{r->info, r->token, r->transcript, timeout_scale};
+void run_one(const std::shared_ptr<Running>& r, double timeout_scale, size_t max_reply_bytes) {
+  CaseContext ctx{r->info, r->token, r->transcript, timeout_scale, max_reply_bytes};
   try {
     if (!r->run) throw std::logic_error("case has no run function");
     r->outcome = r->run(ctx);
@@ -165,8 +165,8 @@ RunResults run_cases(const std::vector<const CaseDescriptor*>& cases, const RunO
       slot.timeout = scale(d.info.timeout, factor);
       slot.running = std::make_shared<Running>(d, Clock::now() + slot.timeout);
       if (progress.started) progress.started(d.info);
-      slot.thread = std::thread([r = slot.running, board, index, factor] {
-        run_one(r, factor);
+      slot.thread = std::thread([r = slot.running, board, index, factor, max_reply = options.max_reply_bytes] {
+        run_one(r, factor, max_reply);
         std::lock_guard lock(board->mu);
         board->finished.push_back(index);
         board->cv.notify_all();

@@ -18,6 +18,7 @@ struct RunOptions {
   std::vector<std::string> skip;
   int jobs = 1;
   double timeout_scale = 1.0;     // multiplies every case timeout and the grace
+  size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;  // CaseContext::max_reply_bytes
   // How long a cancelled case gets to return before it is abandoned.
   std::chrono::milliseconds grace{2000};
 };

@@ -148,6 +148,8 @@ class Execution {
       obs_.logs.push_back(line);
     };
     o.transcript = std::shared_ptr<wire::Transcript>(&ctx_.transcript, [](wire::Transcript*) {});
+    o.max_reply_bytes = ctx_.max_reply_bytes;
+    o.sweep_descendants = false;  // cph-fake starts no process
     o.dir = dir_.path();
     {
       auto pc = client::ProgCache::start(o);

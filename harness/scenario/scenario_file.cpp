@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "client/profile.hpp"
+#include "input/duration.hpp"
 #include "input/suggest.hpp"
 
 namespace cph::scenario {
@@ -33,33 +34,18 @@ const char* step_kind_name(StepKind k) {
   return "?";
 }
 
-std::optional<Millis> parse_duration(const json& v) {
-  if (v.is_number()) {
-    double ms = v.get<double>();
-    if (!(ms >= 0) || ms > 1e12) return std::nullopt;
-    return Millis(static_cast<int64_t>(ms));
+GoOutcome GoExpectation::at(const GoCondition& c) const {
+  GoOutcome out = *this;
+  int words = 0;
+  for (int n = 1; n <= 3; ++n) {
+    for (const auto& [key, outcome] : overrides) {
+      if (key.words() == n && key.matches(c) && n > words) {
+        out = outcome;
+        words = n;
+      }
+    }
   }
-  if (!v.is_string()) return std::nullopt;
-  const std::string s = v.get<std::string>();
-  size_t unit = s.find_first_not_of("0123456789.");
-  if (unit == 0 || unit == std::string::npos) return std::nullopt;
-  double n;
-  try {
-    size_t used = 0;
-    n = std::stod(s.substr(0, unit), &used);
-    if (used != unit) return std::nullopt;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  static const std::map<std::string, double> scale{{"ms", 1}, {"s", 1e3}, {"m", 60e3}, {"h", 3600e3}};
-  auto it = scale.find(s.substr(unit));
-  if (it == scale.end() || n * it->second > 1e12) return std::nullopt;
-  return Millis(static_cast<int64_t>(n * it->second));
-}
-
-std::string GoExpectation::describe() const {
-  if (hang) return "hang";
-  return "exit status " + std::to_string(exit_code) + (stderr_regex.empty() ? "" : ", stderr ~ /" + stderr_regex + "/");
+  return out;
 }
 
 namespace {
@@ -91,10 +77,52 @@ class Parser {
   }
 
  private:
+  // {"exit": N, "stderr": RE} or {"hang": true}, plus condition keys whose
+  // values have the same form.
   GoExpectation go(const json& v, const std::string& path) const {
+    const std::string want = "want {\"exit\": N, \"stderr\": \"regex\"} or {\"hang\": true}";
+    if (!v.is_object()) fail(path, want + ", got " + type_name(v));
+    GoExpectation e;
+    json plain = json::object();
+    for (const auto& [k, value] : v.items()) {
+      if (k == "exit" || k == "stderr" || k == "hang") {
+        plain[k] = value;
+        continue;
+      }
+      std::string why;
+      auto key = gocmd::parse_go_condition_key(k, why);
+      if (!key) {
+        std::string typo = did_you_mean(k, {"exit", "stderr", "hang"});
+        fail(join(path, k), typo.empty() ? why : "unknown key \"" + k + "\"" + typo);
+      }
+      e.overrides.emplace_back(*key, go_outcome(value, join(path, k)));
+    }
+    static_cast<GoOutcome&>(e) = go_outcome(plain, path);
+    // Two keys with as many words that match one condition and disagree:
+    // which wins would depend on the order of the keys.
+    for (const GoCondition& c : gocmd::all_go_conditions()) {
+      int most = 0;
+      for (const auto& o : e.overrides) {
+        if (o.first.matches(c)) most = std::max(most, o.first.words());
+      }
+      const std::pair<GoConditionKey, GoOutcome>* best = nullptr;
+      for (const auto& o : e.overrides) {
+        if (!o.first.matches(c) || o.first.words() != most) continue;
+        if (best && !(best->second == o.second)) {
+          fail(path, "\"" + best->first.text + "\" and \"" + o.first.text + "\" both match the condition " +
+                         c.name() + " and disagree: add a key for it (e.g. \"" + best->first.text + "+" +
+                         o.first.text + "\")");
+        }
+        if (!best) best = &o;
+      }
+    }
+    return e;
+  }
+
+  GoOutcome go_outcome(const json& v, const std::string& path) const {
     if (!v.is_object()) fail(path, "want {\"exit\": N, \"stderr\": \"regex\"} or {\"hang\": true}, got " + type_name(v));
     keys(v, path, {"exit", "stderr", "hang"});
-    GoExpectation e;
+    GoOutcome e;
     if (v.contains("hang")) {
       if (v["hang"] != true) fail(join(path, "hang"), "want true (go never exits)");
       if (v.size() != 1) fail(path, "a hang has no exit status or stderr");
@@ -204,9 +232,9 @@ class Parser {
   }
 
   Millis duration(const json& v, const std::string& path) const {
-    auto d = parse_duration(v);
-    if (!d) fail(path, "want a duration such as \"250ms\", \"2s\" or a number of milliseconds, got " + v.dump());
-    return *d;
+    const input::DurationResult d = input::parse_duration_json(v);
+    if (!d) fail(path, "bad duration: " + d.error);
+    return std::chrono::duration_cast<Millis>(*d.value);
   }
 
   int64_t integer(const json& v, const std::string& path, int64_t min) const {

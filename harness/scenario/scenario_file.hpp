@@ -27,8 +27,14 @@
 #include <vector>
 
 #include "client/outcome.hpp"
+#include "gocmd/go_bench.hpp"
+#include "gocmd/go_condition.hpp"
 
 namespace cph::scenario {
+
+using gocmd::GoCondition;
+using gocmd::GoConditionKey;
+using gocmd::GoOutcome;
 
 // What went wrong and where: "file:line:col: ..." for JSON syntax,
 // "file: steps[2].expect.outcome: ..." for the rest.
@@ -44,8 +50,6 @@ using OutcomeClass = client::OutcomeKind;
 const std::vector<std::string>& known_profiles();  // go1.21 go1.24 go1.25 go1.26 go1.27
 
 using Millis = std::chrono::milliseconds;
-// "250ms", "2s", "1.5m", "1h" or a number of milliseconds; nullopt if not.
-std::optional<Millis> parse_duration(const nlohmann::json& v);
 
 struct OutcomeExpectation {
   std::optional<OutcomeClass> outcome;
@@ -89,14 +93,16 @@ struct ClientSettings {
   std::optional<Millis> close_timeout;
 };
 
-// What the real `go build` does against the scenario's fake: its exit status
-// and a regex its stderr must match, or a hang. tests/interop's outcome
-// differential runs `go` and checks it; the C++ client must agree.
-struct GoExpectation {
-  bool hang = false;
-  int exit_code = 0;
-  std::string stderr_regex;  // ECMAScript, searched in stderr without its final newline
-  std::string describe() const;
+// A scenario's `go` block: what go does in every condition (the plain form),
+// with overrides for the conditions where it does something else, keyed by
+// condition words: {"exit": 0, "old-module": {"exit": 1, "stderr": "..."}}.
+// tests/interop's outcome differential and `cph scenarios --go` run go and
+// check it; the C++ client must agree in the default condition.
+struct GoExpectation : GoOutcome {
+  std::vector<std::pair<GoConditionKey, GoOutcome>> overrides;
+  // The plain outcome, overridden by each matching key, fewer words first
+  // (the parser rejects two different matches with as many words).
+  GoOutcome at(const GoCondition& c) const;
 };
 
 struct Scenario {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "proc/crash_report.hpp"
 #include "wire/base64.hpp"
 #include "wire/encoders.hpp"
 #include "wire/response_decoder.hpp"
@@ -27,13 +28,14 @@ std::string seconds(Clock::duration d) {
 
 }  // namespace
 
-Session::Session(runner::CaseContext& ctx, wire::Dialect dialect, std::string label)
-    : ctx_(ctx), dialect_(dialect), label_(std::move(label)) {}
+Session::Session(runner::CaseContext& ctx, wire::Dialect dialect, std::string label, const client::Profile& profile)
+    : ctx_(ctx), dialect_(dialect), label_(std::move(label)), profile_(profile) {}
 
 std::unique_ptr<Session> Session::start(const std::vector<std::string>& argv, const std::string& cwd,
                                         wire::Dialect dialect, runner::CaseContext& ctx,
-                                        const std::string& label, std::string& error) {
-  std::unique_ptr<Session> s(new Session(ctx, dialect, label));
+                                        const std::string& label, std::string& error,
+                                        const StartOptions& options, const client::Profile& profile) {
+  std::unique_ptr<Session> s(new Session(ctx, dialect, label, profile));
   proc::SpawnOptions opts;
   opts.argv = argv;
   opts.dir = cwd;
@@ -44,6 +46,8 @@ std::unique_ptr<Session> Session::start(const std::vector<std::string>& argv, co
     opts.argv[0] = std::filesystem::absolute(argv[0], ec).string();
   }
   opts.grace = std::chrono::milliseconds(500);
+  opts.ignore_sigxfsz = options.ignore_sigxfsz;
+  opts.file_size_limit = options.file_size_limit;
   s->started_ = Clock::now();
   s->child_ = proc::Child::spawn(opts, error);
   if (!s->child_) {
@@ -68,7 +72,8 @@ Session::~Session() {
     hook_->session = nullptr;
   }
   child_->close_stdin();
-  if (!child_->wait_until(proc::deadline_in(std::chrono::milliseconds(500)))) child_->terminate();
+  // A grace for a clean exit, but none past the case's deadline: its time is up.
+  if (!child_->wait_until(deadline_after(std::chrono::milliseconds(500)))) child_->terminate();
   stop_.fire();
   stdout_thread_.join();
   stderr_thread_.join();
@@ -83,15 +88,23 @@ Clock::time_point Session::deadline_after(Clock::duration d) const {
 }
 
 void Session::read_stdout_loop() {
-  wire::ResponseStreamDecoder decoder;
+  wire::ResponseStreamDecoder decoder(profile_.response_struct(), profile_.json_dialect());
+  decoder.set_max_value_bytes(ctx_.max_reply_bytes);
   bool dead = false;  // after a decode error the stream is dead, as in Go
   std::vector<char> buf(1 << 16);
+  // The bytes not yet decoded into a value (from offset `kept_from`), so a
+  // decode error can show what the helper wrote.
+  std::string kept;
+  int64_t kept_from = 0;
   for (;;) {
     auto r = child_->read_stdout(buf.data(), buf.size(), proc::no_deadline(), &stop_);
     if (r.bytes > 0) {
       std::string_view chunk(buf.data(), r.bytes);
       ctx_.transcript.bytes(wire::Direction::from_helper, chunk);
-      if (!dead) decoder.feed(chunk);
+      if (!dead) {
+        decoder.feed(chunk);
+        if (kept.size() < (1 << 20)) kept.append(chunk);
+      }
     }
     const bool at_end = r.status == proc::IoStatus::eof || r.status == proc::IoStatus::error;
     if (at_end && !dead) decoder.finish();
@@ -101,15 +114,35 @@ void Session::read_stdout_loop() {
       auto st = decoder.next(resp, err);
       if (st == wire::ResponseStreamDecoder::Status::value) {
         on_response(std::move(resp));
+        const int64_t done = decoder.consumed();
+        kept.erase(0, static_cast<size_t>(std::min<int64_t>(done - kept_from, static_cast<int64_t>(kept.size()))));
+        kept_from = done;
         continue;
       }
       if (st == wire::ResponseStreamDecoder::Status::error) {
         dead = true;
+        // What go says (prog.go's readLoop: "error reading JSON from
+        // GOCACHEPROG: %v"), and the bytes it could not decode.
+        std::string_view bad = kept;
+        const size_t text = bad.find_first_not_of(" \t\r\n");
+        bad.remove_prefix(text == std::string_view::npos ? bad.size() : text);
+        const size_t shown = std::min<size_t>(bad.size(), 200);
+        std::string message = "stdout is not a stream of JSON responses: go (" + profile_.name() +
+                              ") says \"error reading JSON from GOCACHEPROG: " + err + "\"; the helper wrote " +
+                              wire::go_quote(std::string(bad.substr(0, shown))) +
+                              (shown < bad.size() ? " (first 200 of " + std::to_string(bad.size()) + " bytes)" : "") +
+                              " at stdout offset " + std::to_string(kept_from + static_cast<int64_t>(kept.size() - bad.size()));
         std::lock_guard lock(mu_);
-        if (!killed_) problems_.push_back("stdout is not a stream of JSON responses: " + err);
+        if (!killed_) problems_.push_back(message);
+        // A line past the bound: nothing more of it is read, the helper is killed.
+        if (decoder.fed() - decoder.consumed() > static_cast<int64_t>(ctx_.max_reply_bytes)) give_up_locked(err);
         cv_.notify_all();
       }
       break;
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (gave_up_) break;
     }
     if (at_end || r.status == proc::IoStatus::interrupted) break;
   }
@@ -126,7 +159,7 @@ void Session::read_stderr_loop() {
       std::string_view chunk(buf, r.bytes);
       ctx_.transcript.bytes(wire::Direction::helper_stderr, chunk);
       std::lock_guard lock(mu_);
-      if (stderr_.size() < (1 << 16)) stderr_.append(chunk);
+      stderr_.append(chunk);
     }
     if (r.status != proc::IoStatus::ok) break;
   }
@@ -137,20 +170,37 @@ void Session::read_stderr_loop() {
 
 void Session::on_response(wire::Response r) {
   std::lock_guard lock(mu_);
+  std::string problem;
   if (!first_) {
     first_delay_ = Clock::now() - started_;
     first_ = r;
-    if (r.id != 0) problems_.push_back("the first message has ID " + std::to_string(r.id) + ", not 0");
+    if (r.id != 0) problem = "the first message has ID " + std::to_string(r.id) + ", not 0";
   } else if (r.id == 0) {
-    problems_.push_back("a second message with ID 0");
+    problem = "a second message with ID 0";
   } else if (!sent_.count(r.id)) {
-    problems_.push_back("a response for unknown request ID " + std::to_string(r.id));
+    problem = "a response for unknown request ID " + std::to_string(r.id);
   } else if (replies_.count(r.id)) {
-    problems_.push_back("a second response for request ID " + std::to_string(r.id));
+    problem = "a second response for request ID " + std::to_string(r.id);
   } else {
     replies_.emplace(r.id, std::move(r));
   }
+  if (!problem.empty()) {
+    if (problems_.size() < kKeptProblems) problems_.push_back(std::move(problem));
+    if (++stray_replies_ >= kMaxStrayReplies && !gave_up_) {
+      const std::string why = "gave up after " + std::to_string(stray_replies_) +
+                              " replies to unknown or already answered request IDs";
+      problems_.push_back(why);
+      give_up_locked(why);
+    }
+  }
   cv_.notify_all();
+}
+
+void Session::give_up_locked(const std::string& why) {
+  if (gave_up_) return;
+  gave_up_ = true;
+  ctx_.transcript.event("gave-up", {{"helper", label_}, {"why", why}});
+  child_->kill_group(SIGKILL);  // reaped by whoever waits for it next
 }
 
 Reply Session::first_message(Clock::duration timeout) {
@@ -160,9 +210,10 @@ Reply Session::first_message(Clock::duration timeout) {
   if (!problems_.empty()) return Reply{std::nullopt, problems_.front()};
   if (eof_) {
     lock.unlock();
-    auto st = child_->wait_until(proc::deadline_in(std::chrono::milliseconds(500)));
+    std::string ended = how_it_ended(std::chrono::milliseconds(500));
+    if (ended.rfind("a crash", 0) == 0) return Reply{std::nullopt, ended + ", before its first message"};
     return Reply{std::nullopt, "the helper closed its stdout before its first message" +
-                                   (st ? " (" + st->describe() + ")" : std::string())};
+                                   (ended.empty() ? std::string() : " (" + ended + ")")};
   }
   return Reply{std::nullopt, "no first message within " + seconds(timeout)};
 }
@@ -180,8 +231,17 @@ bool Session::write(std::string_view bytes, std::string& error) {
   switch (r.status) {
     case proc::IoStatus::timeout: error = "the helper stopped reading its stdin (write timed out)"; break;
     case proc::IoStatus::interrupted: error = "the case was cancelled while writing"; break;
-    default: error = "writing to the helper's stdin failed: " + std::string(std::strerror(r.error)); break;
+    default: {
+      // Mostly a broken pipe: the helper has closed its stdin or exited.
+      // Say which, and what it said.
+      error = "the helper stopped reading its stdin (" + std::string(std::strerror(r.error)) + ")";
+      std::string ended = how_it_ended(std::chrono::milliseconds(500));
+      error += ended.empty() ? ": it is still running" : ": " + ended;
+      break;
+    }
   }
+  std::lock_guard lock(mu_);
+  if (gave_up_ && !problems_.empty()) error += " (the helper was killed: " + problems_.back() + ")";
   return false;
 }
 
@@ -244,9 +304,10 @@ std::string Session::no_reply_reason(int64_t id, Clock::duration waited) {
                                      : "no reply to ID " + std::to_string(id) + " within " + seconds(waited);
     }
   }
-  auto st = child_->wait_until(proc::deadline_in(std::chrono::milliseconds(500)));
+  std::string ended = how_it_ended(std::chrono::milliseconds(500));
+  if (ended.rfind("a crash", 0) == 0) return ended + ", before replying to ID " + std::to_string(id);
   return "the helper closed its stdout before replying to ID " + std::to_string(id) +
-         (st ? " (" + st->describe() + ")" : std::string());
+         (ended.empty() ? std::string() : " (" + ended + ")");
 }
 
 Reply Session::await(int64_t id, Clock::duration timeout) {
@@ -312,6 +373,35 @@ std::optional<proc::ExitStatus> Session::wait_exit(Clock::duration timeout) {
   return child_->wait_until(deadline_after(timeout));
 }
 
+std::string Session::crash(Clock::duration timeout) {
+  {
+    std::lock_guard lock(mu_);
+    if (killed_) return "";
+  }
+  if (!stdout_eof() && !child_->status()) return "";
+  auto st = child_->wait_until(deadline_after(timeout));
+  if (!st) return "";
+  wait_stderr_eof(std::chrono::milliseconds(500));  // its last words may still be in the pipe
+  return proc::crash_report(st, stderr_text());
+}
+
+std::string Session::how_it_ended(Clock::duration timeout) {
+  auto st = child_->wait_until(deadline_after(timeout));
+  if (!st) return "";
+  wait_stderr_eof(std::chrono::milliseconds(500));
+  const std::string err = stderr_text();
+  {
+    std::lock_guard lock(mu_);
+    if (killed_) return st->describe() + " (killed by the harness)";
+  }
+  if (std::string c = proc::crash_report(st, err); !c.empty()) return "a crash: " + c;
+  std::string_view tail = err;
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.remove_suffix(1);
+  if (tail.empty()) return st->describe() + ", nothing on stderr";
+  if (tail.size() > 300) tail = tail.substr(tail.size() - 300);
+  return st->describe() + "; its stderr: " + wire::go_quote(tail);
+}
+
 void Session::kill() {
   {
     std::lock_guard lock(mu_);
@@ -319,6 +409,11 @@ void Session::kill() {
   }
   ctx_.transcript.event("sigkill", {{"helper", label_}});
   child_->terminate();
+}
+
+bool Session::set_file_size_limit(std::optional<uint64_t> bytes, std::string& error) {
+  ctx_.transcript.event("file-size-limit", {{"helper", label_}, {"bytes", bytes ? nlohmann::json(*bytes) : nlohmann::json("none")}});
+  return child_->set_file_size_limit(bytes, error);
 }
 
 std::vector<std::string> Session::problems() const {
@@ -333,7 +428,7 @@ bool Session::stdout_eof() const {
 
 std::string Session::stderr_text() const {
   std::lock_guard lock(mu_);
-  return stderr_;
+  return stderr_.text();
 }
 
 int64_t Session::peak_rss_kib() const {

@@ -25,6 +25,8 @@
 #include <vector>
 
 #include "session/pattern_body.hpp"
+#include "client/profile.hpp"
+#include "proc/capped_text.hpp"
 #include "proc/child.hpp"
 #include "runner/case.hpp"
 #include "wire/messages.hpp"
@@ -41,13 +43,29 @@ struct Reply {
   const wire::Response* operator->() const { return &*response; }
 };
 
+// How a helper is started, beyond its command line.
+struct StartOptions {
+  bool ignore_sigxfsz = false;                // for storage faults (proc::SpawnOptions)
+  std::optional<uint64_t> file_size_limit;  // RLIMIT_FSIZE from the start, in bytes
+};
+
 class Session {
  public:
+  // Replies to IDs never sent (or answered twice) read before the session
+  // gives up on the helper and kills it; only the first kKeptProblems
+  // problems are kept.
+  static constexpr size_t kMaxStrayReplies = 1000;
+  static constexpr size_t kKeptProblems = 20;
+
   // Starts `argv` in `cwd`. Returns nullptr and sets `error` when it cannot
   // be started. `label` names the helper in transcript events ("helper 2").
+  // Requests are written in `dialect`; replies are decoded as `profile`'s go
+  // decodes them (its error texts).
   static std::unique_ptr<Session> start(const std::vector<std::string>& argv, const std::string& cwd,
                                         wire::Dialect dialect, runner::CaseContext& ctx,
-                                        const std::string& label, std::string& error);
+                                        const std::string& label, std::string& error,
+                                        const StartOptions& options = {},
+                                        const client::Profile& profile = client::Profile::newest());
   ~Session();  // closes stdin, a short grace, then kills the process group
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -83,10 +101,22 @@ class Session {
   bool wait_stderr_eof(Clock::duration timeout);
   std::optional<proc::ExitStatus> wait_exit(Clock::duration timeout);
   void kill();  // SIGKILL the group and reap
+  // The helper's RLIMIT_FSIZE from now on (nullopt: none); start it with
+  // ignore_sigxfsz so a write past it fails with EFBIG. False with `error`.
+  bool set_file_size_limit(std::optional<uint64_t> bytes, std::string& error);
+
+  // "" unless the helper has ended in a crash (proc::crash_report: a signal
+  // we did not send, a Go panic, a sanitizer report, ...), waiting up to
+  // `timeout` for it to exit once its stdout has ended.
+  std::string crash(Clock::duration timeout);
+  // How it ended, for messages: "exit status 1; its stderr: ...", a crash
+  // report, or "" while it runs (waits up to `timeout` for the exit).
+  std::string how_it_ended(Clock::duration timeout);
 
   // Fatal-to-go events seen on stdout so far (empty: clean).
   std::vector<std::string> problems() const;
   bool stdout_eof() const;
+  // The first and last 32 KiB of it, with the count of bytes between.
   std::string stderr_text() const;
   // The helper's peak RSS in KiB (VmHWM, read live from /proc; 0 once it has
   // exited). Not ru_maxrss: that also counts the harness's own pages in the
@@ -96,10 +126,13 @@ class Session {
   pid_t pid() const;
 
  private:
-  Session(runner::CaseContext& ctx, wire::Dialect dialect, std::string label);
+  Session(runner::CaseContext& ctx, wire::Dialect dialect, std::string label, const client::Profile& profile);
   void read_stdout_loop();
   void read_stderr_loop();
   void on_response(wire::Response r);
+  // From the reader (mu_ held): stops reading, notes why in the transcript
+  // and SIGKILLs the helper's group. The caller records the problem.
+  void give_up_locked(const std::string& why);
   bool write(std::string_view bytes, std::string& error);
   Clock::time_point deadline_after(Clock::duration d) const;
   std::string no_reply_reason(int64_t id, Clock::duration waited);
@@ -107,6 +140,7 @@ class Session {
   runner::CaseContext& ctx_;
   wire::Dialect dialect_;
   std::string label_;
+  client::Profile profile_;
   std::unique_ptr<proc::Child> child_;
   proc::Interrupt stop_;
   std::thread stdout_thread_, stderr_thread_;
@@ -121,10 +155,12 @@ class Session {
   std::set<int64_t> sent_;
   std::map<int64_t, wire::Response> replies_;
   std::vector<std::string> problems_;
+  size_t stray_replies_ = 0;
+  bool gave_up_ = false;
   bool eof_ = false;
   bool stderr_eof_ = false;
   bool killed_ = false;  // by us: a reply cut short is then no problem of the helper's
-  std::string stderr_;
+  proc::CappedText stderr_;
   // Shared with the cancel callback, which may outlive this object.
   struct CancelHook {
     std::mutex mu;

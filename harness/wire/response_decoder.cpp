@@ -114,6 +114,7 @@ struct ResponseStreamDecoder::State {
   bool fast = true;
   std::string error;    // sticky, as Go's Decoder.err
   JsonDialect json = JsonDialect::v1;
+  size_t max_value = 0;        // 0: no limit
   bool error_pending = false;  // v2: the scanner failed at pos; its text needs more bytes
 
   // The scanner failed at buf[pos]: Go's text for it, or need_more.
@@ -175,6 +176,8 @@ void ResponseStreamDecoder::finish() { state_->finished = true; }
 
 void ResponseStreamDecoder::set_fast_path(bool on) { state_->fast = on; }
 
+void ResponseStreamDecoder::set_max_value_bytes(size_t n) { state_->max_value = n; }
+
 ResponseStreamDecoder::Status ResponseStreamDecoder::next(Response& out, std::string& error) {
   State& s = *state_;
   if (!s.error.empty()) {
@@ -208,7 +211,13 @@ ResponseStreamDecoder::Status ResponseStreamDecoder::next(Response& out, std::st
         break;
     }
   }
-  if (!s.finished) return Status::need_more;
+  if (!s.finished) {
+    if (s.max_value > 0 && s.buf.size() - s.start > s.max_value) {
+      s.error = error = "reply line longer than " + std::to_string(s.max_value) + " bytes";
+      return Status::error;
+    }
+    return Status::need_more;
+  }
   if (s.scanner.step(' ') == gojson::Op::end) return s.emit(s.pos, out, error);
   for (size_t i = s.start; i < s.buf.size(); ++i) {
     if (!gojson::is_space(static_cast<unsigned char>(s.buf[i]))) {

@@ -28,6 +28,11 @@
 
 namespace cph::wire {
 
+// The longest reply (one JSON value with the space before it) read by
+// default before giving up: a helper writing one endless line would
+// otherwise have every byte buffered. Raised with --max-reply-bytes.
+inline constexpr size_t kDefaultMaxReplyBytes = size_t{64} << 20;
+
 class ResponseStreamDecoder {
  public:
   enum class Status {
@@ -40,6 +45,10 @@ class ResponseStreamDecoder {
   void feed(std::string_view bytes);
   void finish();  // the peer closed its stdout
   void set_fast_path(bool on);
+  // A value (with the space before it) longer than this is an error,
+  // "reply line longer than N bytes", once that many bytes of it are in
+  // (0: no limit, the default for one-shot decoding).
+  void set_max_value_bytes(size_t n);
   // Take the next result. Call repeatedly until need_more, eof or error.
   Status next(Response& out, std::string& error);
   // Bytes fed so far, and the offset of the end of the last value returned.

@@ -18,6 +18,9 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+// What a record costs in memory, roughly: its bytes plus the record itself.
+size_t cost(const TranscriptRecord& r) { return r.data.size() + (r.detail.is_null() ? 64 : 320); }
+
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 // line:col of a byte offset within one line (1-based).
@@ -59,7 +62,53 @@ void Transcript::bytes(Direction dir, std::string_view data) {
     std::fwrite(line.data(), 1, line.size(), file_);
     std::fflush(file_);
   }
-  records_.push_back(std::move(r));
+  keep_locked(std::move(r));
+}
+
+void Transcript::set_memory_limit(size_t bytes) {
+  std::lock_guard lock(mu_);
+  limit_ = bytes;
+}
+
+size_t Transcript::memory_limit() const {
+  std::lock_guard lock(mu_);
+  return limit_;
+}
+
+void Transcript::keep_locked(TranscriptRecord r) {
+  const size_t c = cost(r);
+  if (!head_full_ && head_bytes_ + c <= limit_ / 2) {
+    head_bytes_ += c;
+    records_.push_back(std::move(r));
+    return;
+  }
+  head_full_ = true;  // from now on, only the tail moves
+  tail_bytes_ += c;
+  tail_.push_back(std::move(r));
+  while (tail_bytes_ > limit_ / 2 && tail_.size() > 1) {
+    const TranscriptRecord& old = tail_.front();
+    if (dropped_records_ == 0) first_dropped_t_ = old.t;
+    ++dropped_records_;
+    dropped_bytes_ += old.data.size();
+    tail_bytes_ -= cost(old);
+    tail_.pop_front();
+  }
+}
+
+std::vector<TranscriptRecord> Transcript::records_locked() const {
+  std::vector<TranscriptRecord> out;
+  out.reserve(records_.size() + tail_.size() + 1);
+  out.assign(records_.begin(), records_.end());
+  if (dropped_records_ > 0) {
+    TranscriptRecord gap;
+    gap.t = first_dropped_t_;
+    gap.dir = Direction::event;
+    gap.data = "transcript-truncated";
+    gap.detail = {{"records", dropped_records_}, {"bytes", dropped_bytes_}, {"memory_limit", limit_}};
+    out.push_back(std::move(gap));
+  }
+  out.insert(out.end(), tail_.begin(), tail_.end());
+  return out;
 }
 
 void Transcript::event(std::string_view name, nlohmann::json detail) {
@@ -74,21 +123,22 @@ void Transcript::event(std::string_view name, nlohmann::json detail) {
     std::fwrite(line.data(), 1, line.size(), file_);
     std::fflush(file_);
   }
-  records_.push_back(std::move(r));
+  keep_locked(std::move(r));
 }
 
 std::vector<TranscriptRecord> Transcript::records() const {
   std::lock_guard lock(mu_);
-  return records_;
+  return records_locked();
 }
 
 std::string Transcript::tail_text(size_t max_records) const {
   std::lock_guard lock(mu_);
+  const std::vector<TranscriptRecord> all = records_locked();
   std::ostringstream out;
-  const size_t first = records_.size() > max_records ? records_.size() - max_records : 0;
+  const size_t first = all.size() > max_records ? all.size() - max_records : 0;
   if (first > 0) out << "... " << first << " earlier records\n";
-  for (size_t i = first; i < records_.size(); ++i) {
-    const auto& r = records_[i];
+  for (size_t i = first; i < all.size(); ++i) {
+    const auto& r = all[i];
     char t[32];
     std::snprintf(t, sizeof t, "%.6f", r.t);
     out << "[" << t << "] " << direction_name(r.dir) << ": ";

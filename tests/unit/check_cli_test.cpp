@@ -29,11 +29,23 @@ TEST(CheckCli, UsageErrorsExit2) {
   Ran bad = cph({"--dialect", "go1.19", "--", CPH_FAKE_BIN});
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.out.find("--dialect go1.19"), std::string::npos) << bad.out;
+  Ran bad_go = cph({"--go", "go1.20", "--", CPH_FAKE_BIN});
+  EXPECT_EQ(bad_go.code, 2);
+  EXPECT_NE(bad_go.out.find("--go go1.20: want a Go release from go1.21 on"), std::string::npos) << bad_go.out;
   EXPECT_EQ(cph({"--helper", CPH_FAKE_BIN, "--", CPH_FAKE_BIN}).code, 2);
   Ran quote = cph({"--helper", std::string(CPH_FAKE_BIN) + " 'unterminated"});
   EXPECT_EQ(quote.code, 2);
   EXPECT_NE(quote.out.find("unterminated ' string"), std::string::npos) << quote.out;
   EXPECT_EQ(cph({"--only", "no-such-case", "--", CPH_FAKE_BIN}).code, 2);
+}
+
+// --go changes grades: --list shows close/reply as MUST for go1.21-go1.23
+// and SHOULD from go1.24 on (go1.22 maps to the go1.21 profile).
+TEST(CheckCli, GoReleaseSetsTheGrades) {
+  Ran old_go = cph({"--list", "--go", "go1.22", "--only", "close/reply"});
+  EXPECT_NE(old_go.out.find("close/reply  [MUST]"), std::string::npos) << old_go.out;
+  Ran new_go = cph({"--list", "--go", "go1.24", "--only", "close/reply"});
+  EXPECT_NE(new_go.out.find("close/reply  [SHOULD]"), std::string::npos) << new_go.out;
 }
 
 TEST(CheckCli, ListNeedsNoHelper) {
@@ -65,8 +77,10 @@ TEST(CheckCli, HelperArgumentsAfterDashDashIncludeOptions) {
   EXPECT_EQ(h.code, 0) << h.out;
 }
 
+// (handshake/known-commands-close is INFO: go needs no close.)
 TEST(CheckCli, StrictCountsShouldFailures) {
-  std::vector<std::string> args = {"--only", "handshake/known-commands-close", "--", CPH_FAKE_BIN, "--script", kNoClose};
+  std::vector<std::string> args = {"--only", "get/miss-no-err", "--", CPH_FAKE_BIN, "--script",
+                                   R"({"rules":[{"when":{"command":"get"},"do":{"set":{"Err":"not found"}}}]})"};
   EXPECT_EQ(cph(args).code, 0);
   args.insert(args.begin(), "--strict");
   EXPECT_EQ(cph(args).code, 1);

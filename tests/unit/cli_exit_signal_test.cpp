@@ -75,6 +75,33 @@ TEST_P(CliExitSignal, KillsTheHelpersAndRemovesTheTempDirs) {
   if (!exits_within(helper, 0ms)) ::kill(helper, SIGKILL);
 }
 
+// A helper that starts a process in a session of its own (out of reach of
+// the group kill) and then exits: cph, a subreaper, inherits it and kills it
+// when the signal comes (proc/descendants.hpp).
+TEST_P(CliExitSignal, KillsWhatTheHelperStartedInItsOwnSession) {
+  const int sig = GetParam();
+  cph::check::TempDir tmp, side;
+  const std::string fifo = side.path() + "/pid";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  cph::proc::SpawnOptions o;
+  o.argv = {CPH_CLI_BIN, "check", "--", "sh", "-c",
+            "setsid sh -c 'trap \"\" INT TERM HUP; exec sleep 600' >/dev/null 2>&1 </dev/null & echo $! > " + fifo +
+                "; exec sleep 600"};
+  o.env_extra = {"TMPDIR=" + tmp.path()};
+  std::string err;
+  auto cph = cph::proc::Child::spawn(o, err);
+  ASSERT_TRUE(cph) << err;
+  const pid_t escaped = read_pid(fifo);
+  ASSERT_GT(escaped, 0) << "the helper did not start its process";
+
+  ::kill(cph->pid(), sig);
+  auto st = cph->wait_until(cph::proc::deadline_in(10s));
+  ASSERT_TRUE(st) << "cph did not die of the signal";
+  EXPECT_TRUE(st->signaled());
+  EXPECT_TRUE(exits_within(escaped, 10s)) << "the process in its own session outlived cph";
+  if (!exits_within(escaped, 0ms)) ::kill(escaped, SIGKILL);
+}
+
 INSTANTIATE_TEST_SUITE_P(Signals, CliExitSignal, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
                          [](const auto& info) { return std::string(sigabbrev_np(info.param)); });
 

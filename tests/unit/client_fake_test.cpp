@@ -111,6 +111,8 @@ TEST(ClientFake, WritesAreSerialisedWholeRequestsAtATime) {
   // when the get is issued: its request must wait for the whole body.
   ClientOptions o = fake(R"({"rules":[{"when":{"command":"put"},"do":{"stop_reading":"200ms"}}]})");
   o.transcript_body_limit = 4 << 20;  // keep the 2 MiB body's bytes: the test reads them back
+  o.transcript = std::make_shared<wire::Transcript>();
+  o.transcript->set_memory_limit(16 << 20);  // ...all of them (the default keeps 1 MiB)
   auto pc = ProgCache::start(o);
   const std::string body(2 << 20, 'q');
   std::atomic<bool> put_started{false};

@@ -139,7 +139,7 @@ TEST(DocsReportSchema, RealReportsValidateAndUseEveryDescribedProperty) {
 // unknown verdict is rejected, naming the place.
 TEST(DocsReportSchema, TheValidatorRejectsWhatTheSchemaForbids) {
   const json schema = the_schema();
-  json report = {{"schema", "cph-report/1"}, {"suite", "check"}, {"strict", false}, {"baseline", nullptr},
+  json report = {{"schema", "cph-report/1"}, {"suite", "check"}, {"go", "go1.27"}, {"strict", false}, {"baseline", nullptr},
                  {"duration_s", 1.5}, {"exit_code", 0},
                  {"summary", {{"total", 0}, {"passed", 0}, {"failed", 0}, {"errors", 0}, {"skipped", 0},
                               {"known_failures", 0}, {"tolerated", 0}, {"unexpected", 0}, {"stale", 0}}},

@@ -2,7 +2,13 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <fstream>
+#include <iterator>
+
+#include "proc/temp_dir.hpp"
 #include "fake_peer_test.hpp"
+#include "test_scale.hpp"
+#include "wire/transcript.hpp"
 
 namespace cph::fake::testing {
 namespace {
@@ -191,17 +197,48 @@ TEST(FakeProcess, CloseStdoutAndKeepRunning) {
   EXPECT_EQ(st->describe(), "exit status 0");
 }
 
+// Seconds on the fake's transcript clock from request 1's rule firing to
+// the hang (-1 when either is missing).
+double rule_to_hang(const std::string& transcript_path) {
+  std::ifstream in(transcript_path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  double fired = -1, hang = -1;
+  for (const auto& r : wire::Transcript::parse(text, transcript_path)) {
+    if (r.dir != wire::Direction::event) continue;
+    if (r.data == "rule-fired" && r.detail.value("request", int64_t{0}) == 1) fired = r.t;
+    if (r.data == "hang") hang = r.t;
+  }
+  return fired < 0 || hang < 0 ? -1 : hang - fired;
+}
+
 TEST(FakeProcess, HangStopsReadingAndWriting) {
-  FakeProc f(script(R"([{"when": {"request": 2}, "do": {"hang": true}}, {"when": {"request": 1}, "do": {"delay": "100ms"}}])"));
-  ASSERT_TRUE(f.read_lines(1));
-  ASSERT_TRUE(f.send(get_req(1, action(1))));  // its reply is delayed past the hang
-  ASSERT_TRUE(f.send(get_req(2, action(2))));
-  EXPECT_TRUE(f.quiet_for(400ms));
-  // Nothing is read any more: a big write fills the pipe and times out.
-  EXPECT_FALSE(f.send(std::string(4 << 20, ' '), 300ms));
-  f.child().close_stdin();
-  EXPECT_FALSE(f.wait(200ms));
-  EXPECT_EQ(f.child().terminate().describe(), "signal: killed");
+  // Request 1's reply is delayed; request 2 hangs the fake before the delay
+  // is over, so that reply is never written. Whether request 2 came in time
+  // is read from the fake's own transcript, not assumed: on a machine too
+  // loaded for it, the test tries again with twice the delay.
+  for (auto delay = cph::test::scaled(100ms);; delay *= 2) {
+    check::TempDir side;
+    const std::string transcript = side.path() + "/t.jsonl";
+    FakeProc f({"--transcript", transcript, "--script",
+                R"([{"when": {"request": 2}, "do": {"hang": true}}, {"when": {"request": 1}, "do": {"delay": ")" +
+                    std::to_string(delay.count()) + R"(ms"}}])"});
+    ASSERT_TRUE(f.read_lines(1));
+    ASSERT_TRUE(f.send(get_req(1, action(1))));  // its reply is delayed past the hang
+    ASSERT_TRUE(f.send(get_req(2, action(2))));
+    if (!f.quiet_for(delay + 300ms)) {
+      const double gap = rule_to_hang(transcript);
+      ASSERT_GE(gap, std::chrono::duration<double>(delay).count())
+          << "a reply was written after the hang: " << f.out();
+      ASSERT_LT(delay, 10s) << "request 2 never reached the fake in time";
+      continue;  // request 2 came after the delay: no test of the hang; again, longer
+    }
+    // Nothing is read any more: a big write fills the pipe and times out.
+    EXPECT_FALSE(f.send(std::string(4 << 20, ' '), 300ms));
+    f.child().close_stdin();
+    EXPECT_FALSE(f.wait(200ms));
+    EXPECT_EQ(f.child().terminate().describe(), "signal: killed");
+    return;
+  }
 }
 
 TEST(FakeProcess, StopReadingIsBackPressure) {

@@ -100,7 +100,29 @@ TEST(FakeScript, UnknownActionSuggestsTheNearestName) {
             "t.json: rules[0].do[1]: unknown action \"dlay\"; did you mean \"delay\"?");
   EXPECT_EQ(error_of(R"([{"do": {"xyzzy": 1}}])"),
             "t.json: rules[0].do: unknown action \"xyzzy\" (known: delay, hold, drop, duplicate, id, omit, set, raw, "
-            "prefix, exit, kill, close_stdout, hang, stop_reading, stderr, never_exit, keep_stdout, close_stdin)");
+            "prefix, exit, kill, close_stdout, hang, stop_reading, stderr, never_exit, keep_stdout, close_stdin, "
+            "reput_keeps_old, reput_overwrites, store_fails, on_store_error, forget_at_eof)");
+}
+
+// Issue 22's store actions: re-puts that keep or overwrite the old entry,
+// a store that fails, and what follows a failure or stdin EOF.
+TEST(FakeScript, StoreActionsParse) {
+  Script s = parse_script(R"([{"do": [{"reput_keeps_old": true}, {"reput_keeps_old": "put"}, {"reput_overwrites": true},
+                                      {"store_fails": true}, {"on_store_error": "silence"},
+                                      {"on_store_error": "no_exit"}, {"forget_at_eof": true}]}])",
+                          "t.json");
+  const auto& a = s.rules[0].actions;
+  ASSERT_EQ(a.size(), 7u);
+  EXPECT_EQ(std::get<ReputKeepsOld>(a[0]).mode, ReputMode::get);
+  EXPECT_EQ(std::get<ReputKeepsOld>(a[1]).mode, ReputMode::put);
+  EXPECT_TRUE(std::holds_alternative<ReputOverwrites>(a[2]));
+  EXPECT_TRUE(std::holds_alternative<StoreFails>(a[3]));
+  EXPECT_EQ(std::get<OnStoreError>(a[4]).mode, StoreErrorMode::silence);
+  EXPECT_EQ(std::get<OnStoreError>(a[5]).mode, StoreErrorMode::no_exit);
+  EXPECT_STREQ(action_name(a[6]), "forget_at_eof");
+  EXPECT_EQ(error_of(R"([{"do": {"on_store_error": "silent"}}])"),
+            "t.json: rules[0].do: unknown on_store_error mode \"silent\"; did you mean \"silence\"?");
+  EXPECT_EQ(error_of(R"([{"do": {"reput_keeps_old": false}}])"), "t.json: rules[0].do: want true, got false");
 }
 
 TEST(FakeScript, JsonSyntaxErrorsNameLineAndColumn) {
@@ -117,7 +139,7 @@ TEST(FakeScript, BadValuesNameTheirPath) {
   EXPECT_EQ(error_of(R"([{"when": {"comand": "get"}, "do": {"drop": true}}])"),
             "t.json: rules[0].when: unknown condition \"comand\"; did you mean \"command\"?");
   EXPECT_EQ(error_of(R"([{"do": {"delay": "10 parsecs"}}])"),
-            "t.json: rules[0].do: bad duration \"10 parsecs\" (want e.g. \"250ms\", \"2s\", or a number of milliseconds)");
+            "t.json: rules[0].do: bad duration: \"10 parsecs\": unknown unit \" parsecs\" (ns, us, ms, s, m or h)");
   EXPECT_EQ(error_of(R"([{"do": {"drop": true}, "times": -1}])"),
             "t.json: rules[0].times: want an integer in 0..9223372036854775807, got -1");
   EXPECT_EQ(error_of(R"([{"do": {"drop": true}, "probability": 2}])"),
@@ -145,12 +167,7 @@ TEST(FakeScript, DeepNestingIsRefusedNotRecursedInto) {
   EXPECT_EQ(error_of("[\"\xff\"]").rfind("t.json:1:3: ", 0), 0u) << error_of("[\"\xff\"]");  // invalid UTF-8
 }
 
-TEST(FakeScript, DurationsAndPositions) {
-  EXPECT_EQ(*parse_duration("3m"), std::chrono::minutes(3));
-  EXPECT_EQ(*parse_duration(0.5), std::chrono::microseconds(500));
-  EXPECT_FALSE(parse_duration("-1s"));
-  EXPECT_FALSE(parse_duration("1h"));
-  EXPECT_FALSE(parse_duration("s"));
+TEST(FakeScript, Positions) {
   EXPECT_EQ(line_col("ab\ncd", 4), std::make_pair(int64_t{2}, int64_t{2}));
   EXPECT_EQ(line_col("", 9), std::make_pair(int64_t{1}, int64_t{1}));
   EXPECT_EQ(closest("put", {"get", "put"}), "put");

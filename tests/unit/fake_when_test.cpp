@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_peer_test.hpp"
+#include "test_scale.hpp"
 
 namespace cph::fake::testing {
 namespace {
@@ -49,14 +50,32 @@ TEST(FakeWhen, ActionIdPrefix) {
 }
 
 TEST(FakeWhen, AfterTimeSinceStart) {
-  FakeProc f(script(R"([{"when": {"after": "400ms"}, "do": {"set": {"Err": "late"}}}])"));
-  ASSERT_TRUE(f.read_lines(1));
-  ASSERT_TRUE(f.send(get_req(1, action(1))));
-  ASSERT_TRUE(f.read_lines(2));
-  EXPECT_TRUE(f.quiet_for(500ms));  // let the clock pass 400ms
-  ASSERT_TRUE(f.send(get_req(2, action(1))));
-  ASSERT_TRUE(f.read_lines(3));
-  EXPECT_EQ(f.after_handshake(), "{\"ID\":1,\"Miss\":true}\n{\"ID\":2,\"Err\":\"late\",\"Miss\":true}\n");
+  // The test's clock starts before the spawn, so a reply read within `after`
+  // of it was written before the fake's clock reached `after`; and the fake
+  // started before its handshake was read, so `after` past that read, the
+  // fake's clock is past it too. Conditions, not windows: on a machine too
+  // loaded for the first reply to come within `after`, it tries again with
+  // twice as long.
+  for (auto after = cph::test::scaled(400ms);; after *= 2) {
+    const auto spawned = std::chrono::steady_clock::now();
+    FakeProc f(script(R"([{"when": {"after": ")" + std::to_string(after.count()) +
+                      R"(ms"}, "do": {"set": {"Err": "late"}}}])"));
+    ASSERT_TRUE(f.read_lines(1));
+    const auto hello = std::chrono::steady_clock::now();
+    ASSERT_TRUE(f.send(get_req(1, action(1))));
+    ASSERT_TRUE(f.read_lines(2));
+    if (std::chrono::steady_clock::now() - spawned >= after) {
+      ASSERT_LT(after, 20s) << "the fake never answered within " << after.count() << " ms of its start";
+      continue;
+    }
+    // Nothing to read meanwhile: wait until the fake's clock has passed `after`.
+    const auto past = hello + after + 1ms;
+    EXPECT_TRUE(f.quiet_for(std::chrono::ceil<std::chrono::milliseconds>(past - std::chrono::steady_clock::now())));
+    ASSERT_TRUE(f.send(get_req(2, action(1))));
+    ASSERT_TRUE(f.read_lines(3));
+    EXPECT_EQ(f.after_handshake(), "{\"ID\":1,\"Miss\":true}\n{\"ID\":2,\"Err\":\"late\",\"Miss\":true}\n");
+    return;
+  }
 }
 
 TEST(FakeWhen, TimesLimitsFiring) {

@@ -45,6 +45,7 @@ TEST(FuzzerGenerator, SessionsHaveEveryIngredient) {
   std::set<int64_t> put_keys;
   for (const auto& op : ops) {
     EXPECT_NE(op.kind, OpKind::hostile);
+    EXPECT_NE(op.kind, OpKind::storage_fault);
     if (op.async) ++async;
     if (op.kind == OpKind::close) ++closes;
     if (op.kind == OpKind::kill_put) ++kills;
@@ -66,12 +67,36 @@ TEST(FuzzerGenerator, SessionsHaveEveryIngredient) {
   EXPECT_GT(hits_possible, 5000u);
 }
 
+// Issue 22: re-put bursts, a stored key put again with new bodies, all in
+// flight at once, then awaited by a get of that key.
+TEST(FuzzerGenerator, ReputBurstsPutOneKeyWithNewBodies) {
+  GeneratorOptions o;
+  auto ops = generate_ops(3, 20000, o);
+  size_t bursts = 0;
+  for (size_t i = 0; i + 2 < ops.size(); ++i) {
+    if (ops[i].kind != OpKind::put || !ops[i].async) continue;
+    size_t j = i;
+    std::set<uint64_t> bodies;
+    while (j < ops.size() && ops[j].kind == OpKind::put && ops[j].async && ops[j].key == ops[i].key) {
+      bodies.insert(ops[j].body_seed);
+      ++j;
+    }
+    if (j - i >= 2 && j < ops.size() && ops[j].kind == OpKind::get && !ops[j].async && ops[j].key == ops[i].key &&
+        bodies.size() == j - i) {
+      ++bursts;
+      i = j;
+    }
+  }
+  EXPECT_GT(bursts, 20u);
+}
+
 TEST(FuzzerGenerator, MaxBodyZeroMeansEmptyBodies) {
   GeneratorOptions o;
   o.max_body = 0;
+  o.hostile = true;
   for (const auto& op : generate_ops(11, 5000, o)) {
     EXPECT_NE(op.kind, OpKind::kill_put);
-    if (op.kind == OpKind::put) {
+    if (op.kind == OpKind::put || op.kind == OpKind::storage_fault) {
       ASSERT_EQ(op.size, 0);
     }
   }
@@ -81,10 +106,13 @@ TEST(FuzzerGenerator, HostileOnlyWhenAsked) {
   GeneratorOptions o;
   o.hostile = true;
   std::set<std::string> kinds;
+  size_t storage_faults = 0;
   for (const auto& op : generate_ops(5, 20000, o)) {
     if (op.kind == OpKind::hostile) kinds.insert(op.hostile);
+    if (op.kind == OpKind::storage_fault) ++storage_faults;
   }
   EXPECT_EQ(kinds.size(), hostile_kinds().size());
+  EXPECT_GT(storage_faults, 20u);
 }
 
 }  // namespace

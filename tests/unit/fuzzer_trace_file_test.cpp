@@ -17,6 +17,12 @@ Trace sample() {
   GeneratorOptions o;
   o.hostile = true;
   t.ops = generate_ops(3, 400, o);
+  Op fault;
+  fault.kind = OpKind::storage_fault;
+  fault.key = 7;
+  fault.size = 300;
+  fault.body_seed = 0x1234;
+  t.ops.push_back(fault);
   t.failure = Failure{FailureClass::corruption, 399, 812, "get hit: DiskPath \"/x\" holds \"other\" bytes\n\xff"};
   return t;
 }

@@ -160,8 +160,8 @@ TEST(ScenarioFile, SemanticErrorsNameTheJsonPath) {
   EXPECT_EQ(error_of(with("", R"([{"put": {"action": "ab", "bdy": "x"}}])")),
             "s.jsonc: steps[0].put.bdy: unknown key \"bdy\"; did you mean \"body\"?");
   EXPECT_EQ(error_of(with("", R"([{"get": "ab", "cancel_after": "soon"}])")),
-            "s.jsonc: steps[0].cancel_after: want a duration such as \"250ms\", \"2s\" or a number of milliseconds, "
-            "got \"soon\"");
+            "s.jsonc: steps[0].cancel_after: bad duration: \"soon\" is not a duration (want e.g. \"250ms\", \"2s\", "
+            "\"5m\")");
   EXPECT_EQ(error_of(with("", R"([{"parallel": [{"get": "ab"}, {"close": 1}]}])")),
             "s.jsonc: steps[0].parallel[1].close: want true");
   EXPECT_EQ(error_of(with("", R"([{"parallel": [{"get": "ab"}]}])")),
@@ -202,15 +202,61 @@ TEST(ScenarioFile, GoBlockSaysWhatGoBuildDoes) {
             0u);
 }
 
-TEST(ScenarioFile, Durations) {
-  using nlohmann::json;
-  EXPECT_EQ(parse_duration(json("250ms")), 250ms);
-  EXPECT_EQ(parse_duration(json("2s")), 2000ms);
-  EXPECT_EQ(parse_duration(json("1.5m")), 90000ms);
-  EXPECT_EQ(parse_duration(json(40)), 40ms);
-  for (json bad : {json("ms"), json("5"), json("5 s"), json("-1s"), json(-3), json(true), json("1.2.3s"), json("5d")}) {
-    EXPECT_FALSE(parse_duration(bad).has_value()) << bad.dump();
+// The go block per condition: the plain form holds wherever no key
+// matches; the key with the most matching words wins.
+TEST(ScenarioFile, GoBlockPerCondition) {
+  Scenario s = parse_scenario(with(R"("go": {"exit": 0, "old-module": {"exit": 1, "stderr": "quota"},
+                                           "cold": {"exit": 1, "stderr": "quota"},
+                                           "old-module+list": {"exit": 2},
+                                           "warm+test-again": {"hang": true}})"),
+                              "s.jsonc");
+  ASSERT_TRUE(s.go.has_value());
+  auto at = [&](const char* name) {
+    std::string why;
+    auto c = parse_go_condition(name, why);
+    EXPECT_TRUE(c.has_value()) << why;
+    return s.go->at(*c).describe();
+  };
+  EXPECT_EQ(at("build"), "exit status 0");
+  EXPECT_EQ(at("vet"), "exit status 0");
+  EXPECT_EQ(at("old-module"), "exit status 1, stderr ~ /quota/");
+  EXPECT_EQ(at("old-module+vet"), "exit status 1, stderr ~ /quota/");
+  EXPECT_EQ(at("cold+test"), "exit status 1, stderr ~ /quota/");
+  EXPECT_EQ(at("old-module+cold+list"), "exit status 2");  // two words beat one
+  EXPECT_EQ(at("test-again"), "hang");
+  EXPECT_EQ(s.go->overrides.size(), 4u);
+
+  // old-module and cold both match old-module+cold+build and disagree.
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "old-module": {"exit": 1}, "cold": {"exit": 2}})")),
+            "s.jsonc: go: \"cold\" and \"old-module\" both match the condition old-module+cold and disagree: "
+            "add a key for it (e.g. \"cold+old-module\")");
+  // ... unless a key with more words settles it.
+  EXPECT_NO_THROW(parse_scenario(
+      with(R"("go": {"exit": 0, "old-module": {"exit": 1}, "cold": {"exit": 2}, "old-module+cold": {"exit": 3}})"),
+      "s.jsonc"));
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "cld": {"exit": 1}})")).rfind(
+                "s.jsonc: go.cld: unknown condition \"cld\"; did you mean \"cold\"?", 0),
+            0u);
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "cold+warm": {"exit": 1}})")),
+            "s.jsonc: go.cold+warm: \"cold+warm\" names two values of one axis (module age, store, command)");
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "vet": {"exit": "1"}})")), "s.jsonc: go.vet.exit: want go's exit status, a number");
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "vet": 1})")),
+            "s.jsonc: go.vet: want {\"exit\": N, \"stderr\": \"regex\"} or {\"hang\": true}, got a number");
+}
+
+TEST(GoCondition, NamesRoundTrip) {
+  const auto& all = all_go_conditions();
+  ASSERT_EQ(all.size(), 20u);
+  EXPECT_EQ(all.front().name(), "build");
+  EXPECT_EQ(all.back().name(), "old-module+cold+list");
+  for (const auto& c : all) {
+    std::string why;
+    auto back = parse_go_condition(c.name(), why);
+    ASSERT_TRUE(back.has_value()) << c.name() << ": " << why;
+    EXPECT_EQ(*back, c) << c.name();
   }
+  EXPECT_EQ((GoCondition{GoModuleAge::fresh, GoStore::warm, GoCommand::test_again}.go_args()),
+            (std::vector<std::string>{"test", "./..."}));
 }
 
 TEST(ScenarioFile, DirectoryLoadsRecursivelySkipsFakeScriptsAndResolvesFakePaths) {

@@ -7,6 +7,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <vector>
+
+#include "client/profile.hpp"
+#include "wire/response_decoder.hpp"
 
 namespace {
 
@@ -59,6 +63,31 @@ TEST(WireDecodeCli, ProfilePicksTheStructName) {
   EXPECT_EQ(r26.exit_code, 1);
   EXPECT_EQ(r26.out, first + "error: json: cannot unmarshal string into Go struct field Response.ID of type int64\n");
   EXPECT_EQ(decode("response", "{").out, "error: unexpected EOF\n");
+}
+
+// Every release in the table decodes as the client decodes under that
+// profile: the same struct name and json's texts (the CLI kept a table of
+// its own once and named go1.24's struct cacheprog.ProgResponse).
+TEST(WireDecodeCli, EveryProfileSaysWhatTheClientSays) {
+  const std::string in = "{\"ID\":3,\"Size\":\"ten\"}";
+  std::vector<cph::client::Profile> profiles = cph::client::Profile::all();
+  profiles.push_back(*cph::client::Profile::parse("go1.24+objectid"));
+  for (const auto& p : profiles) {
+    cph::wire::ResponseStreamDecoder client(p.response_struct(), p.json_dialect());
+    client.feed(in);
+    cph::wire::Response value;
+    std::string error;
+    ASSERT_EQ(client.next(value, error), cph::wire::ResponseStreamDecoder::Status::error) << p.name();
+    auto r = decode("response --profile " + p.name(), in);
+    EXPECT_EQ(r.exit_code, 1) << p.name();
+    EXPECT_EQ(r.out, "error: " + error + "\n") << p.name();
+    const std::string field = "Go struct field " + p.response_struct() + ".Size";
+    if (p.json_dialect() == cph::wire::JsonDialect::v1) {
+      EXPECT_NE(r.out.find(field), std::string::npos) << r.out;
+    }
+  }
+  EXPECT_NE(decode("response --profile go1.24", in).out.find("Go struct field Response.Size"), std::string::npos);
+  EXPECT_EQ(decode("response --profile go1.20", in).exit_code, 2);
 }
 
 TEST(WireDecodeCli, Base64AndRequests) {

@@ -1,0 +1,3 @@
+module example.com/cph-go-module
+
+go 1.24

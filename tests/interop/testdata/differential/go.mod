@@ -1,3 +1,0 @@
-module example.com/differential
-
-go 1.24
