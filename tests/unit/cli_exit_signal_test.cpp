@@ -80,7 +80,7 @@ TEST_P(CliExitSignal, KillsTheHelpersAndRemovesTheTempDirs) {
 // when the signal comes (proc/descendants.hpp).
 TEST_P(CliExitSignal, KillsWhatTheHelperStartedInItsOwnSession) {
   const int sig = GetParam();
-  cph::check::TempDir tmp, side;
+  cph::proc::TempDir tmp, side;
   const std::string fifo = side.path() + "/pid";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   cph::proc::SpawnOptions o;

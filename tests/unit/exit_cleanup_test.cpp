@@ -47,7 +47,7 @@ TEST(ExitCleanup, AnAbandonedCasesHelperAndTempDirGoAtNormalExit) {
   d.info.id = "hang/abandoned";
   d.info.timeout = 100ms;
   d.run = [sh](cph::runner::CaseContext&) {
-    cph::check::TempDir dir;
+    cph::proc::TempDir dir;
     cph::proc::SpawnOptions o;
     o.argv = {"sleep", "600"};
     std::string err;

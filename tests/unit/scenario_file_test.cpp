@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
-using namespace cph::runner;
 using namespace cph::scenario;
+using namespace cph::gocmd;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
