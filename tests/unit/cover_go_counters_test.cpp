@@ -120,7 +120,8 @@ TEST(CoverGoCounters, NamesTheByteOffsetOfEveryDefect) {
   // One function fewer than there are: bytes left before the footer.
   EXPECT_NE(error_of(with(32, static_cast<char>(kFuncs.size() - 1))).find("bytes after the last function"),
             std::string::npos);
-  // The last counter lost: its function record (count 1, package 300, function 70000) starts 7 bytes before the footer.
+  // The last counter lost: its function's record (count 1, package 300,
+  // function 70000, in 1 + 2 + 3 bytes) starts 7 bytes before the footer.
   std::string cut = good;
   cut.erase(footer - 1, 1);
   EXPECT_EQ(error_of(cut),
