@@ -88,6 +88,23 @@ TEST(CoverGoCounters, ReadsEverySegment) {
   expect_funcs(parse_counter_file(bytes), all);
 }
 
+TEST(CoverGoCounters, ASegmentsPreambleIsPaddedFromTheFilesStartAsGosReaderPadsIt) {
+  // The first segment's counters (1, 0, 0, 1, 2) end 1 byte past a multiple
+  // of 4, so the second segment starts unaligned; Go's reader pads its
+  // preamble to 4 from the file's start (readSegmentPreamble), so a file it
+  // reads right carries those bytes.
+  WriteOptions o;
+  o.segment_sizes = {1};
+  const std::vector<Func> funcs = {{0, 0, {1, 2}}, {0, 1, {7}}};
+  std::string b = file_of(funcs, o);
+  const std::string footer1("\x00\x63\x77\x6d\0\0\0\0\x01\0\0\0\0\0\0\0", 16);
+  const size_t seg2 = b.find(footer1) + 16;
+  ASSERT_EQ(seg2 % 4, 1u);
+  const size_t preamble = 16 + static_cast<uint8_t>(b[seg2 + 8]) + static_cast<uint8_t>(b[seg2 + 12]);
+  b.insert(seg2 + preamble, 4 - (seg2 + preamble) % 4, '\0');
+  expect_funcs(parse_counter_file(b), funcs);
+}
+
 TEST(CoverGoCounters, AnOverlongUleb128KeepsTheLow32BitsAsGoDoes) {
   std::string b = file_of({{0, 0, {9}}});
   // The lone counter (9) is the byte before the footer: spell it 9 + 2^35 in six bytes.
