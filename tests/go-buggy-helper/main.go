@@ -254,13 +254,16 @@ func (h *helper) put(req *request, body []byte) *response {
 	if int64(len(body)) != req.BodySize {
 		return &response{ID: req.ID, Err: fmt.Sprintf("put body has %d bytes, BodySize says %d", len(body), req.BodySize)}
 	}
+	sum := sha256.Sum256(body)
 	outputID := req.OutputID
 	if len(outputID) == 0 {
 		outputID = req.ObjectID
 	}
 	if len(outputID) == 0 {
-		sum := sha256.Sum256(body)
 		outputID = sum[:]
+	}
+	if string(outputID) != string(sum[:]) {
+		return &response{ID: req.ID, Err: "OutputID is not the SHA-256 of the body"}
 	}
 	key := string(req.ActionID)
 	old, hadOld := h.lookup(req.ActionID)
