@@ -106,7 +106,8 @@ DecodedOps decode_ops(std::string_view bytes, const DecodeOptions& o) {
       op.size = clamped_size(s, o.max_body);
       op.body_seed = body_seed_of(b);
       remember(op);
-    } else {  // kReputBurst
+    } else {
+      static_assert(kReputBurst == 15, "the last kind: a re-put burst");
       const uint8_t k = in.byte();
       const int n = 2 + in.byte() % 5;
       std::vector<Op> burst;

@@ -4,7 +4,6 @@
 // gives it back, so `cph fuzz` traces become seed inputs.
 #include <gtest/gtest.h>
 
-#include <set>
 #include <string>
 
 #include "fuzzer/generator.hpp"
@@ -89,9 +88,15 @@ TEST(FuzzerOpBytes, EveryInputIsAShortValidLife) {
     for (const Op& op : d.ops) {
       ASSERT_LE(op.size, o.max_body);
       ASSERT_GE(op.size, 0);
-      if (op.kind == OpKind::hostile) ASSERT_TRUE(is_hostile_kind(op.hostile));
-      if (op.async) ASSERT_TRUE(op.kind == OpKind::put || op.kind == OpKind::get);
-      if (op.kind == OpKind::kill_put) ASSERT_GE(op.size, 2);
+      if (op.kind == OpKind::hostile) {
+        ASSERT_TRUE(is_hostile_kind(op.hostile));
+      }
+      if (op.async) {
+        ASSERT_TRUE(op.kind == OpKind::put || op.kind == OpKind::get);
+      }
+      if (op.kind == OpKind::kill_put) {
+        ASSERT_GE(op.size, 2);
+      }
     }
   }
   // Nothing at all, or a seed alone: no operations (the life is a handshake and a close).
@@ -120,13 +125,14 @@ TEST(FuzzerOpBytes, AGeneratedTraceBecomesASeedOfTheSameShape) {
   const std::vector<Op> ops = generate_ops(3, 64, g);
   const DecodedOps d = decode_ops(encode_ops(3, ops));
   ASSERT_EQ(d.ops.size(), ops.size());
-  std::set<int64_t> mods;
   for (size_t i = 0; i < ops.size(); ++i) {
     EXPECT_EQ(d.ops[i].kind, ops[i].kind) << i;
     EXPECT_EQ(d.ops[i].async, ops[i].async) << i;
     EXPECT_EQ(d.ops[i].hostile, ops[i].hostile) << i;
     // Sizes are kept when small, rounded with the same size % 3 when not.
-    if (ops[i].size < 192 && ops[i].kind != OpKind::kill_put) EXPECT_EQ(d.ops[i].size, ops[i].size) << i;
+    if (ops[i].size < 192 && ops[i].kind != OpKind::kill_put) {
+      EXPECT_EQ(d.ops[i].size, ops[i].size) << i;
+    }
     EXPECT_EQ(d.ops[i].size % 3, std::max<int64_t>(ops[i].size, 0) % 3) << i;
   }
 }
