@@ -71,8 +71,9 @@ std::vector<std::string> split_command(const std::string& where, const std::stri
   if (!split.ok()) config_error(where + ": " + split.error);
   if (split.fields.empty()) config_error(where + " is blank");
   for (auto& f : split.fields) {
-    for (size_t at = f.find("{here}"); at != std::string::npos; at = f.find("{here}", at)) {
-      f.replace(at, 6, here.string());
+    const std::string h = here.string();
+    for (size_t at = f.find("{here}"); at != std::string::npos; at = f.find("{here}", at + h.size())) {
+      f.replace(at, 6, h);
     }
   }
   return split.fields;
