@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <ostream>
 #include <regex>
 #include <string>
 #include <vector>
@@ -41,6 +42,8 @@ struct Bug {
 // 1,590 runs with -seed=1). empty-then-get (2,347 runs) and close-stale (6,513
 // runs) were not found within those budgets, so they are not claimed here.
 const Bug kBugs[] = {{"reput-third", 4000}};
+
+void PrintTo(const Bug& b, std::ostream* os) { *os << b.name << " within " << b.runs << " runs"; }
 
 class FuzzHelperProofSlow : public ::testing::TestWithParam<Bug> {};
 
