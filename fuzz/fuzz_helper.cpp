@@ -39,7 +39,7 @@
 #include <string_view>
 #include <vector>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "cover/go_counters.hpp"
 #include "fuzzer/executor.hpp"
 #include "fuzzer/op_bytes.hpp"
@@ -176,7 +176,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   eo.reply_timeout = c.reply_timeout;
   // This life's GOCOVERDIR, removed after it. The helper inherits it: no
   // other thread runs between lives.
-  check::TempDir cover_dir;
+  proc::TempDir cover_dir;
   ::setenv("GOCOVERDIR", cover_dir.path().c_str(), 1);
   const fuzzer::ExecResult r = fuzzer::execute(trace, eo, nullptr);
   // A life that ends in a kill leaves no counters: say it only when the

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "fuzzer/campaign.hpp"
 #include "go_buggy_helper.hpp"
 #include "run_program.hpp"
@@ -66,7 +66,7 @@ TEST_P(FuzzHelperProofSlow, CoverageGuidedFindsThePlantedBugWithinItsBudget) {
   auto helper = test::go_buggy_helper(why);
   if (!helper) GTEST_SKIP() << why;
 
-  check::TempDir work;
+  proc::TempDir work;
   const fs::path corpus = fs::path(work.path()) / "corpus", artifacts = fs::path(work.path()) / "findings";
   fs::create_directories(artifacts);
   fs::copy(fs::path(CPH_SOURCE_DIR) / "fuzz" / "corpus" / "fuzz_helper", corpus);

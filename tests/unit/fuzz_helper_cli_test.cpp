@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "fuzzer/fuzz_input.hpp"
 #include "fuzzer/trace_file.hpp"
 #include "run_program.hpp"
@@ -35,7 +35,7 @@ void write(const std::string& path, std::initializer_list<int> bytes) {
 const std::string kCrashOnThirdPut = std::string(CPH_SOURCE_DIR) + "/scenarios/fake-scripts/fuzz-min-crash-put.jsonc";
 
 TEST(FuzzHelperCli, ReplayOfAnInputPrintsItsOpsAndRunsThem) {
-  cph::check::TempDir d;
+  cph::proc::TempDir d;
   const std::string in = d.path() + "/crash-input";
   write(in, {5, 0x00, 3, 1, 0x00, 4, 2, 0x07, 0, 0x00, 5, 3});  // seed 5: put k0, put k1, get k0, put k2
   Ran clean = cph({"replay", in, "--", CPH_FAKE_BIN, "--dir", "{dir}"});
@@ -54,7 +54,7 @@ TEST(FuzzHelperCli, ReplayOfAnInputPrintsItsOpsAndRunsThem) {
 }
 
 TEST(FuzzHelperCli, TracesAndInputsConvertBothWays) {
-  cph::check::TempDir d;
+  cph::proc::TempDir d;
   const std::string in = d.path() + "/in", trace = d.path() + "/t.trace.json", again = d.path() + "/in2";
   write(in, {9, 0x00, 17, 1, 0x84, 0, 0x87, 0, 0x0b, 0x0c, 3, 0x07, 0});
   Ran a = cph({"replay", "--save-trace", trace, in});
@@ -79,7 +79,7 @@ TEST(FuzzHelperCli, TracesAndInputsConvertBothWays) {
 }
 
 TEST(FuzzHelperCli, FuzzExportsSeedsAndRunsACorpusFirst) {
-  cph::check::TempDir d;
+  cph::proc::TempDir d;
   const std::string seeds = d.path() + "/seeds";
   Ran e = cph({"fuzz", "--export-inputs", seeds, "--iterations", "200", "--round-ops", "100"});
   ASSERT_EQ(e.code, 0) << e.out;
