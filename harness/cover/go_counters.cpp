@@ -131,6 +131,7 @@ class Decoder {
   // As decodecounter's reader: any length, bits past 64 dropped, the result
   // truncated to 32 bits.
   uint32_t uleb(size_t end) {
+    if (pos_ < end && p_[pos_] < 0x80) return p_[pos_++];  // most values are one byte
     uint64_t v = 0;
     unsigned shift = 0;
     for (;;) {
@@ -189,15 +190,17 @@ void read_file(const std::filesystem::path& path, std::string& out) {
 
 CounterFile parse_counter_file(std::string_view bytes) {
   CounterFile file;
+  uint32_t* counters = nullptr;
   Decoder(bytes).run(
       [&](const unsigned char* hash) { file.meta_hash_hex = hex16(hash); },
       [&](uint32_t pkg, uint32_t func, uint32_t count) {
         FuncCounters& fc = file.funcs.emplace_back();
         fc.pkg = pkg;
         fc.func = func;
-        fc.counters.reserve(count);
+        fc.counters.resize(count);
+        counters = fc.counters.data();
       },
-      [&](uint32_t, uint32_t v) { file.funcs.back().counters.push_back(v); });
+      [&](uint32_t index, uint32_t v) { counters[index] = v; });
   return file;
 }
 
@@ -205,6 +208,7 @@ std::size_t fold_counter_dir(const std::filesystem::path& dir, std::span<uint8_t
   static constexpr std::string_view kPrefix = "covcounters.";  // defs.go: CounterFilePref
   thread_local std::string bytes;
   std::size_t nonzero = 0;
+  const uint64_t slots = std::min<uint64_t>(out.size(), UINT32_MAX);  // a map over 4 GiB uses its first 4 GiB
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     if (name.compare(0, kPrefix.size(), kPrefix) != 0 || !entry.is_regular_file()) continue;
@@ -223,7 +227,10 @@ std::size_t fold_counter_dir(const std::filesystem::path& dir, std::span<uint8_t
             if (v == 0) return;
             ++nonzero;
             if (out.empty()) return;
-            uint8_t& slot = out[mix(func_key + index) % out.size()];
+            // One multiply mixes the index in; the high 32 bits, scaled by
+            // the map's size, pick the slot (Lemire's reduction, no division).
+            const uint64_t h = (func_key ^ index) * 0x9e3779b97f4a7c15ULL;
+            uint8_t& slot = out[static_cast<size_t>(((h >> 32) * slots) >> 32)];
             slot = static_cast<uint8_t>(std::min<uint32_t>(255, uint32_t{slot} + std::min<uint32_t>(v, 255)));
           });
     } catch (const std::runtime_error& e) {

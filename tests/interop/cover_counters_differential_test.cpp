@@ -171,7 +171,7 @@ void differential(const std::string& toolchain, bool skip_if_unavailable) {
   EXPECT_GT(multibyte, 0u) << "no counter reached 128: the ULEB128 continuation was not exercised";
   std::cout << "GOTOOLCHAIN=" << toolchain << ": " << dirs << " coverage directories, " << files
             << " counter files, " << counters << " nonzero counters agree with go tool covdata (" << multibyte
-            << " of them >= 128)\n";
+            << " values >= 128 read)\n";
 }
 
 TEST(CoverCountersDifferential, AgreesWithGoToolCovdata) { differential("local", false); }
