@@ -35,16 +35,14 @@ std::string counter_file(int64_t funcs, uint32_t per_func) {
     fc.func = static_cast<uint32_t>(i % 200);
     for (uint32_t c = 0; c < per_func; ++c) {
       const uint64_t r = rng() % 100;
-      const uint64_t v = r < 30   ? 0
-                         : r < 80 ? 1 + rng() % 127
-                         : r < 95 ? 128 + rng() % 16000
-                                  : 20000 + rng() % 1000000;
+      const uint64_t v = r < 30 ? 0 : r < 80 ? 1 + rng() % 127 : r < 95 ? 128 + rng() % 16000 : 20000 + rng() % 1000000;
       fc.counters.push_back(static_cast<uint32_t>(v));
     }
     f.funcs.push_back(std::move(fc));
   }
   cph::cover::WriteOptions o;
-  o.args = {{"argc", "3"}, {"argv0", "./cph-buggy-helper"}, {"argv1", "--dir"}, {"argv2", "store"},
+  o.args = {{"argc", "3"},       {"argv0", "./cph-buggy-helper"},
+            {"argv1", "--dir"},  {"argv2", "store"},
             {"GOARCH", "amd64"}, {"GOOS", "linux"}};
   return cph::cover::write_counter_file(f, o);
 }

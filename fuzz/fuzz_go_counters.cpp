@@ -58,8 +58,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     g = cph::cover::parse_counter_file(again);
   } catch (const std::runtime_error& e) {
-    cph::fuzz::fail(__FILE__, __LINE__, std::string("re-encoded file rejected: ") + e.what() + " on " +
-                                            cph::fuzz::printable(input) + " re-encoded " + cph::fuzz::printable(again));
+    cph::fuzz::fail(__FILE__, __LINE__,
+                    std::string("re-encoded file rejected: ") + e.what() + " on " + cph::fuzz::printable(input) +
+                        " re-encoded " + cph::fuzz::printable(again));
   }
   check(g.meta_hash_hex == f.meta_hash_hex, "the re-encoded hash differs", input);
   check(g.funcs.size() == f.funcs.size(), "the re-encoded file has another function count", input);

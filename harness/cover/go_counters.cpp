@@ -20,7 +20,7 @@ constexpr unsigned char kMagic[4] = {0x00, 0x63, 0x77, 0x6d};
 constexpr uint32_t kMaxVersion = 1;
 constexpr uint8_t kFlavorRaw = 1;
 constexpr uint8_t kFlavorUleb128 = 2;
-constexpr size_t kHeaderSize = 32;   // magic 4, version 4, meta hash 16, flavor 1, big-endian 1, padding 6
+constexpr size_t kHeaderSize = 32;     // magic 4, version 4, meta hash 16, flavor 1, big-endian 1, padding 6
 constexpr size_t kSegHeaderSize = 16;  // function entries 8, string table length 4, args length 4
 constexpr size_t kFooterSize = 16;     // magic 4, padding 4, segment count 4, padding 4
 
@@ -88,8 +88,8 @@ class Decoder {
       if (pos_ > footer) fail(seg_at, "segment preamble runs into the footer");
       // Each function is at least 3 values of at least one byte.
       if (entries > (footer - pos_) / 3) {
-        fail(seg_at, "segment claims " + std::to_string(entries) + " functions in " +
-                         std::to_string(footer - pos_) + " bytes");
+        fail(seg_at,
+             "segment claims " + std::to_string(entries) + " functions in " + std::to_string(footer - pos_) + " bytes");
       }
       for (uint64_t f = 0; f < entries; ++f) {
         const size_t func_at = pos_;
@@ -98,8 +98,8 @@ class Decoder {
         const uint32_t func = value(footer);
         const size_t min_size = flavor_ == kFlavorRaw ? 4 : 1;
         if (count > (footer - pos_) / min_size) {
-          fail(func_at, "function claims " + std::to_string(count) + " counters in " +
-                            std::to_string(footer - pos_) + " bytes");
+          fail(func_at,
+               "function claims " + std::to_string(count) + " counters in " + std::to_string(footer - pos_) + " bytes");
         }
         on_func(pkg, func, count);
         if (flavor_ == kFlavorRaw) {
@@ -191,16 +191,15 @@ void read_file(const std::filesystem::path& path, std::string& out) {
 CounterFile parse_counter_file(std::string_view bytes) {
   CounterFile file;
   uint32_t* counters = nullptr;
-  Decoder(bytes).run(
-      [&](const unsigned char* hash) { file.meta_hash_hex = hex16(hash); },
-      [&](uint32_t pkg, uint32_t func, uint32_t count) {
-        FuncCounters& fc = file.funcs.emplace_back();
-        fc.pkg = pkg;
-        fc.func = func;
-        fc.counters.resize(count);
-        counters = fc.counters.data();
-      },
-      [&](uint32_t index, uint32_t v) { counters[index] = v; });
+  Decoder(bytes).run([&](const unsigned char* hash) { file.meta_hash_hex = hex16(hash); },
+                     [&](uint32_t pkg, uint32_t func, uint32_t count) {
+                       FuncCounters& fc = file.funcs.emplace_back();
+                       fc.pkg = pkg;
+                       fc.func = func;
+                       fc.counters.resize(count);
+                       counters = fc.counters.data();
+                     },
+                     [&](uint32_t index, uint32_t v) { counters[index] = v; });
   return file;
 }
 
@@ -217,12 +216,8 @@ std::size_t fold_counter_dir(const std::filesystem::path& dir, std::span<uint8_t
     uint64_t func_key = 0;
     try {
       Decoder(bytes).run(
-          [&](const unsigned char* hash) {
-            file_key = mix(load_u64_le(hash) ^ mix(load_u64_le(hash + 8)));
-          },
-          [&](uint32_t pkg, uint32_t func, uint32_t) {
-            func_key = mix(file_key ^ (uint64_t{pkg} << 32 | func));
-          },
+          [&](const unsigned char* hash) { file_key = mix(load_u64_le(hash) ^ mix(load_u64_le(hash + 8))); },
+          [&](uint32_t pkg, uint32_t func, uint32_t) { func_key = mix(file_key ^ (uint64_t{pkg} << 32 | func)); },
           [&](uint32_t index, uint32_t v) {
             if (v == 0) return;
             ++nonzero;

@@ -12,8 +12,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -169,9 +169,8 @@ void differential(const std::string& toolchain, bool skip_if_unavailable) {
   EXPECT_EQ(dirs, 6u);
   EXPECT_GE(packages.size(), 3u) << "the json build instruments three packages";
   EXPECT_GT(multibyte, 0u) << "no counter reached 128: the ULEB128 continuation was not exercised";
-  std::cout << "GOTOOLCHAIN=" << toolchain << ": " << dirs << " coverage directories, " << files
-            << " counter files, " << counters << " nonzero counters agree with go tool covdata (" << multibyte
-            << " values >= 128 read)\n";
+  std::cout << "GOTOOLCHAIN=" << toolchain << ": " << dirs << " coverage directories, " << files << " counter files, "
+            << counters << " nonzero counters agree with go tool covdata (" << multibyte << " values >= 128 read)\n";
 }
 
 TEST(CoverCountersDifferential, AgreesWithGoToolCovdata) { differential("local", false); }

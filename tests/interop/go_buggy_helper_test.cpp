@@ -35,8 +35,8 @@ TEST_P(GoBuggyHelperBug, ItsTraceFindsItAndTheBugFreeBuildPasses) {
                        {"", {}, 120s});
   EXPECT_EQ(on.code, 1) << on.out;
   EXPECT_NE(on.stdout_text.find("corruption at op"), std::string::npos) << on.out;
-  Ran off = run_program({CPH_CLI_BIN, "replay", trace, "--", *helper, "--dir", "{dir}", "--bugs", "none"},
-                        {"", {}, 120s});
+  Ran off =
+      run_program({CPH_CLI_BIN, "replay", trace, "--", *helper, "--dir", "{dir}", "--bugs", "none"}, {"", {}, 120s});
   EXPECT_EQ(off.code, 0) << off.out;
 }
 
