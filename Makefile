@@ -5,13 +5,15 @@
 #   make asan    the test suite under ASan + UBSan (clang)
 #   make tsan    the test suite under ThreadSanitizer (clang)
 #   make fuzz    every libFuzzer target for FUZZ_SECONDS each
+#   make fuzz-helper HELPER='CMD --dir {dir}'
+#                a coverage-guided campaign against a live helper (fuzz_helper)
 #   make bench   the benchmarks, one table
 #   make compat  published helpers against cph check / cph fuzz (network)
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: deps build run test asan tsan fuzz bench compat clean
+.PHONY: deps build run test asan tsan fuzz fuzz-helper bench compat clean
 
 deps:
 	@scripts/deps.sh
@@ -35,6 +37,9 @@ asan tsan: deps
 
 fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+fuzz-helper: deps
+	@HELPER='$(HELPER)' scripts/fuzz-helper.sh
 
 bench: build
 	@scripts/bench.sh build/default
