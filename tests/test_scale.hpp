@@ -34,6 +34,19 @@ inline double timeout_scale() {
   return scale;
 }
 
+// The scale ctest started this test with (tests/ctest_load_scale.cmake.in:
+// CPH_TEST_TIMEOUT_SCALE or the load average per core, whichever is larger),
+// which also stretched the test's ctest deadline; 1 outside ctest. For a
+// deadline inside that one on CPU-bound work (a build from scratch).
+inline double load_scale() {
+  if (const char* env = std::getenv("CPH_TEST_LOAD_SCALE"); env != nullptr && *env != '\0') {
+    char* end = nullptr;
+    const double v = std::strtod(env, &end);
+    if (end != env && *end == '\0' && v >= 1.0 && v <= 100.0) return v;
+  }
+  return 1.0;
+}
+
 template <class Rep, class Period>
 std::chrono::milliseconds scaled(std::chrono::duration<Rep, Period> d) {
   return std::chrono::milliseconds(
