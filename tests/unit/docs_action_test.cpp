@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -54,11 +55,14 @@ std::string missing_tools() {
 }
 
 // Runs action.yml's steps in `work` with these inputs; the runner's report.
-nlohmann::json run_action(const fs::path& work, const nlohmann::json& inputs, std::string& log) {
+// `path_first`: a directory put before /usr/bin:/bin.
+nlohmann::json run_action(const fs::path& work, const nlohmann::json& inputs, std::string& log,
+                          const std::string& path_first = "") {
   cph::test::RunOptions o;
   o.cwd = work.string();
   o.deadline = std::chrono::seconds(300);
-  Ran r = cph::test::run_program({"/usr/bin/env", "PATH=/usr/bin:/bin", "python3", (kSource / "tests/run_action.py").string(),
+  const std::string path = "PATH=" + (path_first.empty() ? "" : path_first + ":") + "/usr/bin:/bin";
+  Ran r = cph::test::run_program({"/usr/bin/env", path, "python3", (kSource / "tests/run_action.py").string(),
                                   (kSource / "action.yml").string(), work.string(), inputs.dump()},
                                  o);
   log = r.stderr_text;
@@ -142,6 +146,41 @@ TEST(DocsAction, StepsRunLocallyWithATarballForTheDownload) {
     EXPECT_TRUE(report["uses"][0]["runs"].get<bool>()) << "the reports are uploaded when the check fails";
     EXPECT_TRUE(fs::exists(work / "cph-report.html"));
   }
+}
+
+// No release to fetch (no version, no tag): the install step builds cph from
+// the action's source. A stub cmake stands in for the build (it records its
+// arguments and copies this build's binaries where the step expects them), so
+// this checks the step's logic, not the compiler.
+TEST(DocsAction, WithoutAReleaseTheInstallStepBuildsFromSource) {
+  if (auto why = missing_tools(); !why.empty()) GTEST_SKIP() << why;
+  TempDir tmp;
+  const fs::path stub = tmp.path / "stub";
+  fs::create_directories(stub);
+  std::ofstream(stub / "cmake") << "#!/bin/bash\n"
+                                   "echo \"$*\" >> '" << (tmp.path / "cmake-calls").string() << "'\n"
+                                   "if [[ $1 == --build ]]; then\n"
+                                   "  mkdir -p \"$2/harness\" \"$2/fakes\"\n"
+                                   "  cp '" << CPH_CLI_BIN << "' \"$2/harness/\"\n"
+                                   "  cp '" << CPH_FAKE_BIN << "' \"$2/fakes/\"\n"
+                                   "fi\n";
+  fs::permissions(stub / "cmake", fs::perms::owner_all);
+  const fs::path work = tmp.path / "work";
+  fs::create_directories(work);
+  std::string log;
+  auto report = run_action(work, {{"helper", "cph-fake --dir {dir}"}, {"args", "--only handshake/id0-first"}}, log,
+                           stub.string());
+  ASSERT_TRUE(report.contains("steps")) << log;
+  EXPECT_EQ(step(report, "Install cph")["code"], 0) << log;
+  EXPECT_NE(log.find("building cph from source"), std::string::npos) << log;
+  std::ifstream calls_file(tmp.path / "cmake-calls");
+  std::stringstream calls;
+  calls << calls_file.rdbuf();
+  EXPECT_NE(calls.str().find("-S " + kSource.string() + " -B "), std::string::npos) << calls.str();
+  EXPECT_NE(calls.str().find("-DCPH_BUILD_TESTS=OFF"), std::string::npos) << calls.str();
+  EXPECT_NE(calls.str().find("--target cph cph-fake"), std::string::npos) << calls.str();
+  EXPECT_EQ(step(report, "cph check")["code"], 0) << log;
+  EXPECT_NE(report["summary"].get<std::string>().find("### cph check: OK"), std::string::npos) << report.dump(1);
 }
 
 TEST(DocsAction, ExampleAndReleaseWorkflowsParseAndUseTheAction) {

@@ -36,7 +36,8 @@ std::vector<std::string> cells(const std::string& row) {
       cell += "\\|";
       ++i;
     } else if (row[i] == '|') {
-      out.push_back(cell.substr(cell.find_first_not_of(' '), cell.find_last_not_of(' ') - cell.find_first_not_of(' ') + 1));
+      const size_t first = cell.find_first_not_of(' ');
+      out.push_back(first == std::string::npos ? "" : cell.substr(first, cell.find_last_not_of(' ') - first + 1));
       cell.clear();
     } else {
       cell += row[i];
