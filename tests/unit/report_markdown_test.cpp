@@ -72,7 +72,8 @@ TEST(MarkdownReport, CountsThenFailuresFirstWithEveryCellOnOneLine) {
   auto header = std::find_if(lines.begin(), lines.end(), [](auto& l) { return l.rfind("| cases |", 0) == 0; });
   ASSERT_NE(header, lines.end()) << md;
   ASSERT_LT(header + 2, lines.end());
-  EXPECT_EQ(cells(*(header + 2)), (std::vector<std::string>{"4", "1", "2", "0", "1", "0", "1", "1", "0"})) << md;
+  // The unused baseline entry is stale.
+  EXPECT_EQ(cells(*(header + 2)), (std::vector<std::string>{"4", "1", "2", "0", "1", "0", "1", "1", "1"})) << md;
   // The failures: the run's failure first, then the tolerated one; passes and skips not listed.
   auto table = std::find_if(lines.begin(), lines.end(), [](auto& l) { return l.rfind("| case |", 0) == 0; });
   ASSERT_NE(table, lines.end()) << md;
