@@ -37,8 +37,7 @@ std::string markdown_cell(const std::string& text, size_t limit) {
   return out;
 }
 
-std::string render_markdown(const runner::RunReport& report) {
-  using runner::Verdict;
+std::string render_markdown(const RunReport& report) {
   auto n = report.counts();
   std::ostringstream md;
   const int code = report.exit_code();
@@ -57,19 +56,19 @@ std::string render_markdown(const runner::RunReport& report) {
      << "| " << n.total << " | " << n.passed << " | " << n.failed << " | " << n.errors << " | " << n.skipped
      << " | " << n.known_failures << " | " << n.tolerated << " | " << n.unexpected << " | " << n.stale << " |\n";
 
-  std::vector<const runner::JudgedCase*> shown;
+  std::vector<const JudgedCase*> shown;
   for (const auto& c : report.cases) {
     if (c.verdict != Verdict::passed && c.verdict != Verdict::skipped) shown.push_back(&c);
   }
   std::stable_sort(shown.begin(), shown.end(), [](const auto* a, const auto* b) {
-    return runner::fails_run(a->verdict) && !runner::fails_run(b->verdict);
+    return fails_run(a->verdict) && !fails_run(b->verdict);
   });
   if (!shown.empty()) {
     md << "\n| case | grade | verdict | expected | observed |\n| --- | --- | --- | --- | --- |\n";
     for (const auto* c : shown) {
       const auto& r = c->result;
-      std::string verdict = runner::verdict_name(c->verdict);
-      if (runner::fails_run(c->verdict)) verdict = "**" + verdict + "**";
+      std::string verdict = verdict_name(c->verdict);
+      if (fails_run(c->verdict)) verdict = "**" + verdict + "**";
       std::string observed = r.observed.empty() ? r.details : r.observed;
       if (!c->note.empty()) observed += " (" + c->note + ")";
       md << "| `" << markdown_cell(r.info.id, 200) << "` | " << runner::grade_name(r.info.grade) << " | "

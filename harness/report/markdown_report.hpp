@@ -6,11 +6,11 @@
 #pragma once
 #include <string>
 
-#include "runner/run_report.hpp"
+#include "report/run_report.hpp"
 
 namespace cph::report {
 
-std::string render_markdown(const runner::RunReport& report);
+std::string render_markdown(const RunReport& report);
 
 // `text` as one table cell: '|' escaped, newlines as spaces, '<' '>' '&' as
 // entities, backticks dropped, at most `limit` bytes (then "...").

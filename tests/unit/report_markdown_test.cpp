@@ -9,6 +9,7 @@
 #include <sstream>
 
 using namespace cph::runner;
+using namespace cph::report;
 
 namespace {
 
