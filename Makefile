@@ -7,6 +7,8 @@
 #   make asan    the test suite under ASan + UBSan (clang)
 #   make tsan    the test suite under ThreadSanitizer (clang)
 #   make fuzz    every libFuzzer target for FUZZ_SECONDS each
+#   make fuzz-helper HELPER='CMD --dir {dir}'
+#                a coverage-guided campaign against a live helper (fuzz_helper)
 #   make bench   the benchmarks, one table
 #   make compat  published helpers against cph check / cph fuzz (network)
 SHELL := /bin/bash
@@ -14,7 +16,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 TOOLS := cph cph-fake
 
-.PHONY: build tools run test dist asan tsan fuzz bench compat clean
+.PHONY: build tools run test dist asan tsan fuzz fuzz-helper bench compat clean
 
 # Configures build/default once, and again when the directory $(1) that a
 # target needs was left out (its package was missing then: after `make run`,
@@ -50,6 +52,10 @@ asan tsan:
 fuzz:
 	@scripts/deps.sh fuzz
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+fuzz-helper:
+	@scripts/deps.sh fuzz
+	@HELPER='$(HELPER)' scripts/fuzz-helper.sh
 
 bench:
 	@scripts/deps.sh bench

@@ -3,7 +3,9 @@
 // against a model; each finding saved as a replayable trace plus transcript.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -11,7 +13,9 @@
 #include "cli/command.hpp"
 #include "fuzzer/campaign.hpp"
 #include "input/duration.hpp"
+#include "fuzzer/fuzz_input.hpp"
 #include "fuzzer/fuzz_report.hpp"
+#include "fuzzer/rng.hpp"
 #include "report/html_report.hpp"
 #include "report/json_report.hpp"
 #include "report/junit_report.hpp"
@@ -36,7 +40,45 @@ struct FuzzOptions {
   bool keep_going = false;
   std::string json, junit, html;
   bool quiet = false;
+  std::string corpus;         // run these inputs (or traces) first
+  std::string export_inputs;  // write the generated ops as fuzz_helper inputs instead of running them
 };
+
+// --export-inputs DIR: the rounds' operations, cut into lives of at most
+// DecodeOptions::max_ops, written as fuzz_helper inputs (seeds for a
+// coverage-guided campaign); no helper runs.
+int export_inputs(const FuzzOptions& o, const fuzzer::CampaignOptions& c) {
+  std::error_code ec;
+  std::filesystem::create_directories(o.export_inputs, ec);
+  if (ec) {
+    std::cerr << "cph fuzz: --export-inputs " << o.export_inputs << ": " << ec.message() << "\n";
+    return kExitUsage;
+  }
+  const fuzzer::DecodeOptions d;
+  size_t written = 0, ops = 0;
+  for (size_t r = 0; ops < c.iterations; ++r) {
+    const uint64_t seed = fuzzer::derive_seed(c.seed, r);
+    const auto round = fuzzer::generate_ops(seed, std::min(c.iterations - ops, c.round_ops), c.generator);
+    ops += round.size();
+    for (size_t at = 0; at < round.size(); at += d.max_ops) {
+      const std::vector<fuzzer::Op> life(round.begin() + at,
+                                         round.begin() + std::min(round.size(), at + d.max_ops));
+      const std::string path = (std::filesystem::path(o.export_inputs) /
+                                ("seed-" + fuzzer::seed_hex(seed) + "-" + std::to_string(at / d.max_ops)))
+                                   .string();
+      try {
+        fuzzer::write_file_bytes(path, fuzzer::encode_ops(seed, life, d));
+      } catch (const fuzzer::TraceError& e) {
+        std::cerr << "cph fuzz: " << e.what() << "\n";
+        return kExitUsage;
+      }
+      ++written;
+    }
+  }
+  std::cout << "cph fuzz: " << written << " fuzz_helper inputs (" << ops << " operations) written to "
+            << o.export_inputs << "\n";
+  return kExitOk;
+}
 
 // Redraws "ops, ops/s, findings" on a terminal at most every 250 ms.
 class ProgressLine {
@@ -80,6 +122,14 @@ std::string write_file(const std::string& path, const std::string& text) {
 int run_fuzz(const FuzzOptions& o) {
   fuzzer::CampaignOptions c;
   if (!resolve_helper("fuzz", o.helper, o.command, c.helper)) return kExitUsage;
+  if (!o.export_inputs.empty()) {
+    c.seed = o.seed;
+    c.iterations = o.iterations;
+    c.round_ops = o.round_ops;
+    c.generator.max_body = o.max_body;
+    c.generator.hostile = o.hostile;
+    return export_inputs(o, c);
+  }
   if (c.helper.empty()) {
     std::cerr << "cph fuzz: no helper: cph fuzz [options] -- HELPER ARGS... (see --help)\n";
     return kExitUsage;
@@ -112,6 +162,14 @@ int run_fuzz(const FuzzOptions& o) {
   c.exec.max_reply_bytes = o.max_reply_bytes;
   c.out_dir = o.out;
   c.keep_going = o.keep_going;
+  if (!o.corpus.empty()) {
+    try {
+      for (auto& e : fuzzer::load_corpus(o.corpus)) c.corpus.push_back(std::move(e.trace));
+    } catch (const fuzzer::TraceError& e) {
+      std::cerr << "cph fuzz: --corpus " << e.what() << "\n";
+      return kExitUsage;
+    }
+  }
 
   // An unusable TMPDIR is a configuration error (2, from main), found first.
   { proc::TempDir probe; }
@@ -133,6 +191,7 @@ int run_fuzz(const FuzzOptions& o) {
        << " ops/s), " << s.helpers_started << " helpers started\n"
        << "  puts " << s.puts << ", gets " << s.gets << " (hits " << s.hits << ", misses " << s.misses
        << "), Err replies " << s.err_replies << ", hostile inputs " << s.hostile << "\n"
+       << (c.corpus.empty() ? "" : "  the first " + std::to_string(c.corpus.size()) + " rounds: the inputs of " + o.corpus + "\n")
        << (result.findings == 0 ? std::string("no findings")
                                 : std::to_string(result.findings) + " finding" + (result.findings == 1 ? "" : "s"))
        << "\n";
@@ -194,6 +253,13 @@ Runner setup(CLI::App& sub) {
   sub.add_option("--junit", o->junit, "Write a JUnit XML report to FILE ('-': stdout)")->type_name("FILE");
   sub.add_option("--html", o->html, "Write a self-contained HTML report to FILE ('-': stdout)")->type_name("FILE");
   sub.add_flag("--quiet,-q", o->quiet, "No progress line (default: shown on a terminal)");
+  sub.add_option("--corpus", o->corpus,
+                 "Run every file of DIR first, one round each: fuzz_helper inputs (a coverage-guided campaign's "
+                 "corpus) or traces")
+      ->type_name("DIR");
+  sub.add_option("--export-inputs", o->export_inputs,
+                 "Write the generated operations as fuzz_helper inputs (seeds) to DIR instead; no helper runs")
+      ->type_name("DIR");
   sub.add_option("--helper", o->helper, "The helper command line, split as go splits GOCACHEPROG")
       ->type_name("\"CMD ARGS\"");
   sub.add_option("command", o->command, "HELPER ARGS... (after --)")->allow_extra_args();

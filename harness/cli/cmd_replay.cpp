@@ -1,10 +1,14 @@
 // `cph replay TRACE [--minimize] [-- HELPER ARGS...]`: runs a saved fuzz
 // trace again (the same operations, bytes and {seed}s) and says whether it
 // fails, and how; --minimize shrinks it by delta debugging to a short trace
-// that still fails with the same class (docs/fuzzer.md).
+// that still fails with the same class (docs/fuzzer.md). TRACE may also be
+// an input of the coverage-guided helper target (fuzz/fuzz_helper.cpp): it
+// is converted to a trace (fuzzer/fuzz_input.hpp), its ops printed, and run
+// against the helper after `--` or in CPH_FUZZ_HELPER.
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "proc/temp_dir.hpp"
@@ -12,7 +16,9 @@
 #include "fuzzer/campaign.hpp"
 #include "input/duration.hpp"
 #include "fuzzer/executor.hpp"
+#include "fuzzer/fuzz_input.hpp"
 #include "fuzzer/minimizer.hpp"
+#include "proc/quoted_split.hpp"
 #include "fuzzer/trace_file.hpp"
 #include "cli/report_options.hpp"
 
@@ -30,7 +36,44 @@ struct ReplayOptions {
   size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;
   std::string output;
   std::string transcript;
+  bool fuzz_input = false;   // TRACE is a fuzz_helper input, whatever its first byte
+  std::string save_trace;    // write the trace run (an input converted) to FILE
+  std::string save_input;    // write the trace as a fuzz_helper input to FILE
 };
+
+// The trace of TRACE: a trace file, or a fuzz_helper input converted (its
+// ops printed, its helper from CPH_FUZZ_HELPER unless `--` gives one).
+bool load_replay_trace(const ReplayOptions& o, fuzzer::Trace& trace) {
+  std::string bytes;
+  try {
+    bytes = fuzzer::read_file_bytes(o.trace);
+  } catch (const fuzzer::TraceError& e) {
+    std::cerr << "cph replay: " << e.what() << "\n";
+    return false;
+  }
+  if (!o.fuzz_input && fuzzer::looks_like_trace(bytes)) {
+    try {
+      trace = fuzzer::parse_trace(bytes, o.trace);
+    } catch (const fuzzer::TraceError& e) {
+      std::cerr << "cph replay: " << e.what() << "\n  (a fuzz_helper input that starts with '{': --fuzz-input)\n";
+      return false;
+    }
+    return true;
+  }
+  trace = fuzzer::trace_from_input(bytes);
+  if (const char* env = std::getenv("CPH_FUZZ_HELPER"); env && *env) {
+    proc::QuotedSplit split = proc::quoted_split(env);
+    if (!split.ok()) {
+      std::cerr << "cph replay: CPH_FUZZ_HELPER: " << split.error << "\n";
+      return false;
+    }
+    trace.helper = split.fields;
+  }
+  std::cout << "fuzz input " << o.trace << ": trace seed " << trace.seed << ", " << trace.ops.size()
+            << " operations (then go's close)\n";
+  for (size_t i = 0; i < trace.ops.size(); ++i) std::cout << "  [" << i << "] " << describe(trace.ops[i]) << "\n";
+  return true;
+}
 
 std::string minimized_path(const std::string& trace) {
   const std::string suffix = ".trace.json";
@@ -42,16 +85,20 @@ std::string minimized_path(const std::string& trace) {
 
 int run_replay(const ReplayOptions& o) {
   fuzzer::Trace trace;
+  if (!load_replay_trace(o, trace)) return kExitUsage;
+  const std::vector<std::string> command = helper_command(o.command);
+  if (!command.empty()) trace.helper = command;
   try {
-    trace = fuzzer::load_trace(o.trace);
+    if (!o.save_input.empty()) fuzzer::write_file_bytes(o.save_input, fuzzer::input_from_trace(trace));
+    if (!o.save_trace.empty()) fuzzer::save_trace(o.save_trace, trace);
   } catch (const fuzzer::TraceError& e) {
     std::cerr << "cph replay: " << e.what() << "\n";
     return kExitUsage;
   }
-  const std::vector<std::string> command = helper_command(o.command);
-  if (!command.empty()) trace.helper = command;
+  if (!o.save_input.empty() || !o.save_trace.empty()) return kExitOk;  // converted, not run
   if (trace.helper.empty()) {
-    std::cerr << "cph replay: " << o.trace << ": no helper command (give one after --)\n";
+    std::cerr << "cph replay: " << o.trace << ": no helper command (give one after --"
+              << (trace.failure ? "" : " or in CPH_FUZZ_HELPER") << ")\n";
     return kExitUsage;
   }
   const input::DurationResult timeout = input::parse_duration(o.reply_timeout);
@@ -157,10 +204,19 @@ Runner setup(CLI::App& sub) {
       "  cph replay cph-fuzz-findings/fuzz-6e4e8f3d5fc98118-hang.trace.json -- build/default/fakes/cph-fake --dir {dir}\n\n"
       "(The trace is the one the second example of `cph fuzz --help` writes.)\n"
       "TRACE is a file `cph fuzz` saved. Without \"-- HELPER ARGS\" the trace's own helper command runs.\n"
+      "TRACE may be an input fuzz/fuzz_helper saved (crash-*, a corpus file): its ops are printed and run against\n"
+      "the helper after -- or in CPH_FUZZ_HELPER. --save-trace and --save-input only convert (nothing runs).\n"
       "--minimize writes TRACE with .min.trace.json (or --output FILE). It first replays the original --attempts\n"
       "times and says how often it reproduces; each replay gives the helper other {seed}s.\n"
       "Exit status: 0 the trace does not fail, 1 it fails, 2 usage or a bad trace file.");
-  sub.add_option("trace", o->trace, "The trace file")->required();
+  sub.add_option("trace", o->trace, "The trace file, or an input of fuzz/fuzz_helper (any file not starting with '{')")
+      ->required();
+  sub.add_flag("--fuzz-input", o->fuzz_input, "TRACE is a fuzz_helper input even if it starts with '{'");
+  sub.add_option("--save-trace", o->save_trace, "Write the trace (an input converted) to FILE and stop")
+      ->type_name("FILE");
+  sub.add_option("--save-input", o->save_input,
+                 "Write the trace as a fuzz_helper input (a seed for a coverage-guided campaign) to FILE and stop")
+      ->type_name("FILE");
   sub.add_flag("--minimize", o->minimize, "Shrink the failing trace by delta debugging (default: off)");
   sub.add_option("--max-replays", o->max_replays, "Bound on the runs --minimize may make, attempts included")
       ->capture_default_str();

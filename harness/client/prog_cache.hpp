@@ -16,19 +16,13 @@
 // Thread-safe: get/put/close may be called from many threads at once. The
 // destructor must not race with calls in progress.
 #pragma once
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
-#include <span>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "client/context.hpp"
@@ -124,110 +118,21 @@ class ProgCache {
   // (0 while the handshake is pending), sorted.
   std::set<std::string> known_commands() const;
   std::vector<int64_t> pending_ids() const;
-  const Profile& profile() const { return opts_.profile; }
-  const std::string& prog() const { return prog_; }
-  wire::Transcript& transcript() { return *transcript_; }
-  std::shared_ptr<wire::Transcript> transcript_ptr() const { return transcript_; }
+  const Profile& profile() const;
+  const std::string& prog() const;
+  wire::Transcript& transcript();
+  std::shared_ptr<wire::Transcript> transcript_ptr() const;
   // The helper process (null when it never started).
-  proc::Child* child() { return child_.get(); }
+  proc::Child* child();
   // Waits up to `d` for the helper to exit (it is reaped; see proc::Child).
   std::optional<proc::ExitStatus> wait_helper_exit(milliseconds d);
 
-  // A body for put: read in chunks, from the start again after rewind().
-  struct BodySource {
-    virtual ~BodySource() = default;
-    virtual bool rewind(std::string& error) = 0;
-    // Bytes read into buf; 0 at EOF; -1 on error (with `error`).
-    virtual int64_t read(char* buf, size_t cap, std::string& error) = 0;
-  };
-
  private:
-  struct Slot;  // one request: its write's outcome, its reply, its own lock and wakeup
-  struct Shared {
-    std::mutex mu;
-    std::condition_variable cv;  // session-wide waits: the reader's end (close)
-  };
-  enum class SendStatus { reply, closed, error, cancelled, hang, fatal };
-  struct SendResult {
-    SendStatus status = SendStatus::error;
-    wire::Response res;
-    std::string message;
-    int64_t id = 0;
-  };
-  struct Queued {  // a request; a small one's bytes end at `end` in the pending batch
-    std::shared_ptr<Slot> slot;
-    int64_t id = 0;
-    size_t end = 0;
-  };
-
+  // The port itself (prog_cache.cpp) and the three parts under it: the
+  // in-flight table, the request writer, body sources (docs/client.md).
+  struct Impl;
   explicit ProgCache(ClientOptions opts);
-  void run_start();
-  PutResult put_source(std::string_view action_id, BodySource& body, const Context& ctx);
-  SendResult send(wire::Request req, BodySource* body, const Context& ctx, milliseconds no_deadline_wait,
-                  const std::string& hang_what);
-  void write_alone(const wire::Request& req, BodySource* body, const std::shared_ptr<Slot>& slot);
-  void write_combined(std::string bytes, int64_t id, const std::shared_ptr<Slot>& slot);
-  void write_pending_and_release();
-  void write_batch(std::string_view bytes, const std::vector<Queued>& batch);
-  bool fail_if_ended(std::span<const Queued> requests);
-  void fail_unsent(std::span<const Queued> requests, const std::string& error, bool hung);
-  void wait_reply(const std::shared_ptr<Slot>& slot, const Context& ctx, milliseconds no_deadline_wait, const std::string& hang_what,
-                  SendResult& out);
-  void wait_pipe_free(std::unique_lock<std::mutex>& lock);
-  std::string write_request(const wire::Request& req, BodySource* body, bool& hung);
-  bool ignored_base64_close_error(const wire::Request& req, size_t header_size, uint64_t sent, bool hung,
-                                  const std::string& error);
-  proc::IoResult write_raw(std::string_view bytes, bool record);
-  std::string write_error_text(const proc::IoResult& r, int64_t id, bool& hung) const;
-  void read_loop();
-  void stderr_loop();
-  void end_read_loop_quietly();        // EOF or decode error while closing
-  void set_fatal(const std::string& message);  // like base.Fatalf; caller holds no lock
-  // Every waiter looks at the session again (fatal, cancel, the reader's end).
-  void wake_all_locked();  // shared_->mu held
-  void note_hang(const std::string& message);
-  void log(const std::string& line);
-  Outcome early_outcome_locked();  // fatal or dead session, else ok
-
-  ClientOptions opts_;
-  std::string prog_;
-  std::shared_ptr<wire::Transcript> transcript_;
-  std::unique_ptr<proc::Child> child_;
-  proc::Interrupt read_stop_;
-  proc::Interrupt write_stop_;
-  std::thread reader_;
-  std::thread stderr_reader_;
-
-  // Guarded by shared_->mu (shared so that context wakers outlive nothing).
-  std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
-  Outcome start_outcome_;
-  std::optional<std::string> fatal_;
-  std::optional<std::string> first_hang_;
-  std::optional<std::string> dead_;  // Go would be blocked for good: every call hangs
-  std::set<std::string> can_;
-  int64_t next_id_ = 0;
-  std::map<int64_t, std::shared_ptr<Slot>> in_flight_;
-  bool in_flight_nil_ = false;  // Go 1.24+: readLoop ended while closing
-  bool closing_ = false;
-  bool session_cancelled_ = false;  // Close cancelled Go's c.ctx
-  bool reader_done_ = false;
-  std::atomic<bool> tearing_down_{false};
-
-  mutable std::mutex output_mu_;  // guards output_file_ alone (off the hot lock)
-  std::map<std::string, std::string> output_file_;
-
-  // Go's writeMu, with the small requests of concurrent callers combined:
-  // a caller finding the pipe busy leaves its request in pending_, and the
-  // caller holding the pipe writes it before letting go. Guarded by pipe_mu_.
-  std::mutex pipe_mu_;
-  std::condition_variable pipe_free_;  // a put body or close_stdin waits to hold the pipe alone
-  bool writing_ = false;               // a caller holds the pipe
-  std::string pending_;                // whole requests, in the order they came
-  std::vector<Queued> queued_;
-  // Only the caller holding the pipe touches these.
-  std::string batch_;
-  std::vector<Queued> batch_queued_;
-  std::string write_error_;  // bufio.Writer's error is sticky
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace cph::client

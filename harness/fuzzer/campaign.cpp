@@ -40,9 +40,15 @@ CampaignResult run_campaign(const CampaignOptions& o, const std::function<void(c
     if (left == 0 || Clock::now() >= end) break;
     RoundResult round;
     round.index = r;
-    round.trace.seed = derive_seed(o.seed, r);
+    if (r < o.corpus.size()) {
+      round.trace = o.corpus[r];
+      round.trace.failure.reset();
+      if (!o.duration && round.trace.ops.size() > left) round.trace.ops.resize(left);
+    } else {
+      round.trace.seed = derive_seed(o.seed, r - o.corpus.size());
+      round.trace.ops = generate_ops(round.trace.seed, std::min(left, o.round_ops), o.generator);
+    }
     round.trace.helper = o.helper;
-    round.trace.ops = generate_ops(round.trace.seed, std::min(left, o.round_ops), o.generator);
 
     runner::CaseInfo info{"fuzz/round", "fuzz round", "", "", runner::Grade::must, std::chrono::milliseconds(0)};
     // Time-boxed runs stop mid-round at the end (no failure: the round is just shorter).

@@ -29,6 +29,10 @@ struct CampaignOptions {
   ExecOptions exec;
   std::string out_dir = "cph-fuzz-findings";        // "" saves nothing
   bool keep_going = false;                          // go on after a finding
+  // Run first, one round each (--corpus: the inputs a coverage-guided
+  // campaign left, decoded by op_bytes.hpp); their ops count in the budget.
+  // The generated rounds that follow are those of a run without them.
+  std::vector<Trace> corpus;
 };
 
 struct RoundResult {

@@ -1,0 +1,3 @@
+module cphbuggyhelper
+
+go 1.22
