@@ -1,7 +1,9 @@
-# The project's front door. Every target installs missing Debian packages
-# first (scripts/deps.sh), then configures and builds with a CMake preset.
-#   make run     the main job on the built-in fake helper
+# The project's front door. Every target installs the missing Debian packages
+# it needs first (scripts/deps.sh TARGET), then configures and builds only what
+# it runs, with a CMake preset.
+#   make run     the main job on the built-in fake helper (builds cph and cph-fake only)
 #   make test    build and run every test (the README's test command)
+#   make dist    the release tarball: build/dist/cacheprog-harness-VERSION-linux-ARCH.tar.gz
 #   make asan    the test suite under ASan + UBSan (clang)
 #   make tsan    the test suite under ThreadSanitizer (clang)
 #   make fuzz    every libFuzzer target for FUZZ_SECONDS each
@@ -12,39 +14,56 @@
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
+TOOLS := cph cph-fake
 
-.PHONY: deps build run test asan tsan fuzz fuzz-helper bench compat clean
+.PHONY: build tools run test dist asan tsan fuzz fuzz-helper bench compat clean
 
-deps:
-	@scripts/deps.sh
+# Configures build/default once, and again when the directory $(1) that a
+# target needs was left out (its package was missing then: after `make run`,
+# GoogleTest for tests/, Google Benchmark for bench/).
+configure = @[[ -f build/default/build.ninja $(if $(1),&& -d build/default/$(1)) ]] \
+	|| cmake --preset default >/dev/null
 
-build/default/build.ninja: | deps
-	@cmake --preset default >/dev/null
-
-build: deps build/default/build.ninja
+build:
+	@scripts/deps.sh test
+	$(call configure,tests)
 	@cmake --build --preset default -j $(JOBS)
 
-run: build
+tools:
+	@scripts/deps.sh run
+	$(call configure)
+	@cmake --build --preset default -j $(JOBS) --target $(TOOLS)
+
+run: tools
 	@scripts/run-demo.sh build/default
 
 test: build
 	@ctest --preset default -j $(JOBS)
 
-asan tsan: deps
+dist: tools
+	@scripts/dist.sh build/default build/dist
+
+asan tsan:
+	@scripts/deps.sh $@
 	@cmake --preset $@ >/dev/null
 	@cmake --build --preset $@ -j $(JOBS)
 	@ctest --preset $@ -j $(JOBS) --label-exclude interop
 
-fuzz: deps
+fuzz:
+	@scripts/deps.sh fuzz
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
-fuzz-helper: deps
+fuzz-helper:
+	@scripts/deps.sh fuzz
 	@HELPER='$(HELPER)' scripts/fuzz-helper.sh
 
-bench: build
+bench:
+	@scripts/deps.sh bench
+	$(call configure,bench)
 	@scripts/bench.sh build/default
 
-compat: build
+compat: tools
+	@scripts/deps.sh compat
 	@scripts/compat.sh build/default
 
 clean:

@@ -19,7 +19,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 quick=${BENCH_QUICK:-0}
 
-cmake --build "$build" -j "${JOBS:-2}" --target bench_base64 bench_json bench_e2e bench_table cph cph-fake cph-floor-helper >&2
+cmake --build "$build" -j "${JOBS:-2}" --target bench_base64 bench_json bench_e2e bench_table bench_go_counters cph cph-fake cph-floor-helper >&2
 
 bench=$build/bench
 fake=$(cd "$build/fakes" && pwd)/cph-fake

@@ -1,15 +1,38 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the build needs, only those that are missing.
+# Installs the Debian 12 packages a make target needs, only those missing.
+#   scripts/deps.sh [TARGET] [--with chromium]
+# TARGET (default: all) and what it adds to the one before it:
+#   run     g++, CMake, Ninja and the libraries of cph and cph-fake
+#   dist    as run (tar and gzip are in every Debian)
+#   test    run + GoogleTest/GoogleMock, python3 with PyYAML and curl (the docs and action tests)
+#   bench   test + Google Benchmark
+#   compat  run + python3
+#   asan, tsan, fuzz   test + clang 14, lld and the sanitizer runtimes
+#   all     everything above
 # Idempotent. Not root and something missing: prints the apt-get line, exits 2.
 set -euo pipefail
 
-packages=(
-  cmake ninja-build make g++ clang-14 lld-14 libclang-rt-14-dev
-  libboost-dev libboost-filesystem-dev libboost-system-dev
-  nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libssl-dev pkg-config
-)
-# Extra groups, asked for by name: `deps.sh --with chromium`.
+run=(cmake ninja-build make g++ libboost-dev libboost-filesystem-dev libboost-system-dev
+     nlohmann-json3-dev libcli11-dev libssl-dev)
+test=(libgtest-dev libgmock-dev python3 python3-yaml curl)
+bench=(libbenchmark-dev)
+clang=(clang-14 lld-14 libclang-rt-14-dev)
+
+target=all
+if [[ $# -gt 0 && "$1" != --* ]]; then
+  target=$1
+  shift
+fi
+case "$target" in
+  run|dist) packages=("${run[@]}") ;;
+  test) packages=("${run[@]}" "${test[@]}") ;;
+  bench) packages=("${run[@]}" "${test[@]}" "${bench[@]}") ;;
+  compat) packages=("${run[@]}" python3) ;;
+  asan|tsan|fuzz) packages=("${run[@]}" "${test[@]}" "${clang[@]}") ;;
+  all) packages=("${run[@]}" "${test[@]}" "${bench[@]}" "${clang[@]}") ;;
+  *) echo "deps.sh: unknown target '$target' (known: run dist test bench compat asan tsan fuzz all)" >&2; exit 2 ;;
+esac
+# Extra groups, asked for by name: `deps.sh run --with chromium`.
 if [[ "${1:-}" == "--with" ]]; then
   case "${2:-}" in
     chromium) packages+=(chromium) ;;

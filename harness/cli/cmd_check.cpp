@@ -2,9 +2,11 @@
 // GOCACHEPROG helper. A thin wrapper: the catalogue comes from check/, the
 // running and reporting from runner/ (the same options as `cph scenarios`).
 #include <iostream>
+#include <sstream>
 
 #include "check/catalogue.hpp"
 #include "client/profile.hpp"
+#include "cli/about.hpp"
 #include "cli/command.hpp"
 #include "cli/report_options.hpp"
 #include "proc/temp_dir.hpp"
@@ -23,6 +25,28 @@ struct CheckOptions {
   bool keeps_nothing = false;
   uint64_t seed = 1;
 };
+
+// The command that runs case `id` alone, verbose, with the options that
+// change what it does.
+std::string rerun_command(const CheckOptions& o, const std::vector<std::string>& helper, const std::string& id) {
+  std::vector<std::string> words{"cph", "check"};
+  if (o.go != client::Profile::newest().name()) words.insert(words.end(), {"--go", o.go});
+  if (!o.dialect.empty()) words.insert(words.end(), {"--dialect", o.dialect});
+  if (o.large) words.push_back("--large");
+  if (o.keeps_nothing) words.push_back("--keeps-nothing");
+  if (o.seed != 1) words.insert(words.end(), {"--seed", std::to_string(o.seed)});
+  if (o.report.timeout_scale != 1.0) {
+    std::ostringstream scale;
+    scale << o.report.timeout_scale;
+    words.insert(words.end(), {"--timeout-scale", scale.str()});
+  }
+  if (o.report.max_reply_bytes != wire::kDefaultMaxReplyBytes) {
+    words.insert(words.end(), {"--max-reply-bytes", std::to_string(o.report.max_reply_bytes)});
+  }
+  words.insert(words.end(), {"-v", "--only", id, "--"});
+  words.insert(words.end(), helper.begin(), helper.end());
+  return shell_command(words);
+}
 
 int run_check(const CheckOptions& o) {
   check::CheckConfig config;
@@ -56,6 +80,7 @@ int run_check(const CheckOptions& o) {
   if (!o.report.list) proc::TempDir probe;
   cli::ReportOptions report = o.report;
   report.go = config.profile.name();
+  report.rerun_command = [o, helper = config.helper](const std::string& id) { return rerun_command(o, helper, id); };
   return cli::run_and_report("check", check::check_catalogue(config), report);
 }
 

@@ -11,6 +11,7 @@
 
 #include "proc/temp_dir.hpp"
 #include "cli/command.hpp"
+#include "cli/data_dir.hpp"
 #include "proc/look_path.hpp"
 #include "cli/report_options.hpp"
 #include "scenario/scenario_exec.hpp"
@@ -34,12 +35,8 @@ struct ScenariosOptions {
   std::vector<std::string> conditions;
 };
 
-// The catalogue of a build tree, else the installed one.
-std::string default_catalogue() {
-  std::error_code ec;
-  if (fs::is_directory(CPH_SOURCE_SCENARIOS, ec)) return CPH_SOURCE_SCENARIOS;
-  return CPH_INSTALLED_SCENARIOS;
-}
+// Beside this cph (a release tarball, an install), else the build tree's.
+std::string default_catalogue() { return scenario_catalogue(); }
 
 bool executable(const fs::path& p) { return !p.empty() && access(p.c_str(), X_OK) == 0 && !fs::is_directory(p); }
 

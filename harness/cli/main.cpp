@@ -7,6 +7,7 @@
 #include <map>
 #include <string_view>
 
+#include "cli/about.hpp"
 #include "cli/command.hpp"
 #include "proc/descendants.hpp"
 #include "proc/exit_cleanup.hpp"
@@ -125,7 +126,7 @@ int main(int argc, char** argv) {
   // be killed when its case ends (proc/descendants.hpp).
   cph::proc::become_subreaper();
   CLI::App app{"cph: a fault-injection test harness for Go's GOCACHEPROG protocol", "cph"};
-  app.set_version_flag("--version", std::string("cph ") + CPH_VERSION);
+  app.set_version_flag("--version", version_text, "Print the version, the Go releases modelled and the data in use");
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"

@@ -11,6 +11,7 @@
 #include "report/html_report.hpp"
 #include "report/json_report.hpp"
 #include "report/junit_report.hpp"
+#include "report/markdown_report.hpp"
 #include "report/text_reporter.hpp"
 #include "runner/baseline.hpp"
 #include "runner/glob.hpp"
@@ -59,6 +60,23 @@ std::string unmatched_pattern(const char* flag, const std::vector<std::string>& 
   return "";
 }
 
+// Where the HTML report is, and the command that reruns the first case that
+// failed the run (verbose, alone).
+void print_next_steps(std::ostream& text, const RunReport& report, const ReportOptions& o) {
+  if (!o.html.empty() && o.html != "-") {
+    std::error_code ec;
+    auto where = std::filesystem::absolute(o.html, ec);
+    text << "HTML report: " << (ec ? o.html : where.string()) << "\n";
+  }
+  if (!o.rerun_command) return;
+  for (const auto& c : report.cases) {
+    if (fails_run(c.verdict) && c.verdict != Verdict::stale_pass) {
+      text << "Rerun " << c.result.info.id << ": " << o.rerun_command(c.result.info.id) << "\n";
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 void add_max_reply_bytes_option(CLI::App& app, size_t& max_reply_bytes) {
@@ -84,6 +102,10 @@ void add_report_options(CLI::App& app, ReportOptions& o) {
   app.add_option("--json", o.json, "Write the JSON report to FILE ('-': stdout)")->type_name("FILE");
   app.add_option("--junit", o.junit, "Write a JUnit XML report to FILE ('-': stdout)")->type_name("FILE");
   app.add_option("--html", o.html, "Write a self-contained HTML report to FILE ('-': stdout)")->type_name("FILE");
+  app.add_option("--markdown", o.markdown,
+                 "Write the counts and the failing cases as Markdown to FILE ('-': stdout), e.g. "
+                 "$GITHUB_STEP_SUMMARY")
+      ->type_name("FILE");
   app.add_option("--baseline", o.baseline, "Known failures: one case ID or glob per line")->type_name("FILE");
   app.add_flag("--update-baseline", o.update_baseline, "Rewrite --baseline FILE from this run's failures");
   app.add_flag("--verbose,-v", o.verbose, "Show the transcript tail of each failure");
@@ -105,9 +127,9 @@ int run_and_report(const std::string& suite, const std::vector<CaseDescriptor>& 
       return kExitUsage;
     }
   }
-  int to_stdout = (o.json == "-") + (o.junit == "-") + (o.html == "-");
+  int to_stdout = (o.json == "-") + (o.junit == "-") + (o.html == "-") + (o.markdown == "-");
   if (to_stdout > 1) {
-    err << prog << ": only one of --json, --junit, --html can be '-' (standard output)\n";
+    err << prog << ": only one of --json, --junit, --html, --markdown can be '-' (standard output)\n";
     return kExitUsage;
   }
   if (o.update_baseline && o.baseline.empty()) {
@@ -172,6 +194,8 @@ int run_and_report(const std::string& suite, const std::vector<CaseDescriptor>& 
   if (!o.json.empty()) write(o.json, report::render_json(report));
   if (!o.junit.empty()) write(o.junit, report::render_junit(report));
   if (!o.html.empty()) write(o.html, report::render_html(report));
+  if (!o.markdown.empty()) write(o.markdown, report::render_markdown(report));
+  print_next_steps(text, report, o);
 
   if (o.update_baseline) {
     std::vector<CaseResult> ran;

@@ -5,6 +5,7 @@
 // or configuration error.
 #pragma once
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ struct ReportOptions {
   double timeout_scale = 1.0;
   size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;
   std::string json, junit, html;  // paths; "-" is standard output
+  std::string markdown;           // the counts and failures as Markdown (a CI job summary)
   std::string baseline;
   bool update_baseline = false;
   bool verbose = false;
@@ -27,10 +29,13 @@ struct ReportOptions {
   // Not a flag: set by a suite graded for one Go release (`cph check --go`);
   // every report names it.
   std::string go;
+  // Not a flag: the command line that reruns one case by ID, set by `cph
+  // check`; the run's last line names it for the first failing case.
+  std::function<std::string(const std::string& case_id)> rerun_command;
 };
 
 // Adds --list, --only, --skip, --jobs, --timeout-scale, --max-reply-bytes, --json, --junit,
-// --html, --baseline, --update-baseline, --verbose, --strict to `app`.
+// --html, --markdown, --baseline, --update-baseline, --verbose, --strict to `app`.
 void add_report_options(CLI::App& app, ReportOptions& options);
 // --max-reply-bytes N alone (cph fuzz and cph replay take it too).
 void add_max_reply_bytes_option(CLI::App& app, size_t& max_reply_bytes);
