@@ -34,13 +34,6 @@ struct ScenariosOptions {
   std::vector<std::string> conditions;
 };
 
-// The catalogue of a build tree, else the installed one.
-std::string default_catalogue() {
-  std::error_code ec;
-  if (fs::is_directory(CPH_SOURCE_SCENARIOS, ec)) return CPH_SOURCE_SCENARIOS;
-  return CPH_INSTALLED_SCENARIOS;
-}
-
 bool executable(const fs::path& p) { return !p.empty() && access(p.c_str(), X_OK) == 0 && !fs::is_directory(p); }
 
 // --fake, $CPH_FAKE, beside this cph (installed), the build tree's fakes/,
@@ -191,5 +184,11 @@ Runner setup(CLI::App& sub) {
 CommandRegistration registration("scenarios", "Run the client scenarios: does our client react as Go does?", setup);
 
 }  // namespace
+
+std::string default_catalogue() {
+  std::error_code ec;
+  if (std::filesystem::is_directory(CPH_SOURCE_SCENARIOS, ec)) return CPH_SOURCE_SCENARIOS;
+  return CPH_INSTALLED_SCENARIOS;
+}
 
 }  // namespace cph::cli

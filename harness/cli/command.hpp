@@ -37,6 +37,11 @@ std::vector<std::string>& args_after_dashdash();
 bool resolve_helper(const std::string& name, const std::string& helper_flag,
                     const std::vector<std::string>& positional, std::vector<std::string>& argv);
 
+// The scenario catalogue of a build tree, else the installed one (its
+// go-module/ is the sample module go builds in `cph scenarios --go` and in
+// `cph check`'s go/ cases).
+std::string default_catalogue();
+
 // Exit codes shared by every subcommand.
 constexpr int kExitOk = 0;
 constexpr int kExitFindings = 1;
