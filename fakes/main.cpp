@@ -10,10 +10,6 @@
 #include "engine.hpp"
 #include "script.hpp"
 
-namespace cph::fake {
-const char* version();
-}
-
 int main(int argc, char** argv) {
   cph::fake::Options opts;
   std::string script_arg;
@@ -43,7 +39,7 @@ int main(int argc, char** argv) {
       "Exit status: 0 after close or stdin EOF, 1 a malformed request stream, 2 a bad flag or script, or\n"
       "an unusable --dir, TMPDIR, --stats or --transcript file\n"
       "(docs/exit-codes.md). The script language: docs/fake-script.md.");
-  app.set_version_flag("--version", cph::fake::version());
+  app.set_version_flag("--version", CPH_VERSION);  // the project version (CMakeLists.txt)
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

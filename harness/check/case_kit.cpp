@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "check/disk_check.hpp"
+#include "session/disk_check.hpp"
 #include "wire/encoders.hpp"
 #include "wire/sha256.hpp"
 

@@ -9,11 +9,27 @@
 #include <vector>
 
 #include "check/catalogue.hpp"
-#include "check/session.hpp"
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "runner/case.hpp"
+#include "session/disk_check.hpp"
+#include "session/helper_argv.hpp"
+#include "session/pattern_body.hpp"
+#include "session/session.hpp"
 
 namespace cph::check {
+
+// The check suite plays its cases over raw sessions with live helpers.
+using proc::TempDir;
+using session::Clock;
+using session::disk_path_problem;
+using session::expand_dir;
+using session::has_extension;
+using session::hex_prefix;
+using session::mentions_dir;
+using session::PatternBody;
+using session::Reply;
+using session::Session;
+using session::StartOptions;
 
 class CaseRig;
 

@@ -2,8 +2,8 @@
 // omitted, no body line) through each base64 padding to 16 MiB (1 GiB with
 // --large), and whether the helper streams them or holds them in memory.
 #include "check/case_kit.hpp"
-#include "check/disk_check.hpp"
-#include "check/pattern_body.hpp"
+#include "session/disk_check.hpp"
+#include "session/pattern_body.hpp"
 
 namespace cph::check {
 

@@ -2,7 +2,7 @@
 // the helper's stdin and waits, without a timeout and without a kill, for the
 // helper's stdout to reach EOF.
 #include "check/case_kit.hpp"
-#include "check/disk_check.hpp"
+#include "session/disk_check.hpp"
 #include "wire/sha256.hpp"
 
 namespace cph::check {

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "check/case_kit.hpp"
-#include "check/pattern_body.hpp"
+#include "session/pattern_body.hpp"
 #include "wire/encoders.hpp"
 
 namespace cph::check {

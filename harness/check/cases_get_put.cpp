@@ -1,6 +1,6 @@
 // get/* and put/*: a miss, a put, and the get that serves it back.
 #include "check/case_kit.hpp"
-#include "check/disk_check.hpp"
+#include "session/disk_check.hpp"
 #include "wire/encoders.hpp"
 #include "wire/sha256.hpp"
 

@@ -8,7 +8,7 @@
 // with a good entry afterwards, and in a fresh helper on the same
 // directory). hostile/outputid-mismatch is judged by its consequence only.
 #include "check/case_kit.hpp"
-#include "check/disk_check.hpp"
+#include "session/disk_check.hpp"
 #include "proc/crash_report.hpp"
 #include "wire/base64.hpp"
 #include "wire/encoders.hpp"

@@ -4,7 +4,7 @@
 // (prog.go: noteOutputFile), so a reply must name a file holding that body,
 // a get must serve the latest body, and the earlier file must stay.
 #include "check/case_kit.hpp"
-#include "check/disk_check.hpp"
+#include "session/disk_check.hpp"
 #include "wire/encoders.hpp"
 #include "wire/sha256.hpp"
 

@@ -5,16 +5,16 @@
 
 #include "check/catalogue.hpp"
 #include "client/profile.hpp"
-#include "check/temp_dir.hpp"
 #include "cli/command.hpp"
-#include "runner/report_options.hpp"
+#include "cli/report_options.hpp"
+#include "proc/temp_dir.hpp"
 
 namespace cph::cli {
 
 namespace {
 
 struct CheckOptions {
-  runner::ReportOptions report;
+  cli::ReportOptions report;
   std::vector<std::string> command;  // after "--"
   std::string helper;                // --helper "CMD ARGS", split like GOCACHEPROG
   std::string go = client::Profile::newest().name();
@@ -56,10 +56,10 @@ int run_check(const CheckOptions& o) {
   config.go_module = default_catalogue() + "/go-module";
   // An unusable TMPDIR is a configuration error (2, from main), found
   // before any case rather than as every case's error.
-  if (!o.report.list) check::TempDir probe;
-  runner::ReportOptions report = o.report;
+  if (!o.report.list) proc::TempDir probe;
+  cli::ReportOptions report = o.report;
   report.go = config.profile.name();
-  return runner::run_and_report("check", check::check_catalogue(config), report);
+  return cli::run_and_report("check", check::check_catalogue(config), report);
 }
 
 Runner setup(CLI::App& sub) {
@@ -74,7 +74,7 @@ Runner setup(CLI::App& sub) {
       "go (--go-command) on a sample module through the helper; --skip 'go/*' leaves them out. The cases:\n"
       "docs/checks.md.\n"
       "Exit status: 0 ok, 1 a MUST failure (or SHOULD with --strict) or a stale baseline, 2 usage.");
-  runner::add_report_options(sub, o->report);
+  cli::add_report_options(sub, o->report);
   sub.add_option("--helper", o->helper,
                  "The helper command line, split as go splits GOCACHEPROG (default: the arguments after --)")
       ->type_name("\"CMD ARGS\"");

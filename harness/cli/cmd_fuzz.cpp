@@ -7,7 +7,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "cli/command.hpp"
 #include "fuzzer/campaign.hpp"
 #include "input/duration.hpp"
@@ -15,7 +15,7 @@
 #include "report/html_report.hpp"
 #include "report/json_report.hpp"
 #include "report/junit_report.hpp"
-#include "runner/report_options.hpp"
+#include "cli/report_options.hpp"
 
 namespace cph::cli {
 
@@ -114,7 +114,7 @@ int run_fuzz(const FuzzOptions& o) {
   c.keep_going = o.keep_going;
 
   // An unusable TMPDIR is a configuration error (2, from main), found first.
-  { check::TempDir probe; }
+  { proc::TempDir probe; }
   std::ostream& text = to_stdout > 0 ? std::cerr : std::cout;
   ProgressLine line(!o.quiet && ::isatty(STDERR_FILENO));
   fuzzer::CampaignResult result = fuzzer::run_campaign(c, [&](const fuzzer::CampaignProgress& p) { line.update(p); });
@@ -139,7 +139,7 @@ int run_fuzz(const FuzzOptions& o) {
 
   int code = result.findings > 0 ? kExitFindings : kExitOk;
   if (!o.json.empty() || !o.junit.empty() || !o.html.empty()) {
-    runner::RunReport report = fuzzer::fuzz_report(result, o.seed);
+    report::RunReport report = fuzzer::fuzz_report(result, o.seed);
     for (auto [path, render] : {std::pair{o.json, &report::render_json}, std::pair{o.junit, &report::render_junit}}) {
       if (path.empty()) continue;
       if (auto problem = write_file(path, render(report)); !problem.empty()) {
@@ -187,7 +187,7 @@ Runner setup(CLI::App& sub) {
   sub.add_option("--reply-timeout", o->reply_timeout, "Deadline of each reply, handshake and exit")
       ->type_name("D")
       ->capture_default_str();
-  runner::add_max_reply_bytes_option(sub, o->max_reply_bytes);
+  cli::add_max_reply_bytes_option(sub, o->max_reply_bytes);
   sub.add_option("--out", o->out, "Directory for findings (trace + transcript)")->capture_default_str();
   sub.add_flag("--keep-going", o->keep_going, "Go on after a finding (default: stop at the first)");
   sub.add_option("--json", o->json, "Write the JSON report to FILE ('-': stdout)")->type_name("FILE");

@@ -7,14 +7,14 @@
 #include <cstdio>
 #include <iostream>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "cli/command.hpp"
 #include "fuzzer/campaign.hpp"
 #include "input/duration.hpp"
 #include "fuzzer/executor.hpp"
 #include "fuzzer/minimizer.hpp"
 #include "fuzzer/trace_file.hpp"
-#include "runner/report_options.hpp"
+#include "cli/report_options.hpp"
 
 namespace cph::cli {
 
@@ -65,7 +65,7 @@ int run_replay(const ReplayOptions& o) {
   eo.max_reply_bytes = o.max_reply_bytes;
 
   // An unusable TMPDIR is a configuration error (2, from main), found first.
-  { check::TempDir probe; }
+  { proc::TempDir probe; }
   std::vector<wire::TranscriptRecord> records;
   fuzzer::Trace run = trace;
   run.failure.reset();
@@ -172,7 +172,7 @@ Runner setup(CLI::App& sub) {
   sub.add_option("--reply-timeout", o->reply_timeout, "Deadline of each reply, handshake and exit")
       ->type_name("D")
       ->capture_default_str();
-  runner::add_max_reply_bytes_option(sub, o->max_reply_bytes);
+  cli::add_max_reply_bytes_option(sub, o->max_reply_bytes);
   sub.add_option("--output,-o", o->output, "Where --minimize writes (default: TRACE as .min.trace.json)")
       ->type_name("FILE");
   sub.add_option("--transcript", o->transcript, "Write the replay's transcript (JSON Lines) to FILE")

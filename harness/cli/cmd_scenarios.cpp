@@ -1,21 +1,21 @@
 // `cph scenarios [options] [PATH...]`: the client scenario catalogue. cph-fake
 // misbehaves as each scenario's script says, our client drives it, and the
-// outcomes must be Go's. A thin wrapper: scenarios from runner/scenario_file,
-// execution from runner/scenario_exec, running and reports from
-// runner/report_options (the same options as `cph check`).
+// outcomes must be Go's. A thin wrapper: scenarios from scenario/scenario_file,
+// execution from scenario/scenario_exec, running and reports from
+// cli/report_options (the same options as `cph check`).
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "cli/command.hpp"
 #include "proc/look_path.hpp"
-#include "runner/report_options.hpp"
-#include "runner/scenario_exec.hpp"
-#include "runner/scenario_file.hpp"
-#include "runner/scenario_go.hpp"
+#include "cli/report_options.hpp"
+#include "scenario/scenario_exec.hpp"
+#include "scenario/scenario_file.hpp"
+#include "scenario/scenario_go.hpp"
 #include "input/suggest.hpp"
 
 namespace cph::cli {
@@ -25,7 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ScenariosOptions {
-  runner::ReportOptions report;
+  cli::ReportOptions report;
   std::vector<std::string> paths;
   std::vector<std::string> profiles;
   std::string fake;
@@ -55,23 +55,23 @@ std::string find_fake(const std::string& flag) {
 
 // --go: each scenario's fake under the real go, per condition, against the
 // scenario's go block.
-int run_under_go(const ScenariosOptions& o, const std::vector<runner::Scenario>& scenarios,
-                 const runner::ScenarioEnv& env) {
-  std::vector<runner::GoCondition> conditions;
+int run_under_go(const ScenariosOptions& o, const std::vector<scenario::Scenario>& scenarios,
+                 const scenario::ScenarioEnv& env) {
+  std::vector<gocmd::GoCondition> conditions;
   for (const auto& name : o.conditions) {
     if (name == "all") {
-      conditions = runner::all_go_conditions();
+      conditions = gocmd::all_go_conditions();
       break;
     }
     std::string why;
-    auto c = runner::parse_go_condition(name, why);
+    auto c = gocmd::parse_go_condition(name, why);
     if (!c) {
       std::cerr << "cph scenarios: --condition " << name << ": " << why << "\n";
       return kExitUsage;
     }
     conditions.push_back(*c);
   }
-  if (conditions.empty()) conditions = runner::default_go_conditions();
+  if (conditions.empty()) conditions = scenario::default_go_conditions();
   if (!o.profiles.empty()) {
     std::cerr << "cph scenarios: --profile picks our client's profile; with --go the go command is the client\n";
     return kExitUsage;
@@ -84,66 +84,66 @@ int run_under_go(const ScenariosOptions& o, const std::vector<runner::Scenario>&
     return kExitUsage;
   }
   if (o.report.list) {
-    return runner::run_and_report("scenarios", runner::scenario_go_cases(scenarios, conditions, nullptr), o.report);
+    return cli::run_and_report("scenarios", scenario::scenario_go_cases(scenarios, conditions, nullptr), o.report);
   }
   const char* toolchain_env = std::getenv("GOTOOLCHAIN");
   const std::string toolchain = toolchain_env && *toolchain_env ? toolchain_env : "local";
   std::string why;
-  auto go = runner::find_go(o.go, toolchain, why);
+  auto go = gocmd::find_go(o.go, toolchain, why);
   if (!go) {
     std::cerr << "cph scenarios: --go: " << why << "\n";
     return kExitUsage;
   }
-  runner::GoBench::Options bo;
+  gocmd::GoBench::Options bo;
   bo.go = *go;
   bo.fake_bin = env.fake_bin;
   bo.module_dir = sample.string();
-  auto bench = std::make_shared<runner::GoBench>(bo);
+  auto bench = std::make_shared<gocmd::GoBench>(bo);
   std::cerr << "cph scenarios: " << go->version << " (" << go->path << "); warming the fake's store...\n";
   if (auto failed = bench->warm_up(conditions)) {
     std::cerr << "cph scenarios: --go: go with the correct default fake failed, so no scenario can be judged: "
               << failed->describe() << "\n";
     return kExitUsage;
   }
-  runner::ReportOptions report = o.report;
+  cli::ReportOptions report = o.report;
   report.jobs = 1;  // one module directory: one go at a time
-  return runner::run_and_report("scenarios", runner::scenario_go_cases(scenarios, conditions, bench), report);
+  return cli::run_and_report("scenarios", scenario::scenario_go_cases(scenarios, conditions, bench), report);
 }
 
 int run_scenarios(const ScenariosOptions& o) {
   for (const auto& p : o.profiles) {
-    const auto& known = runner::known_profiles();
+    const auto& known = scenario::known_profiles();
     if (std::find(known.begin(), known.end(), p) == known.end()) {
       std::cerr << "cph scenarios: --profile " << p << ": unknown profile" << input::did_you_mean(p, known)
                 << " (known: go1.21, go1.24, go1.25, go1.26, go1.27)\n";
       return kExitUsage;
     }
   }
-  std::vector<runner::Scenario> scenarios;
+  std::vector<scenario::Scenario> scenarios;
   try {
     auto paths = o.paths.empty() ? std::vector<std::string>{default_catalogue()} : o.paths;
     for (const auto& p : paths) {
       std::error_code ec;
       if (fs::is_directory(p, ec)) {
-        for (auto& s : runner::load_scenario_dir(p)) scenarios.push_back(std::move(s));
+        for (auto& s : scenario::load_scenario_dir(p)) scenarios.push_back(std::move(s));
       } else {
-        scenarios.push_back(runner::load_scenario(p));
+        scenarios.push_back(scenario::load_scenario(p));
       }
     }
-  } catch (const runner::ScenarioError& e) {
+  } catch (const scenario::ScenarioError& e) {
     std::cerr << "cph scenarios: " << e.what() << "\n";
     return kExitUsage;
   }
-  runner::ScenarioEnv env;
+  scenario::ScenarioEnv env;
   env.fake_bin = find_fake(o.fake);
   if (env.fake_bin.empty() && !o.report.list) {
     std::cerr << "cph scenarios: cannot find cph-fake (beside cph, in $PATH or $CPH_FAKE); give --fake PATH\n";
     return kExitUsage;
   }
   // An unusable TMPDIR is a configuration error (2, from main), found first.
-  if (!o.report.list) check::TempDir probe;
+  if (!o.report.list) proc::TempDir probe;
   if (!o.go.empty()) return run_under_go(o, scenarios, env);
-  return runner::run_and_report("scenarios", runner::scenario_cases(scenarios, env, o.profiles), o.report);
+  return cli::run_and_report("scenarios", scenario::scenario_cases(scenarios, env, o.profiles), o.report);
 }
 
 Runner setup(CLI::App& sub) {
@@ -160,7 +160,7 @@ Runner setup(CLI::App& sub) {
   // Scenarios mostly wait on timers and pipes, not the CPU: 4 at once keeps
   // the catalogue under 15 s on a 2-core machine.
   o->report.jobs = 4;
-  runner::add_report_options(sub, o->report);
+  cli::add_report_options(sub, o->report);
   sub.add_option("--profile", o->profiles, "Only these client profiles: go1.21, go1.24, go1.25, go1.26, go1.27 (default: all)")
       ->type_name("PROFILE");
   sub.add_option("--fake", o->fake, "The cph-fake executable (default: $CPH_FAKE, beside cph, or in $PATH)")

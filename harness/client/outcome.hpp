@@ -11,12 +11,17 @@
 //   hang      `go` would have blocked forever; the harness's deadline ended
 //             the wait instead (`message` says what it was waiting for)
 #pragma once
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace cph::client {
 
 enum class OutcomeKind { ok, miss, error, fatal, cancelled, hang };
 const char* outcome_kind_name(OutcomeKind k);  // "ok", "miss", ...
+std::optional<OutcomeKind> parse_outcome_kind(std::string_view name);
+const std::vector<std::string>& outcome_kind_names();
 
 struct Outcome {
   OutcomeKind kind = OutcomeKind::ok;

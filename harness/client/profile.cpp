@@ -3,60 +3,69 @@
 #include <charconv>
 
 namespace cph::client {
+namespace {
 
-wire::Dialect Profile::dialect() const {
-  switch (id) {
-    case ProfileId::go1_21: return wire::Dialect::object_id;
-    case ProfileId::go1_24: return objectid_experiment ? wire::Dialect::output_and_object_id : wire::Dialect::output_id;
-    case ProfileId::go1_25:
-    case ProfileId::go1_26:
-    case ProfileId::go1_27: return wire::Dialect::output_id;
+// One row per profile: each fact about a Go release is stated here once.
+struct Release {
+  ProfileId id;
+  const char* name;
+  int first_minor;  // the Go 1.x releases that behave this way
+  int last_minor;   // 0: and every later one
+  // The struct named in decode errors ("... Go struct field Response.ID").
+  // Go 1.21-1.23 declared ProgResponse in package cache. During the 1.24
+  // cycle the types moved to package cacheprog and, before the release, lost
+  // their Prog prefix while the deprecated ObjectID field was still sent:
+  // copies of go1.24.1's prog.go build cacheprog.Request{..., ObjectID: ...}.
+  const char* response_struct;
+  wire::JsonDialect json;       // encoding/json on json v2 from Go 1.27 (GOEXPERIMENT=jsonv2 default)
+  bool close_deadlocks_on_exit;  // golang/go#70848, fixed in 1.24
+  bool leaks_mutex_after_read_loop;  // prog.go writeToChild before 1.27
+  bool ignores_base64_close_error;   // prog.go writeToChild before 1.27
+  bool gocacheprog_by_default;       // default.go initDefaultCache: no experiment needed from 1.24
+};
+
+constexpr Release kReleases[] = {
+    {ProfileId::go1_21, "go1.21", 21, 23, "ProgResponse", wire::JsonDialect::v1, true, true, true, false},
+    {ProfileId::go1_24, "go1.24", 24, 24, "Response", wire::JsonDialect::v1, false, true, true, true},
+    {ProfileId::go1_25, "go1.25", 25, 25, "Response", wire::JsonDialect::v1, false, true, true, true},
+    {ProfileId::go1_26, "go1.26", 26, 26, "Response", wire::JsonDialect::v1, false, true, true, true},
+    {ProfileId::go1_27, "go1.27", 27, 0, "Response", wire::JsonDialect::v2, false, false, false, true},
+};
+
+const Release& row(ProfileId id) {
+  for (const auto& r : kReleases) {
+    if (r.id == id) return r;
   }
-  return wire::Dialect::output_id;
+  return kReleases[0];
 }
 
-wire::JsonDialect Profile::json_dialect() const {
-  return id == ProfileId::go1_27 ? wire::JsonDialect::v2 : wire::JsonDialect::v1;
+}  // namespace
+
+// Go 1.21-1.23 send ObjectID; 1.24 OutputID (and ObjectID too under
+// GOEXPERIMENT=cacheprog); 1.25 on OutputID only.
+wire::Dialect Profile::dialect() const {
+  if (id == ProfileId::go1_21) return wire::Dialect::object_id;
+  return objectid_experiment ? wire::Dialect::output_and_object_id : wire::Dialect::output_id;
 }
 
-// The struct named in Go's decode errors ("... Go struct field Response.ID").
-// Go 1.21-1.23 declared ProgResponse in package cache. During the 1.24 cycle
-// the types moved to package cacheprog and, before the release, lost their
-// Prog prefix while the deprecated ObjectID field was still sent: copies of
-// go1.24.1's prog.go build cacheprog.Request{..., ObjectID: ...}. So 1.24 on
-// says Response.
-std::string Profile::response_struct() const { return id == ProfileId::go1_21 ? "ProgResponse" : "Response"; }
+std::string Profile::response_struct() const { return row(id).response_struct; }
+wire::JsonDialect Profile::json_dialect() const { return row(id).json; }
+bool Profile::close_deadlocks_on_exit() const { return row(id).close_deadlocks_on_exit; }
+bool Profile::leaks_mutex_after_read_loop() const { return row(id).leaks_mutex_after_read_loop; }
+bool Profile::ignores_base64_close_error() const { return row(id).ignores_base64_close_error; }
+bool Profile::gocacheprog_by_default() const { return row(id).gocacheprog_by_default; }
 
 std::string Profile::name() const {
-  switch (id) {
-    case ProfileId::go1_21: return "go1.21";
-    case ProfileId::go1_24: return objectid_experiment ? "go1.24+objectid" : "go1.24";
-    case ProfileId::go1_25: return "go1.25";
-    case ProfileId::go1_26: return "go1.26";
-    case ProfileId::go1_27: return "go1.27";
-  }
-  return "unknown";
+  std::string n = row(id).name;
+  return objectid_experiment ? n + "+objectid" : n;
 }
 
 std::string Profile::releases() const {
-  switch (id) {
-    case ProfileId::go1_21: return "go1.21-go1.23";
-    case ProfileId::go1_24: return objectid_experiment ? "go1.24 (GOEXPERIMENT=cacheprog)" : "go1.24";
-    case ProfileId::go1_25: return "go1.25";
-    case ProfileId::go1_26: return "go1.26";
-    case ProfileId::go1_27: return "go1.27+";
-  }
-  return "unknown";
-}
-
-Profile Profile::newest() { return Profile{ProfileId::go1_27, false}; }
-
-std::vector<Profile> Profile::all() {
-  std::vector<Profile> out;
-  for (ProfileId id : {ProfileId::go1_21, ProfileId::go1_24, ProfileId::go1_25, ProfileId::go1_26, ProfileId::go1_27}) {
-    out.push_back(Profile{id, false});
-  }
-  return out;
+  const Release& r = row(id);
+  if (r.last_minor == 0) return "go1." + std::to_string(r.first_minor) + "+";
+  if (objectid_experiment) return std::string(r.name) + " (GOEXPERIMENT=cacheprog)";
+  if (r.first_minor == r.last_minor) return r.name;
+  return "go1." + std::to_string(r.first_minor) + "-go1." + std::to_string(r.last_minor);
 }
 
 std::optional<Profile> Profile::parse(std::string_view name) {
@@ -71,20 +80,40 @@ std::optional<Profile> Profile::parse(std::string_view name) {
   const char* first = name.data() + 4;
   const char* last = name.data() + name.size();
   auto [ptr, ec] = std::from_chars(first, last, minor);
-  if (ec != std::errc() || ptr != last || minor < 21) return std::nullopt;
-  if (minor <= 23) {
-    p.id = ProfileId::go1_21;
-  } else if (minor == 24) {
-    p.id = ProfileId::go1_24;
-  } else if (minor == 25) {
-    p.id = ProfileId::go1_25;
-  } else if (minor == 26) {
-    p.id = ProfileId::go1_26;
-  } else {
-    p.id = ProfileId::go1_27;
+  if (ec != std::errc() || ptr != last) return std::nullopt;
+  bool found = false;
+  for (const auto& r : kReleases) {
+    if (minor >= r.first_minor && (r.last_minor == 0 || minor <= r.last_minor)) {
+      p.id = r.id;
+      found = true;
+    }
   }
+  if (!found) return std::nullopt;
   if (p.objectid_experiment && p.id != ProfileId::go1_24) return std::nullopt;
   return p;
+}
+
+const std::vector<Profile>& Profile::all() {
+  static const std::vector<Profile> every = [] {
+    std::vector<Profile> v;
+    for (const auto& r : kReleases) v.push_back(Profile{r.id, false});
+    return v;
+  }();
+  return every;
+}
+
+Profile Profile::newest() { return all().back(); }
+
+std::vector<std::string> Profile::names() {
+  std::vector<std::string> v;
+  for (const auto& p : all()) v.push_back(p.name());
+  return v;
+}
+
+std::string Profile::names_text() {
+  std::string s;
+  for (const auto& n : names()) s += (s.empty() ? "" : ", ") + n;
+  return s;
 }
 
 }  // namespace cph::client

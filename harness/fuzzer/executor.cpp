@@ -5,12 +5,13 @@
 #include <map>
 #include <memory>
 
-#include "check/pattern_body.hpp"
-#include "check/session.hpp"
-#include "check/temp_dir.hpp"
 #include "fuzzer/hostile.hpp"
 #include "fuzzer/model.hpp"
 #include "fuzzer/rng.hpp"
+#include "proc/temp_dir.hpp"
+#include "session/helper_argv.hpp"
+#include "session/pattern_body.hpp"
+#include "session/session.hpp"
 #include "wire/encoders.hpp"
 #include "wire/sha256.hpp"
 
@@ -18,7 +19,7 @@ namespace cph::fuzzer {
 
 namespace {
 
-using check::Clock;
+using session::Clock;
 constexpr int64_t kStreamAbove = 1 << 20;  // larger put bodies are streamed, never held whole
 constexpr std::chrono::milliseconds kExitGrace{500};
 
@@ -91,12 +92,12 @@ class Executor {
     const std::string cwd = std::filesystem::current_path(ec).string();
     // SIGXFSZ ignored, so a storage-fault op makes writes fail with EFBIG
     // instead of killing the helper (no effect otherwise: no file size limit).
-    check::StartOptions so;
+    session::StartOptions so;
     so.ignore_sigxfsz = true;
-    s_ = check::Session::start(argv, ec ? dir_.path() : cwd, wire::Dialect::output_id, ctx_,
+    s_ = session::Session::start(argv, ec ? dir_.path() : cwd, wire::Dialect::output_id, ctx_,
                                "helper " + std::to_string(helpers_), error, so);
     if (!s_) return fail(FailureClass::crash, op, 0, "cannot start the helper: " + error);
-    check::Reply hello = s_->first_message(o_.reply_timeout);
+    session::Reply hello = s_->first_message(o_.reply_timeout);
     if (!hello) return no_reply(op, 0, hello.failure);
     if (auto p = s_->problems(); !p.empty()) return fail(FailureClass::protocol, op, 0, p.front());
     has_get_ = has_put_ = has_close_ = false;
@@ -141,7 +142,7 @@ class Executor {
   }
 
   // The put of `op`'s body, with the next request ID.
-  wire::Request put_request(const Op& op, const check::PatternBody& body) {
+  wire::Request put_request(const Op& op, const session::PatternBody& body) {
     wire::Request req;
     req.id = s_->next_id();
     req.command = "put";
@@ -153,7 +154,7 @@ class Executor {
 
   void put(size_t i, const Op& op) {
     if (!ensure_helper(i) || !has_put_) return;  // go sends no put the helper did not declare
-    check::PatternBody body(op.body_seed, op.size);
+    session::PatternBody body(op.body_seed, op.size);
     wire::Request req = put_request(op, body);
     StoredObject obj{req.output_id, op.size};
     const size_t handle = model_.put(op.key, obj);  // from now on a concurrent get may see it
@@ -188,7 +189,7 @@ class Executor {
   // Awaits every outstanding reply, oldest first, and checks each.
   bool drain(size_t op) {
     for (const Pending& p : pending_) {
-      check::Reply r = s_->await(p.id, o_.reply_timeout);
+      session::Reply r = s_->await(p.id, o_.reply_timeout);
       if (!r) return no_reply(p.op, p.id, r.failure);
       if (!check_reply(p, *r.response)) return false;
     }
@@ -265,7 +266,7 @@ class Executor {
       std::string error;
       if (!s_->send(req, {}, error)) {
         write_failed(op, id, error);
-      } else if (check::Reply r = s_->await(id, o_.reply_timeout); !r) {
+      } else if (session::Reply r = s_->await(id, o_.reply_timeout); !r) {
         // Exiting without a reply is accepted (go 1.24+ ends the wait); silence is not.
         if (auto p = s_->problems(); !p.empty()) fail(after, op, id, p.front());
         else if (!s_->stdout_eof()) fail(after, op, id, "no reply to close within " + secs(o_.reply_timeout));
@@ -288,7 +289,7 @@ class Executor {
 
   void kill_put(size_t i, const Op& op) {
     if (!ensure_helper(i) || !has_put_ || !drain(i)) return;
-    check::PatternBody body(op.body_seed, op.size);
+    session::PatternBody body(op.body_seed, op.size);
     wire::Request req = put_request(op, body);
     const std::string line = wire::encode_body_line(body.whole());
     std::string bytes = wire::encode_request(req, wire::Dialect::output_id) + line.substr(0, line.size() / 2);
@@ -345,7 +346,7 @@ class Executor {
     probe.command = "get";
     probe.action_id = action_id(t_.seed, -1000000000 - static_cast<int64_t>(i));
     if (ok) ok = s_->send(probe, {}, error);
-    check::Reply r = ok ? s_->await(probe.id, o_.reply_timeout) : check::Reply{};
+    session::Reply r = ok ? s_->await(probe.id, o_.reply_timeout) : session::Reply{};
     if (r) {
       if (auto p = s_->problems(); !p.empty()) {
         fail(FailureClass::protocol, i, probe.id, p.front() + " (after hostile input " + op.hostile + ")");
@@ -382,8 +383,8 @@ class Executor {
   const Trace& t_;
   const ExecOptions& o_;
   runner::CaseContext& ctx_;
-  check::TempDir dir_;
-  std::unique_ptr<check::Session> s_;
+  proc::TempDir dir_;
+  std::unique_ptr<session::Session> s_;
   bool has_get_ = false, has_put_ = false, has_close_ = false;
   Model model_;
   std::vector<Pending> pending_;
@@ -409,7 +410,7 @@ void ExecStats::add(const ExecStats& o) {
 
 std::vector<std::string> expand_helper(const std::vector<std::string>& argv, const std::string& dir,
                                        uint64_t helper_seed) {
-  std::vector<std::string> out = check::expand_dir(argv, dir);
+  std::vector<std::string> out = session::expand_dir(argv, dir);
   const std::string seed = std::to_string(helper_seed);
   for (auto& arg : out) {
     for (size_t at = arg.find("{seed}"); at != std::string::npos; at = arg.find("{seed}", at + seed.size())) {

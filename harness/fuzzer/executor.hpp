@@ -26,7 +26,7 @@ struct ExecOptions {
   // between the attempts of `cph replay --minimize --attempts K`.
   uint64_t attempt = 0;
   std::function<void(size_t ops_done)> progress;  // after each operation
-  size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;  // --max-reply-bytes (check/session.hpp)
+  size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;  // --max-reply-bytes (session/session.hpp)
 };
 
 struct ExecStats {

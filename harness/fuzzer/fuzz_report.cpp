@@ -22,7 +22,7 @@ std::string describe_finding(const RoundResult& round) {
   return s;
 }
 
-runner::RunReport fuzz_report(const CampaignResult& result, uint64_t seed) {
+report::RunReport fuzz_report(const CampaignResult& result, uint64_t seed) {
   runner::RunResults run;
   run.wall = result.wall;
   std::vector<std::string> ids;
@@ -48,7 +48,7 @@ runner::RunReport fuzz_report(const CampaignResult& result, uint64_t seed) {
     ids.push_back(c.info.id);
     run.results.push_back(std::move(c));
   }
-  return runner::judge("fuzz", std::move(run), nullptr, ids, false);
+  return report::judge("fuzz", std::move(run), nullptr, ids, false);
 }
 
 }  // namespace cph::fuzzer

@@ -4,11 +4,11 @@
 // file, transcript) or passed with its operation count.
 #pragma once
 #include "fuzzer/campaign.hpp"
-#include "runner/run_report.hpp"
+#include "report/run_report.hpp"
 
 namespace cph::fuzzer {
 
-runner::RunReport fuzz_report(const CampaignResult& result, uint64_t seed);
+report::RunReport fuzz_report(const CampaignResult& result, uint64_t seed);
 
 // A round's case ID: "fuzz/round-0003".
 std::string round_id(size_t index);

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "check/disk_check.hpp"
+#include "session/disk_check.hpp"
 #include "wire/sha256.hpp"
 
 namespace cph::fuzzer {
@@ -57,7 +57,7 @@ std::vector<StoredObject> Model::ever_put(int64_t key) const {
 }
 
 std::string file_problem(const std::string& disk_path, const StoredObject& obj) {
-  return check::disk_path_problem(disk_path, obj.size, obj.output_id);
+  return session::disk_path_problem(disk_path, obj.size, obj.output_id);
 }
 
 std::string hit_problem(const std::vector<StoredObject>& candidates, const std::string& output_id, int64_t size,

@@ -28,7 +28,7 @@ struct Op {
   OpKind kind = OpKind::get;
   int64_t key = 0;         // put/get/kill_put/storage_fault: which ActionID (action_id(seed, key))
   int64_t size = 0;        // put/kill_put/storage_fault: body size in bytes
-  uint64_t body_seed = 0;  // put/kill_put/storage_fault: the body's bytes (check/pattern_body.hpp)
+  uint64_t body_seed = 0;  // put/kill_put/storage_fault: the body's bytes (session/pattern_body.hpp)
   // put/get: sent without waiting; its reply is awaited at the next op that
   // is not async (a concurrency burst is a run of async ops).
   bool async = false;

@@ -11,7 +11,6 @@ namespace cph::report {
 
 namespace {
 
-using runner::Verdict;
 
 constexpr const char* kStyle = R"(
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
@@ -90,9 +89,9 @@ void timeline(std::ostream& h, const std::vector<wire::TranscriptRecord>& record
   h << "</div>\n";
 }
 
-void case_section(std::ostream& h, const runner::JudgedCase& c, const HtmlOptions& o) {
+void case_section(std::ostream& h, const report::JudgedCase& c, const HtmlOptions& o) {
   const auto& r = c.result;
-  const char* v = runner::verdict_name(c.verdict);
+  const char* v = report::verdict_name(c.verdict);
   h << "<section class=\"case\" id=\"" << a(anchor(r.info.id)) << "\" data-id=\"" << a(r.info.id)
     << "\" data-verdict=\"" << v << "\">\n";
   h << "<h2><span class=\"v-" << v << "\">" << verdict_label(c) << "</span> " << e(r.info.id) << "</h2>\n";
@@ -110,7 +109,7 @@ void case_section(std::ostream& h, const runner::JudgedCase& c, const HtmlOption
   if (!r.details.empty()) h << "<pre class=\"details\">" << e(r.details) << "</pre>\n";
   bool show = c.verdict != Verdict::passed || o.passed_transcripts;
   if (show && !r.transcript.empty()) {
-    h << "<details" << (runner::fails_run(c.verdict) ? " open" : "") << "><summary>transcript ("
+    h << "<details" << (report::fails_run(c.verdict) ? " open" : "") << "><summary>transcript ("
       << r.transcript.size() << " records)</summary>\n";
     timeline(h, r.transcript, o);
     h << "</details>\n";
@@ -120,7 +119,7 @@ void case_section(std::ostream& h, const runner::JudgedCase& c, const HtmlOption
 
 }  // namespace
 
-std::string render_html(const runner::RunReport& report, const HtmlOptions& o) {
+std::string render_html(const report::RunReport& report, const HtmlOptions& o) {
   auto n = report.counts();
   std::ostringstream h;
   std::string title = "cph " + report.suite + " report";
@@ -147,7 +146,7 @@ std::string render_html(const runner::RunReport& report, const HtmlOptions& o) {
        "<th>title</th></tr>\n";
   for (const auto& c : report.cases) {
     const auto& r = c.result;
-    const char* v = runner::verdict_name(c.verdict);
+    const char* v = report::verdict_name(c.verdict);
     h << "<tr class=\"case-row\" data-id=\"" << a(r.info.id) << "\" data-verdict=\"" << v << "\"><td><a href=\"#"
       << a(anchor(r.info.id)) << "\">" << e(r.info.id) << "</a></td><td>" << runner::grade_name(r.info.grade)
       << "</td><td>" << runner::status_name(r.status) << "</td><td class=\"v-" << v << "\">" << v << "</td><td>"

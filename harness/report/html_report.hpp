@@ -6,7 +6,7 @@
 #pragma once
 #include <string>
 
-#include "runner/run_report.hpp"
+#include "report/run_report.hpp"
 
 namespace cph::report {
 
@@ -16,6 +16,6 @@ struct HtmlOptions {
   bool passed_transcripts = false;  // transcripts of passing cases too
 };
 
-std::string render_html(const runner::RunReport& report, const HtmlOptions& options = {});
+std::string render_html(const report::RunReport& report, const HtmlOptions& options = {});
 
 }  // namespace cph::report

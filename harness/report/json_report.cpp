@@ -6,7 +6,7 @@ namespace cph::report {
 
 static double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 
-nlohmann::json json_report(const runner::RunReport& report) {
+nlohmann::json json_report(const report::RunReport& report) {
   using nlohmann::json;
   auto n = report.counts();
   json cases = json::array();
@@ -21,7 +21,7 @@ nlohmann::json json_report(const runner::RunReport& report) {
         {"source", r.info.source},
         {"grade", runner::grade_name(r.info.grade)},
         {"status", runner::status_name(r.status)},
-        {"verdict", runner::verdict_name(c.verdict)},
+        {"verdict", report::verdict_name(c.verdict)},
         {"note", c.note},
         {"expected", r.expected},
         {"observed", r.observed},
@@ -53,7 +53,7 @@ nlohmann::json json_report(const runner::RunReport& report) {
   };
 }
 
-std::string render_json(const runner::RunReport& report) {
+std::string render_json(const report::RunReport& report) {
   return json_report(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -4,12 +4,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "runner/run_report.hpp"
+#include "report/run_report.hpp"
 
 namespace cph::report {
 
-nlohmann::json json_report(const runner::RunReport& report);
+nlohmann::json json_report(const report::RunReport& report);
 // Pretty-printed; invalid UTF-8 in any string becomes U+FFFD.
-std::string render_json(const runner::RunReport& report);
+std::string render_json(const report::RunReport& report);
 
 }  // namespace cph::report

@@ -8,7 +8,6 @@
 
 namespace cph::report {
 
-using runner::Verdict;
 
 static std::string secs(std::chrono::nanoseconds d) {
   char buf[32];
@@ -19,7 +18,7 @@ static std::string secs(std::chrono::nanoseconds d) {
 static std::string attr(const std::string& s) { return xml_escape(s, true); }
 
 // The element body of a failure: everything a reader needs without a rerun.
-static std::string failure_body(const runner::JudgedCase& c) {
+static std::string failure_body(const report::JudgedCase& c) {
   const auto& r = c.result;
   std::string body;
   auto add = [&](const char* label, const std::string& v) {
@@ -35,13 +34,13 @@ static std::string failure_body(const runner::JudgedCase& c) {
   return body;
 }
 
-std::string render_junit(const runner::RunReport& report) {
+std::string render_junit(const report::RunReport& report) {
   auto n = report.counts();
   size_t failures = 0, errors = 0, skipped = 0;
   for (const auto& c : report.cases) {
     if (c.verdict == Verdict::unexpected_failure && c.result.status == runner::Status::error) {
       ++errors;
-    } else if (runner::fails_run(c.verdict)) {
+    } else if (report::fails_run(c.verdict)) {
       ++failures;
     } else if (c.verdict != Verdict::passed) {
       ++skipped;
@@ -67,7 +66,7 @@ std::string render_junit(const runner::RunReport& report) {
       << "\" time=\"" << secs(r.duration) << "\">\n";
     x << "      <properties>\n";
     x << "        <property name=\"grade\" value=\"" << runner::grade_name(r.info.grade) << "\"/>\n";
-    x << "        <property name=\"verdict\" value=\"" << runner::verdict_name(c.verdict) << "\"/>\n";
+    x << "        <property name=\"verdict\" value=\"" << report::verdict_name(c.verdict) << "\"/>\n";
     if (!r.info.source.empty()) {
       x << "        <property name=\"source\" value=\"" << attr(r.info.source) << "\"/>\n";
     }

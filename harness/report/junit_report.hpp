@@ -6,10 +6,10 @@
 #pragma once
 #include <string>
 
-#include "runner/run_report.hpp"
+#include "report/run_report.hpp"
 
 namespace cph::report {
 
-std::string render_junit(const runner::RunReport& report);
+std::string render_junit(const report::RunReport& report);
 
 }  // namespace cph::report

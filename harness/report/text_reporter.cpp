@@ -11,9 +11,7 @@
 
 namespace cph::report {
 
-using runner::JudgedCase;
 using runner::Status;
-using runner::Verdict;
 
 TextStyle TextStyle::detect(int fd, bool verbose) {
   TextStyle s;
@@ -158,7 +156,7 @@ void TextReporter::case_finished(const JudgedCase& c, size_t done, size_t total)
   out_.flush();
 }
 
-void TextReporter::summary(const runner::RunReport& report) {
+void TextReporter::summary(const report::RunReport& report) {
   clear_live();
   auto n = report.counts();
   for (const auto& e : report.unused_baseline_entries) {

@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "runner/run_report.hpp"
+#include "report/run_report.hpp"
 
 namespace cph::report {
 
@@ -28,8 +28,8 @@ class TextReporter {
   TextReporter(std::ostream& out, TextStyle style);
   void begin(size_t total) { total_ = total; }
   void case_started(const runner::CaseInfo& info);
-  void case_finished(const runner::JudgedCase& c, size_t done, size_t total);
-  void summary(const runner::RunReport& report);
+  void case_finished(const report::JudgedCase& c, size_t done, size_t total);
+  void summary(const report::RunReport& report);
 
  private:
   void clear_live();
@@ -45,7 +45,7 @@ class TextReporter {
 
 // The label a case line starts with: PASS, FAIL, ERROR, SKIP, WARN (SHOULD
 // tolerated), INFO, KNOWN, STALE.
-const char* verdict_label(const runner::JudgedCase& c);
+const char* verdict_label(const report::JudgedCase& c);
 
 // Transcript records as readable lines ("+0.001234 to-helper   ..."), the
 // last `max` of them.

@@ -1,8 +1,8 @@
 // The outcome differential (issues 9 and 21): every catalogue scenario with
 // a `go` block (what the real go command does against its fake) runs its fake
-// under the real `go` (runner/go_bench: the catalogue's go-module/ with
+// under the real `go` (gocmd/go_bench: the catalogue's go-module/ with
 // GOCACHEPROG pointing at cph-fake) in the conditions that change go's
-// outcome (runner/go_condition: module age, warm or cold store, build, test
+// outcome (gocmd/go_condition: module age, warm or cold store, build, test
 // twice, vet, list), and once with our C++ client (scenario_exec, the
 // profile matching that Go). Go's exit status and stderr must match the
 // block in every condition, and in the default one (go build, fresh module,
@@ -33,11 +33,11 @@
 
 #include "proc/child.hpp"
 #include "proc/look_path.hpp"
-#include "runner/go_bench.hpp"
-#include "runner/go_condition.hpp"
-#include "runner/scenario_exec.hpp"
-#include "runner/scenario_file.hpp"
-#include "runner/scenario_go.hpp"
+#include "gocmd/go_bench.hpp"
+#include "gocmd/go_condition.hpp"
+#include "scenario/scenario_exec.hpp"
+#include "scenario/scenario_file.hpp"
+#include "scenario/scenario_go.hpp"
 
 namespace cph::interop {
 namespace {
@@ -64,8 +64,8 @@ std::string read_file(const fs::path& p) {
 
 // ---------------------------------------------------------------- the tables
 
-using runner::GoExpectation;
-using runner::GoRun;
+using scenario::GoExpectation;
+using gocmd::GoRun;
 
 // known_differences.txt: "<scenario ID> # <reason>" a line; '#' comments.
 std::map<std::string, std::string> load_known_differences(const fs::path& file) {
@@ -124,25 +124,25 @@ bool agree(const ClientView& c, const GoRun& r) {
 
 // Runs the scenario with our client under `profile` and says what `go
 // build` would then have done.
-ClientView client_as_go_build(const runner::Scenario& s, const std::string& profile) {
-  runner::ScenarioEnv env;
+ClientView client_as_go_build(const scenario::Scenario& s, const std::string& profile) {
+  scenario::ScenarioEnv env;
   env.fake_bin = CPH_FAKE_BIN;
-  runner::ScenarioObservation o = runner::execute_scenario(s, profile, env);
+  scenario::ScenarioObservation o = scenario::execute_scenario(s, profile, env);
   ClientView v;
-  if (o.session == runner::OutcomeClass::fatal) {
+  if (o.session == scenario::OutcomeClass::fatal) {
     v.exit_code = 1;
     v.message = o.session_message;
     v.detail = "fatal";
-  } else if (o.session == runner::OutcomeClass::hang) {
+  } else if (o.session == scenario::OutcomeClass::hang) {
     v.hang = true;
     v.detail = o.session_message;
   } else {
     v.detail = "session ok";
     for (const auto& st : o.steps) {
-      if (st.kind == runner::StepKind::close && st.outcome == runner::OutcomeClass::error) {
+      if (st.kind == scenario::StepKind::close && st.outcome == scenario::OutcomeClass::error) {
         v.exit_code = 1;
         v.message = "go: failed to trim cache: " + st.message;
-        v.detail = "Close returned " + runner::describe_outcome(st.outcome, st.message);
+        v.detail = "Close returned " + scenario::describe_outcome(st.outcome, st.message);
       }
     }
   }
@@ -154,8 +154,8 @@ ClientView client_as_go_build(const runner::Scenario& s, const std::string& prof
 
 // One scenario in one condition.
 struct Cell {
-  runner::GoCondition condition;
-  runner::GoOutcome expected;
+  gocmd::GoCondition condition;
+  gocmd::GoOutcome expected;
   GoRun go;
   bool matches = false;
 };
@@ -240,7 +240,7 @@ const char* kGeneratedMarker = "<!-- Generated below this line by tests/interop/
 // docs/go-behaviour.md: the hand-written part above the marker is kept; the
 // matrix below it is generated.
 std::string render_go_behaviour(const std::string& head, const std::vector<DifferentialRow>& rows,
-                                const std::vector<runner::GoCondition>& conditions, const std::string& go_version,
+                                const std::vector<gocmd::GoCondition>& conditions, const std::string& go_version,
                                 const std::string& profile, const fs::path& bench_dir) {
   std::ostringstream o;
   o << head << kGeneratedMarker << "\n\n"
@@ -269,7 +269,7 @@ std::string render_go_behaviour(const std::string& head, const std::vector<Diffe
   return o.str();
 }
 
-std::string scenario_script(const runner::Scenario& s) {
+std::string scenario_script(const scenario::Scenario& s) {
   if (s.fake_inline) return s.fake_inline->dump();
   if (!s.fake_file.empty()) return read_file(s.fake_file);
   return "";
@@ -279,7 +279,7 @@ std::string scenario_script(const runner::Scenario& s) {
 // of them: neither list can drift from the catalogue.
 TEST(GoOutcomeDifferential, KnownDifferencesNameScenariosWithGoExpectations) {
   std::set<std::string> with_go;
-  for (const auto& s : runner::load_scenario_dir((kSource / "scenarios").string())) {
+  for (const auto& s : scenario::load_scenario_dir((kSource / "scenarios").string())) {
     if (s.go) with_go.insert(s.id);
   }
   ASSERT_GT(with_go.size(), 30u);
@@ -294,52 +294,52 @@ TEST(GoOutcomeDifferential, KnownDifferencesNameScenariosWithGoExpectations) {
 // The conditions a scenario runs in: `base`, and for each key of its go
 // block the condition it names (its words, the defaults for the rest), so
 // every override is checked too.
-std::vector<runner::GoCondition> conditions_for(const runner::Scenario& s, std::vector<runner::GoCondition> base) {
+std::vector<gocmd::GoCondition> conditions_for(const scenario::Scenario& s, std::vector<gocmd::GoCondition> base) {
   for (const auto& [key, outcome] : s.go->overrides) {
     std::string why;
-    auto c = runner::parse_go_condition(key.text, why);
+    auto c = gocmd::parse_go_condition(key.text, why);
     if (c && std::find(base.begin(), base.end(), *c) == base.end()) base.push_back(*c);
   }
   return base;
 }
 
-void run_differential(const std::vector<runner::GoCondition>& base_conditions) {
+void run_differential(const std::vector<gocmd::GoCondition>& base_conditions) {
   std::string why;
-  auto go = runner::find_go("go", go_toolchain(), why);
+  auto go = gocmd::find_go("go", go_toolchain(), why);
   if (!go) GTEST_SKIP() << "needs Go >= 1.24 on PATH: " << why;
   const std::string profile = go->profile();
   g_goroot = go->goroot();
 
   auto known = load_known_differences(kSource / "tests/interop/known_differences.txt");
-  std::vector<runner::Scenario> with_go;
+  std::vector<scenario::Scenario> with_go;
   const char* only = std::getenv("CPH_DIFFERENTIAL_ONLY");  // a regex on IDs, to iterate on a few
-  for (auto& s : runner::load_scenario_dir((kSource / "scenarios").string())) {
+  for (auto& s : scenario::load_scenario_dir((kSource / "scenarios").string())) {
     if (s.go && (!only || std::regex_search(s.id, std::regex(only)))) with_go.push_back(std::move(s));
   }
 
-  runner::GoBench::Options bo;
+  gocmd::GoBench::Options bo;
   bo.go = *go;
   bo.fake_bin = CPH_FAKE_BIN;
   bo.module_dir = (kSource / "scenarios/go-module").string();
-  runner::GoBench bench(bo);
-  std::vector<runner::GoCondition> all_used = base_conditions;
+  gocmd::GoBench bench(bo);
+  std::vector<gocmd::GoCondition> all_used = base_conditions;
   for (const auto& s : with_go) all_used = conditions_for(s, all_used);
   auto warm = bench.warm_up(all_used);
   ASSERT_FALSE(warm) << "warm-up with the default fake failed: " << warm->describe();
 
-  const runner::GoCondition plain{};
+  const gocmd::GoCondition plain{};
   std::vector<DifferentialRow> rows;
-  for (const runner::Scenario& s : with_go) {
+  for (const scenario::Scenario& s : with_go) {
     DifferentialRow row;
     row.id = s.id;
     row.title = s.title;
     // Our client runs while go builds: the row takes as long as the slower.
     auto client = std::async(std::launch::async, [&s, &profile] { return client_as_go_build(s, profile); });
-    const std::vector<runner::GoCondition> conditions = conditions_for(s, base_conditions);
+    const std::vector<gocmd::GoCondition> conditions = conditions_for(s, base_conditions);
     std::vector<GoRun> runs = bench.run(scenario_script(s), s.fake_args, conditions);
     for (size_t i = 0; i < conditions.size(); ++i) {
       Cell c{conditions[i], s.go->at(conditions[i]), runs[i], false};
-      c.matches = runner::go_outcome_matches(c.expected, c.go);
+      c.matches = gocmd::go_outcome_matches(c.expected, c.go);
       if (conditions[i] == plain) {
         row.client = client.get();
         row.agree = agree(*row.client, c.go);
@@ -381,7 +381,7 @@ void run_differential(const std::vector<runner::GoCondition>& base_conditions) {
   }
 }
 
-TEST(GoOutcomeDifferential, EveryListedScenarioAgreesWithGo) { run_differential(runner::default_go_conditions()); }
+TEST(GoOutcomeDifferential, EveryListedScenarioAgreesWithGo) { run_differential(scenario::default_go_conditions()); }
 
 // Every condition, cold go test and vet too. Either test writes the matrix
 // to docs/ with CPH_UPDATE_DOCS=1 (it says which conditions it ran).
@@ -391,7 +391,7 @@ TEST(GoOutcomeDifferential, SlowFullMatrix) {
   // machine. Asked for, not run by default.
   const char* full = std::getenv("CPH_GO_FULL_MATRIX");
   if (!full || std::string(full) != "1") GTEST_SKIP() << "the full matrix runs with CPH_GO_FULL_MATRIX=1";
-  run_differential(runner::all_go_conditions());
+  run_differential(gocmd::all_go_conditions());
 }
 
 }  // namespace

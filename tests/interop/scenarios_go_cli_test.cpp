@@ -13,7 +13,7 @@
 #include <string>
 
 #include "run_program.hpp"
-#include "runner/go_bench.hpp"
+#include "gocmd/go_bench.hpp"
 
 namespace cph::interop {
 namespace {
@@ -53,7 +53,7 @@ void write_scenario(const fs::path& dir, const std::string& id, const std::strin
   std::ofstream(dir / (id + ".json")) << text;
 }
 
-bool have_go(std::string& why) { return runner::find_go("go", "local", why).has_value(); }
+bool have_go(std::string& why) { return gocmd::find_go("go", "local", why).has_value(); }
 
 TEST(ScenariosGoCli, MissingGoIsAClearUsageError) {
   Ran r = run_program({CPH_CLI_BIN, "scenarios", "--go=/nonexistent/bin/go", "--only", "err/put"}, {"", {}, 60s});

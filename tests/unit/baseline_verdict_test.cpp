@@ -2,9 +2,10 @@
 // stale silently.
 #include <gtest/gtest.h>
 
-#include "runner/run_report.hpp"
+#include "report/run_report.hpp"
 
 using namespace cph::runner;
+using namespace cph::report;
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "proc/capped_text.hpp"
 #include "run_program.hpp"
 #include "wire/response_decoder.hpp"
@@ -99,7 +99,7 @@ TEST(Bounds, AnUnusableTmpdirExits2WithOneLine) {
     if (args[0] != "scenarios") args.insert(args.end(), fake.begin(), fake.end());
     const auto r = cph_run(args, {"TMPDIR=/nonexistent/tmp"});
     EXPECT_EQ(r.code, 2) << args[0] << ": " << r.out;
-    EXPECT_NE(r.stderr_text.find("cph " + args[0] + ": cannot create a cache directory /nonexistent/tmp/cph-check-"),
+    EXPECT_NE(r.stderr_text.find("cph " + args[0] + ": cannot create a directory /nonexistent/tmp/cph-check-"),
               std::string::npos)
         << r.stderr_text;
     EXPECT_EQ(r.stderr_text.find("terminate"), std::string::npos) << r.stderr_text;

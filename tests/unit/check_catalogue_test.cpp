@@ -11,14 +11,18 @@
 
 #include "check/catalogue.hpp"
 #include "check/catalogue_doc.hpp"
-#include "check/disk_check.hpp"
-#include "check/pattern_body.hpp"
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "runner/runner.hpp"
+#include "session/disk_check.hpp"
+#include "session/helper_argv.hpp"
+#include "session/pattern_body.hpp"
 #include "wire/sha256.hpp"
 
 namespace cph::check {
 namespace {
+
+using namespace session;
+using proc::TempDir;
 
 CheckConfig config() {
   CheckConfig c;

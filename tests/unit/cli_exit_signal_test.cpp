@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <string>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "proc/child.hpp"
 
 namespace {
@@ -51,7 +51,7 @@ class CliExitSignal : public ::testing::TestWithParam<int> {};
 
 TEST_P(CliExitSignal, KillsTheHelpersAndRemovesTheTempDirs) {
   const int sig = GetParam();
-  cph::check::TempDir tmp, side;
+  cph::proc::TempDir tmp, side;
   const std::string fifo = side.path() + "/pid";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   // A helper that never answers and ignores SIGINT, SIGTERM and SIGHUP.
@@ -80,7 +80,7 @@ TEST_P(CliExitSignal, KillsTheHelpersAndRemovesTheTempDirs) {
 // when the signal comes (proc/descendants.hpp).
 TEST_P(CliExitSignal, KillsWhatTheHelperStartedInItsOwnSession) {
   const int sig = GetParam();
-  cph::check::TempDir tmp, side;
+  cph::proc::TempDir tmp, side;
   const std::string fifo = side.path() + "/pid";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   cph::proc::SpawnOptions o;

@@ -12,7 +12,7 @@
 #include <memory>
 #include <mutex>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "proc/child.hpp"
 #include "proc/exit_cleanup.hpp"
 #include "runner/runner.hpp"
@@ -47,7 +47,7 @@ TEST(ExitCleanup, AnAbandonedCasesHelperAndTempDirGoAtNormalExit) {
   d.info.id = "hang/abandoned";
   d.info.timeout = 100ms;
   d.run = [sh](cph::runner::CaseContext&) {
-    cph::check::TempDir dir;
+    cph::proc::TempDir dir;
     cph::proc::SpawnOptions o;
     o.argv = {"sleep", "600"};
     std::string err;

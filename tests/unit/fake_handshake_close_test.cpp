@@ -5,7 +5,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "fake_peer_test.hpp"
 #include "test_scale.hpp"
 #include "wire/transcript.hpp"
@@ -217,7 +217,7 @@ TEST(FakeProcess, HangStopsReadingAndWriting) {
   // is read from the fake's own transcript, not assumed: on a machine too
   // loaded for it, the test tries again with twice the delay.
   for (auto delay = cph::test::scaled(100ms);; delay *= 2) {
-    check::TempDir side;
+    proc::TempDir side;
     const std::string transcript = side.path() + "/t.jsonl";
     FakeProc f({"--transcript", transcript, "--script",
                 R"([{"when": {"request": 2}, "do": {"hang": true}}, {"when": {"request": 1}, "do": {"delay": ")" +

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "fuzzer/trace_file.hpp"
 #include "run_program.hpp"
 
@@ -46,7 +46,7 @@ TEST(FuzzerCli, HelpFollowsTheConvention) {
 }
 
 TEST(FuzzerCli, CleanRunExits0WithSummary) {
-  cph::check::TempDir out;
+  cph::proc::TempDir out;
   Ran r = cph({"fuzz", "--iterations", "500", "--out", out.path(), "--json", out.path() + "/r.json", "--",
                CPH_FAKE_BIN, "--dir", "{dir}"});
   EXPECT_EQ(r.code, 0) << r.out;
@@ -57,7 +57,7 @@ TEST(FuzzerCli, CleanRunExits0WithSummary) {
 }
 
 TEST(FuzzerCli, DurationEndsTheRunWithoutAFinding) {
-  cph::check::TempDir out;
+  cph::proc::TempDir out;
   const auto start = std::chrono::steady_clock::now();
   Ran r = cph({"fuzz", "--duration", "2s", "--out", out.path(), "--", CPH_FAKE_BIN, "--dir", "{dir}"});
   EXPECT_EQ(r.code, 0) << r.out;
@@ -66,7 +66,7 @@ TEST(FuzzerCli, DurationEndsTheRunWithoutAFinding) {
 }
 
 TEST(FuzzerCli, FindingThenReplayMinimize) {
-  cph::check::TempDir out;
+  cph::proc::TempDir out;
   const std::string script = std::string(CPH_SOURCE_DIR) + "/scenarios/fake-scripts/fuzz-min-corrupt-get.jsonc";
   Ran r = cph({"fuzz", "--reply-timeout", "5s", "--out", out.path(), "--junit", out.path() + "/j.xml", "--",
                CPH_FAKE_BIN, "--dir", "{dir}", "--seed", "{seed}", "--script", script});

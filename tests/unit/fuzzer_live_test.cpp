@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <string>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "fuzzer/campaign.hpp"
 #include "fuzzer/minimizer.hpp"
 #include "sanitized_build.hpp"
@@ -106,7 +106,7 @@ class FuzzerFault : public ::testing::TestWithParam<Fault> {};
 // 1 in 500 replies dropped, 1 in 500 under an unknown ID.
 TEST_P(FuzzerFault, FoundWithinBoundWithTheRightClass) {
   const Fault& f = GetParam();
-  check::TempDir out;
+  proc::TempDir out;
   auto o = options(fake(f.script), f.within, out.path());
   o.exec.reply_timeout = deadline_for(f.cls);
   CampaignResult r = run_campaign(o);

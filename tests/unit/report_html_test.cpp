@@ -13,6 +13,7 @@
 #include <regex>
 
 using namespace cph::runner;
+using namespace cph::report;
 namespace fs = std::filesystem;
 
 namespace {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 using namespace cph::runner;
+using namespace cph::report;
 using nlohmann::json;
 
 TEST(JsonReport, SchemaFieldsAndTranscript) {

@@ -12,6 +12,7 @@
 #include "report/escape.hpp"
 
 using namespace cph::runner;
+using namespace cph::report;
 
 namespace {
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 using namespace cph::runner;
+using namespace cph::report;
 using cph::report::TextReporter;
 using cph::report::TextStyle;
 

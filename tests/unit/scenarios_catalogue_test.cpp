@@ -18,10 +18,11 @@
 
 #include "proc/child.hpp"
 #include "runner/runner.hpp"
-#include "runner/scenario_exec.hpp"
-#include "runner/scenario_file.hpp"
+#include "scenario/scenario_exec.hpp"
+#include "scenario/scenario_file.hpp"
 
-namespace cph::runner {
+namespace cph::scenario {
+using namespace runner;
 namespace {
 
 namespace fs = std::filesystem;
@@ -185,4 +186,4 @@ TEST(ScenariosCli, AFailingScenarioExits1) {
 }
 
 }  // namespace
-}  // namespace cph::runner
+}  // namespace cph::scenario

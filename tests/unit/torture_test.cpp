@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "check/temp_dir.hpp"
+#include "proc/temp_dir.hpp"
 #include "client/prog_cache.hpp"
 #include "proc/child.hpp"
 #include "proc/descendants.hpp"
@@ -198,7 +198,7 @@ class Torture : public ::testing::TestWithParam<Row> {
     EXPECT_TRUE(fs::is_empty(tmp_.path())) << way << ": a temp directory is left in " << tmp_.path();
   }
 
-  cph::check::TempDir work_, tmp_;
+  cph::proc::TempDir work_, tmp_;
   std::string marker_, helper_;
   Clock::duration wall_{};
   int64_t rss_kib_ = 0;
@@ -275,7 +275,7 @@ INSTANTIATE_TEST_SUITE_P(Rows, Torture, ::testing::ValuesIn(rows()),
 // names the bound, and cph's peak stays far under what the line would take
 // unbounded (100-800 MiB in the same time on the 2-core CI machine).
 TEST(TortureLine, TheBoundIsTheFlagsAndNamedInTheFailure) {
-  cph::check::TempDir work, tmp;
+  cph::proc::TempDir work, tmp;
   const std::string helper = work.path() + "/line.sh";
   std::ofstream(helper) << "#!/bin/sh\n" << kHello << "printf '{\"ID\":1,\"Err\":\"'\nexec 3<&0\nexec tr '\\000' y </dev/zero\n";
   ::chmod(helper.c_str(), 0755);
@@ -293,7 +293,7 @@ TEST(TortureLine, TheBoundIsTheFlagsAndNamedInTheFailure) {
 // handshake case waits 30 s for it): read to the end in bounded memory, and
 // the report keeps only the head and tail of it. About 5-20 s: slow.
 TEST(TortureSlow, OneGibOnStderrIsReadInBoundedMemory) {
-  cph::check::TempDir work, tmp;
+  cph::proc::TempDir work, tmp;
   const std::string helper = work.path() + "/flood.sh";
   std::ofstream(helper) << "#!/bin/sh\nhead -c 1073741824 /dev/zero | tr '\\000' e >&2\n" << kHello << "exit 0\n";
   ::chmod(helper.c_str(), 0755);

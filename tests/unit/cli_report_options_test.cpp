@@ -1,6 +1,6 @@
 // The shared options block and run_and_report: exit codes, selection
 // errors, the baseline round trip, report files.
-#include "runner/report_options.hpp"
+#include "cli/report_options.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include <sstream>
 
 using namespace cph::runner;
+using namespace cph::cli;
 namespace fs = std::filesystem;
 
 namespace {

@@ -31,7 +31,7 @@
 #include <string_view>
 #include <vector>
 
-namespace cph::runner {
+namespace cph::gocmd {
 
 enum class GoModuleAge { fresh, old };
 enum class GoStore { warm, cold };
@@ -75,4 +75,4 @@ std::optional<GoConditionKey> parse_go_condition_key(std::string_view text, std:
 // left out takes its default.
 std::optional<GoCondition> parse_go_condition(std::string_view name, std::string& why);
 
-}  // namespace cph::runner
+}  // namespace cph::gocmd

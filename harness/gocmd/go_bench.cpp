@@ -1,4 +1,4 @@
-#include "runner/go_bench.hpp"
+#include "gocmd/go_bench.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 #include "client/profile.hpp"
 #include "proc/look_path.hpp"
 
-namespace cph::runner {
+namespace cph::gocmd {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -151,6 +151,11 @@ GoRun run_go(const proc::SpawnOptions& opts, std::chrono::milliseconds deadline,
   r.status = status->describe();
   r.seconds = std::chrono::duration<double>(proc::Clock::now() - start).count();
   return r;
+}
+
+std::string GoOutcome::describe() const {
+  if (hang) return "hang";
+  return "exit status " + std::to_string(exit_code) + (stderr_regex.empty() ? "" : ", stderr ~ /" + stderr_regex + "/");
 }
 
 bool go_outcome_matches(const GoOutcome& e, const GoRun& r) {
@@ -340,4 +345,4 @@ std::vector<GoRun> GoBench::run(const std::string& script_json, const std::vecto
   return out;
 }
 
-}  // namespace cph::runner
+}  // namespace cph::gocmd

@@ -1,6 +1,6 @@
 // The scenario file format: the data model, defaults, and errors that name
 // file:line:col or the JSON path with a suggestion.
-#include "runner/scenario_file.hpp"
+#include "scenario/scenario_file.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -8,7 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
-using namespace cph::runner;
+using namespace cph::scenario;
+using namespace cph::gocmd;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 

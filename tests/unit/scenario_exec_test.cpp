@@ -1,7 +1,7 @@
 // Scenario execution against the real cph-fake over real pipes: outcomes,
 // request IDs, pending IDs, cancellation, fake events and stats, mismatch
 // reports; and the catalogue in scenarios/ parses with IDs equal to paths.
-#include "runner/scenario_exec.hpp"
+#include "scenario/scenario_exec.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,6 +10,7 @@
 #include "runner/runner.hpp"
 
 using namespace cph::runner;
+using namespace cph::scenario;
 namespace fs = std::filesystem;
 
 namespace {

@@ -1,4 +1,4 @@
-#include "runner/scenario_exec.hpp"
+#include "scenario/scenario_exec.hpp"
 
 #include <stdlib.h>
 
@@ -13,16 +13,16 @@
 #include <thread>
 
 #include "client/prog_cache.hpp"
-#include "proc/exit_cleanup.hpp"
+#include "proc/temp_dir.hpp"
 
-namespace cph::runner {
+namespace cph::scenario {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
 std::string describe_outcome(OutcomeClass c, const std::string& message) {
-  std::string s = outcome_class_name(c);
+  std::string s = client::outcome_kind_name(c);
   return message.empty() ? s : s + ": " + message;
 }
 
@@ -31,27 +31,6 @@ namespace {
 // Harness deadlines where Go would wait forever, unless the scenario says.
 constexpr Millis kDefaultClientTimeout = 3000ms;
 
-OutcomeClass class_of(const client::Outcome& o) {
-  auto c = parse_outcome_class(client::outcome_kind_name(o.kind));
-  return c.value_or(OutcomeClass::error);
-}
-
-// A per-run directory, removed afterwards.
-struct RunDir {
-  explicit RunDir(const std::string& base) {
-    fs::path root = base.empty() ? fs::temp_directory_path() : fs::path(base);
-    std::string tmpl = (root / "cph-scenario-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot create a directory in " + root.string());
-    path = tmpl;
-    proc::track_temp_dir(path);  // removed if a signal ends cph
-  }
-  ~RunDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-    proc::untrack_temp_dir(path);
-  }
-  fs::path path;
-};
 
 // An argument as quoted.Split reads it back.
 std::string quote_arg(const std::string& a) {
@@ -142,7 +121,7 @@ class CancelTimer {
 class Execution {
  public:
   Execution(const Scenario& s, const std::string& profile, const ScenarioEnv& env, CaseContext& ctx)
-      : s_(s), profile_(profile), env_(env), ctx_(ctx), dir_(env.temp_dir) {}
+      : s_(s), profile_(profile), env_(env), ctx_(ctx), dir_("cph-scenario", env.temp_dir) {}
 
   ScenarioObservation run() {
     obs_.profile = profile_;
@@ -171,7 +150,7 @@ class Execution {
     o.transcript = std::shared_ptr<wire::Transcript>(&ctx_.transcript, [](wire::Transcript*) {});
     o.max_reply_bytes = ctx_.max_reply_bytes;
     o.sweep_descendants = false;  // cph-fake starts no process
-    o.dir = dir_.path.string();
+    o.dir = dir_.path();
     {
       auto pc = client::ProgCache::start(o);
       pc_ = pc.get();
@@ -179,7 +158,7 @@ class Execution {
       // fatal or hang at once, as every later call in Go would.
       obs_.steps = run_steps(s_.steps, *canceller);
       auto session = pc->session_outcome();
-      obs_.session = class_of(session);
+      obs_.session = session.kind;
       obs_.session_message = session.message;
       obs_.pending = pc->pending_ids();
       pc_ = nullptr;
@@ -191,11 +170,11 @@ class Execution {
 
  private:
   std::string fake_command() {
-    std::vector<std::string> args{env_.fake_bin, "--dir", (dir_.path / "store").string(), "--stats",
-                                  (dir_.path / "stats.json").string(), "--transcript",
-                                  (dir_.path / "fake-transcript.jsonl").string()};
+    std::vector<std::string> args{env_.fake_bin, "--dir", (fs::path(dir_.path()) / "store").string(), "--stats",
+                                  (fs::path(dir_.path()) / "stats.json").string(), "--transcript",
+                                  (fs::path(dir_.path()) / "fake-transcript.jsonl").string()};
     if (s_.fake_inline) {
-      fs::path script = dir_.path / "script.json";
+      fs::path script = fs::path(dir_.path()) / "script.json";
       std::ofstream(script) << s_.fake_inline->dump();
       args.insert(args.end(), {"--script", script.string()});
     } else if (!s_.fake_file.empty()) {
@@ -264,13 +243,13 @@ class Execution {
       default: break;
     }
     timer.reset();
-    o.outcome = class_of(outcome);
+    o.outcome = outcome.kind;
     o.message = outcome.message;
     return {o};
   }
 
   void wait_event(const Step& step, StepObservation& o) {
-    const fs::path file = dir_.path / "fake-transcript.jsonl";
+    const fs::path file = fs::path(dir_.path()) / "fake-transcript.jsonl";
     const auto until = Clock::now() + ctx_.scaled(step.event_timeout);
     for (;;) {
       for (const auto& e : fake_events(file)) {
@@ -288,11 +267,11 @@ class Execution {
   }
 
   void collect_fake_output() {
-    std::string stats = read_file(dir_.path / "stats.json");
+    std::string stats = read_file(fs::path(dir_.path()) / "stats.json");
     if (!stats.empty()) obs_.fake_stats = json::parse(stats, nullptr, false);
     if (obs_.fake_stats.is_discarded()) obs_.fake_stats = nullptr;
     // The fake's rule events join the case transcript, for the reports.
-    for (const auto& e : fake_events(dir_.path / "fake-transcript.jsonl")) {
+    for (const auto& e : fake_events(fs::path(dir_.path()) / "fake-transcript.jsonl")) {
       ctx_.transcript.event("fake " + e.value("event", std::string("event")), e.value("detail", json()));
     }
   }
@@ -301,7 +280,7 @@ class Execution {
   const std::string profile_;
   const ScenarioEnv& env_;
   CaseContext& ctx_;
-  RunDir dir_;
+  proc::TempDir dir_;
   client::ProgCache* pc_ = nullptr;
   std::mutex mu_;  // obs_.logs (written from the client's threads)
   ScenarioObservation obs_;
@@ -312,7 +291,7 @@ void check_outcome(std::vector<Mismatch>& out, const std::string& where, const O
   bool bad = (e.outcome && *e.outcome != got) || (e.message && *e.message != message);
   if (e.message_regex && !std::regex_search(message, std::regex(*e.message_regex))) bad = true;
   if (!bad) return;
-  std::string want = e.outcome ? outcome_class_name(*e.outcome) : "any outcome";
+  std::string want = e.outcome ? client::outcome_kind_name(*e.outcome) : "any outcome";
   if (e.message) want += e.message->empty() ? " with no message" : ": " + *e.message;
   if (e.message_regex) want += " matching /" + *e.message_regex + "/";
   out.push_back({where, want, describe_outcome(got, message)});
@@ -409,4 +388,4 @@ std::vector<CaseDescriptor> scenario_cases(const std::vector<Scenario>& scenario
   return out;
 }
 
-}  // namespace cph::runner
+}  // namespace cph::scenario

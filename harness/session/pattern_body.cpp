@@ -1,10 +1,10 @@
-#include "check/pattern_body.hpp"
+#include "session/pattern_body.hpp"
 
 #include <algorithm>
 
 #include "wire/sha256.hpp"
 
-namespace cph::check {
+namespace cph::session {
 
 namespace {
 // splitmix64: a cheap, well-mixed function of the block number.
@@ -34,4 +34,4 @@ std::string PatternBody::sha256() const {
   return h.digest();
 }
 
-}  // namespace cph::check
+}  // namespace cph::session

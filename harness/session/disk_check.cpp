@@ -1,4 +1,4 @@
-#include "check/disk_check.hpp"
+#include "session/disk_check.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 
 #include "wire/sha256.hpp"
 
-namespace cph::check {
+namespace cph::session {
 
 std::string disk_path_problem(const std::string& disk_path, int64_t size, const std::string& output_id) {
   const std::string where = "DiskPath \"" + disk_path + "\"";
@@ -62,4 +62,4 @@ std::string hex_prefix(const std::string& raw, size_t bytes) {
   return raw.size() > bytes ? hex + "..." : hex;
 }
 
-}  // namespace cph::check
+}  // namespace cph::session

@@ -1,10 +1,10 @@
-#include "runner/go_condition.hpp"
+#include "gocmd/go_condition.hpp"
 
 #include <algorithm>
 
 #include "input/suggest.hpp"
 
-namespace cph::runner {
+namespace cph::gocmd {
 
 namespace {
 
@@ -115,4 +115,4 @@ std::optional<GoCondition> parse_go_condition(std::string_view name, std::string
   return c;
 }
 
-}  // namespace cph::runner
+}  // namespace cph::gocmd

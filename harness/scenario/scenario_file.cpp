@@ -1,4 +1,4 @@
-#include "runner/scenario_file.hpp"
+#include "scenario/scenario_file.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -7,42 +7,19 @@
 #include <regex>
 #include <sstream>
 
+#include "client/profile.hpp"
 #include "input/duration.hpp"
 #include "input/suggest.hpp"
 
-namespace cph::runner {
+namespace cph::scenario {
 
 using nlohmann::json;
 using input::did_you_mean;
 using input::text_position;
 namespace fs = std::filesystem;
 
-const char* outcome_class_name(OutcomeClass c) {
-  switch (c) {
-    case OutcomeClass::ok: return "ok";
-    case OutcomeClass::miss: return "miss";
-    case OutcomeClass::error: return "error";
-    case OutcomeClass::fatal: return "fatal";
-    case OutcomeClass::cancelled: return "cancelled";
-    case OutcomeClass::hang: return "hang";
-  }
-  return "?";
-}
-
-static const std::vector<std::string>& outcome_names() {
-  static const std::vector<std::string> names{"ok", "miss", "error", "fatal", "cancelled", "hang"};
-  return names;
-}
-
-std::optional<OutcomeClass> parse_outcome_class(std::string_view s) {
-  const auto& names = outcome_names();
-  auto it = std::find(names.begin(), names.end(), s);
-  if (it == names.end()) return std::nullopt;
-  return static_cast<OutcomeClass>(it - names.begin());
-}
-
 const std::vector<std::string>& known_profiles() {
-  static const std::vector<std::string> p{"go1.21", "go1.24", "go1.25", "go1.26", "go1.27"};
+  static const std::vector<std::string> p = client::Profile::names();
   return p;
 }
 
@@ -55,11 +32,6 @@ const char* step_kind_name(StepKind k) {
     case StepKind::wait_event: return "wait_event";
   }
   return "?";
-}
-
-std::string GoOutcome::describe() const {
-  if (hang) return "hang";
-  return "exit status " + std::to_string(exit_code) + (stderr_regex.empty() ? "" : ", stderr ~ /" + stderr_regex + "/");
 }
 
 GoOutcome GoExpectation::at(const GoCondition& c) const {
@@ -118,7 +90,7 @@ class Parser {
         continue;
       }
       std::string why;
-      auto key = parse_go_condition_key(k, why);
+      auto key = gocmd::parse_go_condition_key(k, why);
       if (!key) {
         std::string typo = did_you_mean(k, {"exit", "stderr", "hang"});
         fail(join(path, k), typo.empty() ? why : "unknown key \"" + k + "\"" + typo);
@@ -128,7 +100,7 @@ class Parser {
     static_cast<GoOutcome&>(e) = go_outcome(plain, path);
     // Two keys with as many words that match one condition and disagree:
     // which wins would depend on the order of the keys.
-    for (const GoCondition& c : all_go_conditions()) {
+    for (const GoCondition& c : gocmd::all_go_conditions()) {
       int most = 0;
       for (const auto& o : e.overrides) {
         if (o.first.matches(c)) most = std::max(most, o.first.words());
@@ -226,7 +198,7 @@ class Parser {
       std::string name = v[i].get<std::string>();
       const auto& known = known_profiles();
       if (std::find(known.begin(), known.end(), name) == known.end()) {
-        fail(p, "unknown profile \"" + name + "\"" + did_you_mean(name, known) + " (known: go1.21, go1.24, go1.25, go1.26, go1.27)");
+        fail(p, "unknown profile \"" + name + "\"" + did_you_mean(name, known) + " (known: " + client::Profile::names_text() + ")");
       }
       if (std::find(out.begin(), out.end(), name) != out.end()) fail(p, "\"" + name + "\" listed twice");
       out.push_back(name);
@@ -407,8 +379,8 @@ class Parser {
       std::string p = join(path, "outcome");
       if (!o.is_string()) fail(p, "want one of ok, miss, error, fatal, cancelled, hang; got " + type_name(o));
       std::string name = o.get<std::string>();
-      e.outcome = parse_outcome_class(name);
-      if (!e.outcome) fail(p, "unknown outcome \"" + name + "\"" + did_you_mean(name, outcome_names()));
+      e.outcome = client::parse_outcome_kind(name);
+      if (!e.outcome) fail(p, "unknown outcome \"" + name + "\"" + did_you_mean(name, client::outcome_kind_names()));
     }
     if (v.contains("message") && v.contains("message_regex")) fail(path, "give message or message_regex, not both");
     if (v.contains("message")) e.message = text(v, "message", path, false);
@@ -529,4 +501,4 @@ std::vector<Scenario> load_scenario_dir(const std::string& dir) {
   return out;
 }
 
-}  // namespace cph::runner
+}  // namespace cph::scenario

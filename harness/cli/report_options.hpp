@@ -11,7 +11,7 @@
 
 #include "runner/case.hpp"
 
-namespace cph::runner {
+namespace cph::cli {
 
 struct ReportOptions {
   bool list = false;
@@ -38,10 +38,10 @@ void add_max_reply_bytes_option(CLI::App& app, size_t& max_reply_bytes);
 // Validates the catalogue and the options, runs the selected cases and
 // reports. Text goes to `out` (to `err` when a report file is "-"); problems
 // with the configuration go to `err`.
-int run_and_report(const std::string& suite, const std::vector<CaseDescriptor>& cases,
+int run_and_report(const std::string& suite, const std::vector<runner::CaseDescriptor>& cases,
                    const ReportOptions& options, std::ostream& out, std::ostream& err);
 // The same on std::cout / std::cerr.
-int run_and_report(const std::string& suite, const std::vector<CaseDescriptor>& cases,
+int run_and_report(const std::string& suite, const std::vector<runner::CaseDescriptor>& cases,
                    const ReportOptions& options);
 
-}  // namespace cph::runner
+}  // namespace cph::cli

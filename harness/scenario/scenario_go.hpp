@@ -8,12 +8,19 @@
 #include <string>
 #include <vector>
 
+#include "gocmd/go_bench.hpp"
+#include "gocmd/go_condition.hpp"
 #include "runner/case.hpp"
-#include "runner/go_bench.hpp"
-#include "runner/go_condition.hpp"
-#include "runner/scenario_file.hpp"
+#include "scenario/scenario_file.hpp"
 
-namespace cph::runner {
+namespace cph::scenario {
+
+using gocmd::GoBench;
+using gocmd::GoRun;
+using runner::CaseContext;
+using runner::CaseDescriptor;
+using runner::CaseOutcome;
+using runner::Grade;
 
 // The conditions run unless others are asked for, the four that change
 // outcomes most: build (fresh module, warm store), old-module (the package
@@ -28,4 +35,4 @@ std::vector<CaseDescriptor> scenario_go_cases(const std::vector<Scenario>& scena
                                               const std::vector<GoCondition>& conditions,
                                               std::shared_ptr<GoBench> bench);
 
-}  // namespace cph::runner
+}  // namespace cph::scenario

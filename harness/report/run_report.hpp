@@ -10,7 +10,7 @@
 #include "runner/case.hpp"
 #include "runner/runner.hpp"
 
-namespace cph::runner {
+namespace cph::report {
 
 enum class Verdict {
   passed,              // pass
@@ -25,7 +25,7 @@ const char* verdict_name(Verdict v);  // "passed", "known-failure", "stale-pass"
 bool fails_run(Verdict v);
 
 struct JudgedCase {
-  CaseResult result;
+  runner::CaseResult result;
   Verdict verdict = Verdict::passed;
   std::string note;  // why, for baseline verdicts: "listed at base.txt:3 ..."
 };
@@ -52,11 +52,11 @@ struct RunReport {
 };
 
 // One result's verdict (also used live, as each case finishes).
-JudgedCase judge_case(CaseResult result, const Baseline* baseline, bool strict);
+JudgedCase judge_case(runner::CaseResult result, const runner::Baseline* baseline, bool strict);
 
 // `catalogue` holds every case ID known (selected or not), to find entries
 // that match nothing; `baseline` may be null.
-RunReport judge(std::string suite, RunResults run, const Baseline* baseline,
+RunReport judge(std::string suite, runner::RunResults run, const runner::Baseline* baseline,
                 const std::vector<std::string>& catalogue, bool strict);
 
-}  // namespace cph::runner
+}  // namespace cph::report

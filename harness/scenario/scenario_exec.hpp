@@ -8,9 +8,19 @@
 #include <vector>
 
 #include "runner/case.hpp"
-#include "runner/scenario_file.hpp"
+#include "scenario/scenario_file.hpp"
 
-namespace cph::runner {
+namespace cph::scenario {
+
+// Scenarios run as cases of the shared runner.
+using runner::CancelToken;
+using runner::CaseContext;
+using runner::CaseDescriptor;
+using runner::CaseInfo;
+using runner::CaseOutcome;
+using runner::Clock;
+using runner::Grade;
+using runner::Status;
 
 struct ScenarioEnv {
   std::string fake_bin;  // the cph-fake executable
@@ -58,4 +68,4 @@ std::string describe_outcome(OutcomeClass c, const std::string& message);
 std::vector<CaseDescriptor> scenario_cases(const std::vector<Scenario>& scenarios, const ScenarioEnv& env,
                                            const std::vector<std::string>& profiles = {});
 
-}  // namespace cph::runner
+}  // namespace cph::scenario

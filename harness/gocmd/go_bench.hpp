@@ -18,11 +18,21 @@
 #include <utility>
 #include <vector>
 
+#include "gocmd/go_condition.hpp"
 #include "proc/child.hpp"
-#include "runner/go_condition.hpp"
-#include "runner/scenario_file.hpp"
 
-namespace cph::runner {
+namespace cph::gocmd {
+
+// What the real `go` command should do in one condition (go_condition.hpp),
+// as a scenario's go block says: its exit status and a regex its stderr must
+// match, or a hang.
+struct GoOutcome {
+  bool hang = false;
+  int exit_code = 0;
+  std::string stderr_regex;  // ECMAScript, searched in stderr without its final newline
+  std::string describe() const;
+  bool operator==(const GoOutcome&) const = default;
+};
 
 // How one `go` process ended.
 struct GoRun {
@@ -123,4 +133,4 @@ class GoBench {
   bool no_index_ = false;  // store-no-index is filled
 };
 
-}  // namespace cph::runner
+}  // namespace cph::gocmd

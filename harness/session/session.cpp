@@ -1,4 +1,4 @@
-#include "check/session.hpp"
+#include "session/session.hpp"
 
 #include <csignal>
 #include <cstdlib>
@@ -14,7 +14,7 @@
 #include "wire/sha256.hpp"
 #include "wire/transcript.hpp"
 
-namespace cph::check {
+namespace cph::session {
 
 namespace {
 
@@ -447,4 +447,4 @@ size_t Session::replies_received() const {
 
 pid_t Session::pid() const { return child_->pid(); }
 
-}  // namespace cph::check
+}  // namespace cph::session

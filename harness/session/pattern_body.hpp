@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-namespace cph::check {
+namespace cph::session {
 
 class PatternBody {
  public:
@@ -22,4 +22,4 @@ class PatternBody {
   int64_t size_;
 };
 
-}  // namespace cph::check
+}  // namespace cph::session

@@ -26,9 +26,15 @@
 #include <string_view>
 #include <vector>
 
-#include "runner/go_condition.hpp"
+#include "client/outcome.hpp"
+#include "gocmd/go_bench.hpp"
+#include "gocmd/go_condition.hpp"
 
-namespace cph::runner {
+namespace cph::scenario {
+
+using gocmd::GoCondition;
+using gocmd::GoConditionKey;
+using gocmd::GoOutcome;
 
 // What went wrong and where: "file:line:col: ..." for JSON syntax,
 // "file: steps[2].expect.outcome: ..." for the rest.
@@ -37,9 +43,8 @@ struct ScenarioError : std::runtime_error {
 };
 
 // The outcome classes of client calls and sessions (client/outcome.hpp).
-enum class OutcomeClass { ok, miss, error, fatal, cancelled, hang };
-const char* outcome_class_name(OutcomeClass c);
-std::optional<OutcomeClass> parse_outcome_class(std::string_view s);
+// A scenario expects one of the outcomes our client reports.
+using OutcomeClass = client::OutcomeKind;
 
 // The client profiles a scenario can apply to.
 const std::vector<std::string>& known_profiles();  // go1.21 go1.24 go1.25 go1.26 go1.27
@@ -88,17 +93,6 @@ struct ClientSettings {
   std::optional<Millis> close_timeout;
 };
 
-// What the real `go` command does against the scenario's fake in one
-// condition (go_condition.hpp): its exit status and a regex its stderr must
-// match, or a hang.
-struct GoOutcome {
-  bool hang = false;
-  int exit_code = 0;
-  std::string stderr_regex;  // ECMAScript, searched in stderr without its final newline
-  std::string describe() const;
-  bool operator==(const GoOutcome&) const = default;
-};
-
 // A scenario's `go` block: what go does in every condition (the plain form),
 // with overrides for the conditions where it does something else, keyed by
 // condition words: {"exit": 0, "old-module": {"exit": 1, "stderr": "..."}}.
@@ -135,4 +129,4 @@ Scenario load_scenario(const std::string& path);
 // directories named "fake-scripts". Duplicate IDs are an error naming both files.
 std::vector<Scenario> load_scenario_dir(const std::string& dir);
 
-}  // namespace cph::runner
+}  // namespace cph::scenario

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace cph::check {
+namespace cph::session {
 
 // "" when the file is right, else what is wrong with it, e.g.
 // `DiskPath "/x/y": size 3, want 4`. `output_id` is raw bytes.
@@ -17,4 +17,4 @@ bool has_extension(const std::string& path);
 
 std::string hex_prefix(const std::string& raw, size_t bytes = 8);  // "0a1b2c3d..." for messages
 
-}  // namespace cph::check
+}  // namespace cph::session

@@ -1,9 +1,9 @@
-#include "runner/scenario_go.hpp"
+#include "scenario/scenario_go.hpp"
 
 #include <fstream>
 #include <sstream>
 
-namespace cph::runner {
+namespace cph::scenario {
 
 namespace {
 
@@ -22,7 +22,7 @@ std::vector<GoCondition> default_go_conditions() {
   std::vector<GoCondition> out;
   for (const char* name : {"build", "old-module", "cold", "list"}) {
     std::string why;
-    out.push_back(*parse_go_condition(name, why));
+    out.push_back(*gocmd::parse_go_condition(name, why));
   }
   return out;
 }
@@ -42,7 +42,7 @@ std::vector<CaseDescriptor> scenario_go_cases(const std::vector<Scenario>& scena
       d.info = {sc.id + "@go:" + c.name(), sc.title,
                 "go" + args + " (" + c.name() + ") against this fake: " + expected.describe(),
                 sc.source.empty() ? sc.file : sc.source, Grade::must,
-                c.store == GoStore::cold ? std::chrono::minutes(15) : std::chrono::minutes(2)};
+                c.store == gocmd::GoStore::cold ? std::chrono::minutes(15) : std::chrono::minutes(2)};
       d.run = [scenario, c, expected, bench](CaseContext&) {
         GoRun r = bench->run(script_of(*scenario), scenario->fake_args, {c}).front();
         std::string observed = r.hang ? "hang (killed after " + std::to_string(static_cast<int>(r.seconds)) + " s)"
@@ -50,7 +50,7 @@ std::vector<CaseDescriptor> scenario_go_cases(const std::vector<Scenario>& scena
         std::string err = r.stderr_text;
         while (!err.empty() && err.back() == '\n') err.pop_back();
         std::string details = "scenario " + scenario->file + "; go stderr:\n" + (err.empty() ? "(empty)" : err);
-        if (go_outcome_matches(expected, r)) return CaseOutcome::pass(observed);
+        if (gocmd::go_outcome_matches(expected, r)) return CaseOutcome::pass(observed);
         if (!err.empty()) observed += ", stderr: " + (err.size() > 300 ? err.substr(0, 300) + "..." : err);
         return CaseOutcome::fail(expected.describe(), observed, details);
       };
@@ -60,4 +60,4 @@ std::vector<CaseDescriptor> scenario_go_cases(const std::vector<Scenario>& scena
   return out;
 }
 
-}  // namespace cph::runner
+}  // namespace cph::scenario

@@ -1,4 +1,4 @@
-#include "runner/report_options.hpp"
+#include "cli/report_options.hpp"
 
 #include <unistd.h>
 
@@ -14,10 +14,13 @@
 #include "report/text_reporter.hpp"
 #include "runner/baseline.hpp"
 #include "runner/glob.hpp"
-#include "runner/run_report.hpp"
+#include "report/run_report.hpp"
 #include "runner/runner.hpp"
 
-namespace cph::runner {
+namespace cph::cli {
+
+using namespace runner;
+using namespace report;
 
 namespace {
 
@@ -188,4 +191,4 @@ int run_and_report(const std::string& suite, const std::vector<CaseDescriptor>& 
   return run_and_report(suite, cases, o, std::cout, std::cerr);
 }
 
-}  // namespace cph::runner
+}  // namespace cph::cli

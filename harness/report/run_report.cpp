@@ -1,8 +1,16 @@
-#include "runner/run_report.hpp"
+#include "report/run_report.hpp"
 
 #include "runner/glob.hpp"
 
-namespace cph::runner {
+namespace cph::report {
+
+using runner::Baseline;
+using runner::CaseResult;
+using runner::RunResults;
+using runner::BaselineEntry;
+using runner::Status;
+using runner::Grade;
+using runner::glob_match;
 
 const char* verdict_name(Verdict v) {
   switch (v) {
@@ -102,4 +110,4 @@ RunReport judge(std::string suite, RunResults run, const Baseline* baseline,
   return report;
 }
 
-}  // namespace cph::runner
+}  // namespace cph::report

@@ -24,14 +24,14 @@
 #include <thread>
 #include <vector>
 
-#include "check/pattern_body.hpp"
+#include "session/pattern_body.hpp"
 #include "client/profile.hpp"
 #include "proc/capped_text.hpp"
 #include "proc/child.hpp"
 #include "runner/case.hpp"
 #include "wire/messages.hpp"
 
-namespace cph::check {
+namespace cph::session {
 
 using Clock = std::chrono::steady_clock;
 
@@ -169,4 +169,4 @@ class Session {
   std::shared_ptr<CancelHook> hook_ = std::make_shared<CancelHook>();
 };
 
-}  // namespace cph::check
+}  // namespace cph::session
