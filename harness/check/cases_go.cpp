@@ -30,9 +30,8 @@
 #include <sstream>
 
 #include "check/case_kit.hpp"
-#include "check/temp_dir.hpp"
+#include "gocmd/go_bench.hpp"
 #include "proc/child.hpp"
-#include "runner/go_bench.hpp"
 #include "wire/encoders.hpp"
 #include "wire/sha256.hpp"
 
@@ -43,7 +42,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using runner::CaseOutcome;
-using runner::GoRun;
+using gocmd::GoRun;
 using runner::Grade;
 
 constexpr const char* kModindexGo = "cmd/go/internal/modindex/read.go";
@@ -175,7 +174,7 @@ class GoJudge {
 
   void run_all(runner::CaseContext& ctx) {
     for (const auto& w : config_.helper) {
-      helper_text_ += (helper_text_.empty() ? "" : " ") + runner::prog_word(w);
+      helper_text_ += (helper_text_.empty() ? "" : " ") + gocmd::prog_word(w);
     }
     std::error_code ec;
     if (config_.go_module.empty() || !fs::is_directory(config_.go_module, ec)) {
@@ -185,7 +184,7 @@ class GoJudge {
     const char* toolchain_env = std::getenv("GOTOOLCHAIN");
     const std::string toolchain = toolchain_env && *toolchain_env ? toolchain_env : "local";
     std::string why;
-    auto go = runner::find_go(config_.go_command, toolchain, why);
+    auto go = gocmd::find_go(config_.go_command, toolchain, why);
     if (!go) {
       skip_ = "no go command to judge with: " + why + " (--go-command GO names one)";
       return;
@@ -200,7 +199,7 @@ class GoJudge {
     fs::create_directories(out);
     fs::copy(config_.go_module, module, fs::copy_options::recursive);
     // Older than the index cutoff: go indexes the package and puts the index.
-    runner::set_module_age(module, runner::GoModuleAge::old, 0);
+    gocmd::set_module_age(module, gocmd::GoModuleAge::old, 0);
 
     // go starts GOCACHEPROG in its own working directory (the module): the
     // wrapper starts the helper where cph check starts it, {dir} expanded.
@@ -231,7 +230,7 @@ class GoJudge {
       for (auto& a : args) opts.argv.push_back(a);
       opts.dir = module.string();
       opts.env_extra = {"GOCACHE=" + gocache,
-                        "GOCACHEPROG=" + (helper ? runner::prog_word(wrapper.string()) : std::string()),
+                        "GOCACHEPROG=" + (helper ? gocmd::prog_word(wrapper.string()) : std::string()),
                         "GOFLAGS=",
                         "GODEBUG=",
                         "GOTOOLCHAIN=local",
@@ -241,7 +240,7 @@ class GoJudge {
                         "GOPROXY=off",
                         "GOPATH=" + (work / "gopath").string()};
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.cancel.remaining());
-      runs_[s] = runner::run_go(opts, std::min(ctx.scaled(limit), left), idle, /*capture_stdout=*/true);
+      runs_[s] = gocmd::run_go(opts, std::min(ctx.scaled(limit), left), idle, /*capture_stdout=*/true);
       ran_[s] = true;
       if (runs_[s].hang) not_run_ = "an earlier go command hung: " + std::string(step_text(s));
     };
@@ -266,7 +265,7 @@ class GoJudge {
     if (ok(kBuild1)) archives_[kBuild1] = read_bytes(out / "first.a");
     if (ok(kBuild2)) archives_[kBuild2] = read_bytes(out / "second.a");
     // go makes some of what it writes read-only: clear it before the TempDir goes.
-    for (const auto& p : {cache_ref, cache1, cache2, (work / "gopath").string()}) runner::remove_tree(p);
+    for (const auto& p : {cache_ref, cache1, cache2, (work / "gopath").string()}) gocmd::remove_tree(p);
   }
 
   const CheckConfig config_;

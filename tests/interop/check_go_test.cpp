@@ -15,7 +15,7 @@
 #include <string>
 
 #include "run_program.hpp"
-#include "runner/go_bench.hpp"
+#include "gocmd/go_bench.hpp"
 #include "test_scale.hpp"
 
 namespace cph::interop {
@@ -77,7 +77,7 @@ void expect_no_machine_paths(const Report& r) {
   }
 }
 
-bool have_go(std::string& why) { return runner::find_go("go", "local", why).has_value(); }
+bool have_go(std::string& why) { return gocmd::find_go("go", "local", why).has_value(); }
 
 TEST(CheckGo, WithoutGoEveryGoCaseIsSkippedWithTheReason) {
   Report r = check_go("", {"--go-command", "/nonexistent/bin/go"}, 120s);
