@@ -8,6 +8,30 @@ namespace cph::check {
 namespace {
 using runner::CaseOutcome;
 using runner::Grade;
+
+// Puts each body under the action named by its index; "" or what failed.
+std::string put_all(CaseRig& rig, Session* s, const std::vector<std::string>& bodies) {
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    std::string p = put_problem(s->put(rig.action(std::to_string(i)), bodies[i], rig.reply_timeout()));
+    if (!p.empty()) return "put " + std::to_string(i) + " (put/reply): " + p;
+  }
+  return "";
+}
+
+// A new helper on the same directory serves every body; "" or the first
+// object it does not serve whole ("object N: ...").
+std::string served_after_restart(CaseRig& rig, const std::vector<std::string>& bodies, std::string& failure,
+                                 bool& started) {
+  Session* again = rig.start(failure);
+  started = again != nullptr;
+  if (!again) return "";
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    std::string p = hit_problem(again->get(rig.action(std::to_string(i)), rig.reply_timeout()),
+                                wire::sha256(bodies[i]), static_cast<int64_t>(bodies[i].size()));
+    if (!p.empty()) return "object " + std::to_string(i) + ": " + p;
+  }
+  return "";
+}
 }  // namespace
 
 void add_persistence_cases(Catalogue& out, const CheckConfig& config) {
@@ -26,21 +50,16 @@ void add_persistence_cases(Catalogue& out, const CheckConfig& config) {
         Session* s = rig.start(failure);
         if (!s) return CaseOutcome::error(failure);
         std::vector<std::string> bodies = {"", "persisted", std::string(100000, 'p')};
-        for (size_t i = 0; i < bodies.size(); ++i) {
-          std::string p = put_problem(s->put(rig.action(std::to_string(i)), bodies[i], rig.reply_timeout()));
-          if (!p.empty()) return CaseOutcome::error("put " + std::to_string(i) + ": " + p);
-        }
+        if (std::string p = put_all(rig, s, bodies); !p.empty()) return CaseOutcome::error(p);
         s->close(rig.reply_timeout());
         s->close_stdin();
         s->wait_exit(ctx.scaled(std::chrono::seconds(5)));
         rig.stop(s);
-        Session* again = rig.start(failure);
-        if (!again) return CaseOutcome::error("restart: " + failure);
-        for (size_t i = 0; i < bodies.size(); ++i) {
-          std::string p = hit_problem(again->get(rig.action(std::to_string(i)), rig.reply_timeout()),
-                                      wire::sha256(bodies[i]), static_cast<int64_t>(bodies[i].size()));
-          if (!p.empty()) return CaseOutcome::fail("object " + std::to_string(i) + " served after the restart", p);
+        bool started = false;
+        if (std::string p = served_after_restart(rig, bodies, failure, started); !p.empty()) {
+          return CaseOutcome::fail("every object served after the restart", p);
         }
+        if (!started) return CaseOutcome::error("restart: " + failure);
         return rig.finish(CaseOutcome::pass(std::to_string(bodies.size()) + " objects served after a restart"));
       }));
   out.push_back(make_case(
@@ -56,25 +75,17 @@ void add_persistence_cases(Catalogue& out, const CheckConfig& config) {
         Session* s = rig.start(failure);
         if (!s) return CaseOutcome::error(failure);
         std::vector<std::string> bodies = {"acknowledged before EOF", std::string(50000, 'e')};
-        for (size_t i = 0; i < bodies.size(); ++i) {
-          std::string p = put_problem(s->put(rig.action(std::to_string(i)), bodies[i], rig.reply_timeout()));
-          if (!p.empty()) return CaseOutcome::error("put " + std::to_string(i) + " (put/reply): " + p);
-        }
+        if (std::string p = put_all(rig, s, bodies); !p.empty()) return CaseOutcome::error(p);
         s->close_stdin();  // no close request
         s->wait_stdout_eof(ctx.scaled(std::chrono::seconds(5)));
         auto st = s->wait_exit(ctx.scaled(std::chrono::seconds(5)));
         const std::string how = st ? st->describe() : "no exit within 5 s (eof/exit-within-5s)";
         rig.stop(s);
-        Session* again = rig.start(failure);
-        if (!again) return CaseOutcome::error("restart: " + failure);
-        for (size_t i = 0; i < bodies.size(); ++i) {
-          std::string p = hit_problem(again->get(rig.action(std::to_string(i)), rig.reply_timeout()),
-                                      wire::sha256(bodies[i]), static_cast<int64_t>(bodies[i].size()));
-          if (!p.empty()) {
-            return CaseOutcome::fail("object " + std::to_string(i) + " served after a restart", p,
-                                     "the first helper ended at stdin EOF: " + how);
-          }
+        bool started = false;
+        if (std::string p = served_after_restart(rig, bodies, failure, started); !p.empty()) {
+          return CaseOutcome::fail("every object served after a restart", p, "the first helper ended at stdin EOF: " + how);
         }
+        if (!started) return CaseOutcome::error("restart: " + failure);
         return rig.finish(CaseOutcome::pass(std::to_string(bodies.size()) + " objects served after EOF and a restart"));
       }));
 }

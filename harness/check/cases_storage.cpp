@@ -54,6 +54,15 @@ std::string exits_at_eof(CaseRig& rig, Session* s) {
   return "";
 }
 
+// SIGXFSZ ignored, so a file size limit makes writes fail with EFBIG
+// instead of killing the helper; `limit` 0 from the start, or none yet.
+StartOptions writes_can_fail(std::optional<uint64_t> limit) {
+  StartOptions so;
+  so.ignore_sigxfsz = true;
+  so.file_size_limit = limit;
+  return so;
+}
+
 }  // namespace
 
 void add_storage_cases(Catalogue& out, const CheckConfig& config) {
@@ -66,10 +75,7 @@ void add_storage_cases(Catalogue& out, const CheckConfig& config) {
       config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
         CaseRig rig(ctx, cfg);
         std::string failure;
-        StartOptions so;
-        so.ignore_sigxfsz = true;
-        so.file_size_limit = 0;
-        Session* s = rig.start(failure, so);
+        Session* s = rig.start(failure, writes_can_fail(0));
         if (!s) return CaseOutcome::fail("a handshake while no file can be written", failure);
         std::string observed;
         for (const char* tag : {"1", "2"}) {
@@ -89,9 +95,7 @@ void add_storage_cases(Catalogue& out, const CheckConfig& config) {
       config, [](runner::CaseContext& ctx, const CheckConfig& cfg) {
         CaseRig rig(ctx, cfg);
         std::string failure;
-        StartOptions so;
-        so.ignore_sigxfsz = true;
-        Session* s = rig.start(failure, so);
+        Session* s = rig.start(failure, writes_can_fail(std::nullopt));
         if (!s) return CaseOutcome::error(failure);
         const std::string before = "stored before the disk filled up\n";
         if (std::string p = put_problem(s->put(rig.action("before"), before, rig.reply_timeout())); !p.empty()) {

@@ -84,17 +84,26 @@ size_t encode_scalar(const unsigned char* in, size_t n, char* out) {
 
 #ifdef CPH_BASE64_X86
 
-// 32 characters -> 24 bytes (stored as 32; the last 8 are junk in the slack).
-// Returns false, writing nothing, when any of the 32 is not in the alphabet.
-__attribute__((target("avx2"))) inline bool decode32_avx2(const unsigned char* in, unsigned char* out) {
-  // Validation: a character is valid when its low-nibble class and its
-  // high-nibble class share no bit.
+// Validation: a character is valid when its low-nibble class and its
+// high-nibble class share no bit. Sets `hi` and `lo` to the two classes of
+// each of the 32 characters of `str`; `hi_nibbles` to their high nibbles.
+__attribute__((target("avx2"))) inline void classes32_avx2(__m256i str, __m256i& hi_nibbles, __m256i& hi,
+                                                          __m256i& lo) {
   const __m256i lut_lo = _mm256_setr_epi8(
       0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A,
       0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
   const __m256i lut_hi = _mm256_setr_epi8(
       0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
       0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+  const __m256i mask_2f = _mm256_set1_epi8(0x2f);
+  hi_nibbles = _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f);
+  hi = _mm256_shuffle_epi8(lut_hi, hi_nibbles);
+  lo = _mm256_shuffle_epi8(lut_lo, _mm256_and_si256(str, mask_2f));
+}
+
+// 32 characters -> 24 bytes (stored as 32; the last 8 are junk in the slack).
+// Returns false, writing nothing, when any of the 32 is not in the alphabet.
+__attribute__((target("avx2"))) inline bool decode32_avx2(const unsigned char* in, unsigned char* out) {
   // Translation: the offset to add, by high nibble ('/' gets its own slot).
   const __m256i lut_roll = _mm256_setr_epi8(
       0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -102,10 +111,8 @@ __attribute__((target("avx2"))) inline bool decode32_avx2(const unsigned char* i
   const __m256i mask_2f = _mm256_set1_epi8(0x2f);
 
   __m256i str = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
-  const __m256i hi_nibbles = _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f);
-  const __m256i lo_nibbles = _mm256_and_si256(str, mask_2f);
-  const __m256i hi = _mm256_shuffle_epi8(lut_hi, hi_nibbles);
-  const __m256i lo = _mm256_shuffle_epi8(lut_lo, lo_nibbles);
+  __m256i hi_nibbles, hi, lo;
+  classes32_avx2(str, hi_nibbles, hi, lo);
   if (!_mm256_testz_si256(lo, hi)) return false;
   const __m256i eq_2f = _mm256_cmpeq_epi8(str, mask_2f);
   const __m256i roll = _mm256_shuffle_epi8(lut_roll, _mm256_add_epi8(eq_2f, hi_nibbles));
@@ -124,16 +131,8 @@ __attribute__((target("avx2"))) inline bool decode32_avx2(const unsigned char* i
 
 // Bit i set when in[i] is not an alphabet character (same classes as above).
 __attribute__((target("avx2"))) inline uint32_t invalid_mask32_avx2(const unsigned char* in) {
-  const __m256i lut_lo = _mm256_setr_epi8(
-      0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A,
-      0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
-  const __m256i lut_hi = _mm256_setr_epi8(
-      0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
-      0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
-  const __m256i mask_2f = _mm256_set1_epi8(0x2f);
-  const __m256i str = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
-  const __m256i hi = _mm256_shuffle_epi8(lut_hi, _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f));
-  const __m256i lo = _mm256_shuffle_epi8(lut_lo, _mm256_and_si256(str, mask_2f));
+  __m256i hi_nibbles, hi, lo;
+  classes32_avx2(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(in)), hi_nibbles, hi, lo);
   const __m256i valid = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
   return ~static_cast<uint32_t>(_mm256_movemask_epi8(valid));
 }
