@@ -27,7 +27,9 @@ runner::CaseDescriptor make_session_case(runner::CaseInfo info, const CheckConfi
                    });
 }
 
-CaseRig::CaseRig(runner::CaseContext& ctx, const CheckConfig& config) : ctx_(ctx), config_(config) {}
+CaseRig::CaseRig(runner::CaseContext& ctx, const CheckConfig& config) : ctx_(ctx), config_(config) {
+  ctx_.name_path(dir_.path(), "{dir}");  // the evidence names the cache directory as the user wrote it
+}
 
 CaseRig::~CaseRig() {
   // Helpers go before the directory they use.

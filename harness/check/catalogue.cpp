@@ -17,6 +17,7 @@ Catalogue check_catalogue(const CheckConfig& config) {
   add_hostile_cases(out, config);
   add_storage_cases(out, config);
   add_framing_cases(out, config);
+  add_go_cases(out, config);  // last: the real go, the slowest
   return out;
 }
 

@@ -22,6 +22,11 @@ struct CheckConfig {
   bool large = false;          // run the 1 GiB cases (--large)
   bool keeps_nothing = false;  // the helper says it keeps nothing across restarts
   uint64_t seed = 1;           // crash-safety kill points and other random choices
+  // The go/ group: the go command that judges (--go-command; a name is looked
+  // up in $PATH, GOTOOLCHAIN picks another release) and the sample module it
+  // builds (the catalogue's go-module/). Without either the cases are skipped.
+  std::string go_command = "go";
+  std::string go_module;
 };
 
 using Catalogue = std::vector<runner::CaseDescriptor>;
@@ -43,5 +48,6 @@ void add_hostile_cases(Catalogue& out, const CheckConfig& config);
 void add_reput_cases(Catalogue& out, const CheckConfig& config);
 void add_storage_cases(Catalogue& out, const CheckConfig& config);
 void add_framing_cases(Catalogue& out, const CheckConfig& config);
+void add_go_cases(Catalogue& out, const CheckConfig& config);
 
 }  // namespace cph::check

@@ -58,7 +58,8 @@ std::string render_checks_markdown(const CheckConfig& config) {
       "baseline, 2 usage or configuration. Options: `--go go1.21|...|go1.27` (the Go release graded for; default the\n"
       "newest), `--dialect` (request fields of another release), `--list`, `--only`/`--skip GLOB`,\n"
       "`--strict`, `--timeout-scale`, `--max-reply-bytes`, `--large`, `--jobs`, `--keeps-nothing`, `--seed`,\n"
-      "`--json`/`--junit`/`--html FILE`, `--baseline FILE`, `--update-baseline`, `--verbose`.\n"
+      "`--go-command` (the go/ cases), `--json`/`--junit`/`--html FILE`, `--baseline FILE`, `--update-baseline`,\n"
+      "`--verbose`.\n"
       "What cph bounds whatever the helper does (reply length, stderr, transcripts, memory, the processes\n"
       "it leaves): [bounds.md](bounds.md).\n\n"
       "Some grades and requirements depend on the release (`--go`); the table shows each release's where\n"
@@ -73,6 +74,14 @@ std::string render_checks_markdown(const CheckConfig& config) {
       "is a hang, a crash, stdout go cannot decode, or a store that then serves corrupt data (checked with\n"
       "a good entry afterwards, and in a fresh helper on the same directory). `hostile/outputid-mismatch`\n"
       "is judged by its consequence alone.\n\n"
+      "The go/ cases have the real `go` judge: with GOCACHEPROG naming the helper (started in cph's working\n"
+      "directory, `{dir}` expanded, afresh by each go command), go builds and tests the catalogue's sample\n"
+      "module (`scenarios/go-module`, its files older than go's 2 s index cutoff) twice, each time in a fresh\n"
+      "GOCACHE on one store, and once with its default cache for reference. They need `go` on PATH (or\n"
+      "`--go-command GO`; GOTOOLCHAIN picks another release, and the reports say which `go version` ran,\n"
+      "whatever `--go` grades for) and are skipped, with that reason, without one. A cold `go test` compiles\n"
+      "package testing's dependencies through the helper: 20 s or more; `--skip 'go/*'` leaves them out.\n"
+      "Evidence names the case's cache directory `{dir}`, never its temporary path.\n\n"
       "| ID | Grade | Requirement | Source |\n|---|---|---|---|\n";
   for (size_t k = 0; k < catalogue.size(); ++k) {
     auto info = [&](size_t r) -> const runner::CaseInfo& { return per_release[r][k].info; };

@@ -8,6 +8,7 @@
 #include "client/profile.hpp"
 #include "cli/about.hpp"
 #include "cli/command.hpp"
+#include "cli/data_dir.hpp"
 #include "cli/report_options.hpp"
 #include "proc/temp_dir.hpp"
 
@@ -24,6 +25,7 @@ struct CheckOptions {
   bool large = false;
   bool keeps_nothing = false;
   uint64_t seed = 1;
+  std::string go_command = "go";  // the go/ cases' judge
 };
 
 // The command that runs case `id` alone, verbose, with the options that
@@ -75,6 +77,8 @@ int run_check(const CheckOptions& o) {
   config.large = o.large;
   config.keeps_nothing = o.keeps_nothing;
   config.seed = o.seed;
+  config.go_command = o.go_command;
+  config.go_module = scenario_catalogue() + "/go-module";
   // An unusable TMPDIR is a configuration error (2, from main), found
   // before any case rather than as every case's error.
   if (!o.report.list) proc::TempDir probe;
@@ -88,11 +92,13 @@ Runner setup(CLI::App& sub) {
   auto o = std::make_shared<CheckOptions>();
   sub.footer(
       "Examples:\n"
-      "  cph check -- build/default/fakes/cph-fake --dir {dir}\n"
+      "  cph check --skip 'go/*' -- build/default/fakes/cph-fake --dir {dir}   # all but the real go's\n"
       "  cph check --only 'handshake/**' --html report.html -- build/default/fakes/cph-fake --dir {dir}\n"
       "  cph check --list\n\n"
       "Each case starts the helper afresh in a new temporary cache directory; \"{dir}\" in its arguments is\n"
-      "that directory (for go-cacher: cph check -- go-cacher --cache-dir={dir}). The cases: docs/checks.md.\n"
+      "that directory (for go-cacher: cph check -- go-cacher --cache-dir={dir}). The go/ cases run the real\n"
+      "go (--go-command) on a sample module through the helper; --skip 'go/*' leaves them out. The cases:\n"
+      "docs/checks.md.\n"
       "Exit status: 0 ok, 1 a MUST failure (or SHOULD with --strict) or a stale baseline, 2 usage.");
   cli::add_report_options(sub, o->report);
   sub.add_option("--helper", o->helper,
@@ -108,6 +114,10 @@ Runner setup(CLI::App& sub) {
   sub.add_flag("--large", o->large, "Also run the 1 GiB body cases");
   sub.add_flag("--keeps-nothing", o->keeps_nothing,
                "The helper keeps nothing across restarts (persistence becomes INFO)");
+  sub.add_option("--go-command", o->go_command,
+                 "The go command of the go/ cases, which build and test a sample module through the helper "
+                 "(a name is looked up in $PATH; GOTOOLCHAIN picks another release; none found: skipped)")
+      ->capture_default_str();
   sub.add_option("--seed", o->seed, "Seed of the random choices (crash-safety kill points)")->capture_default_str();
   // Everything after "--" is the helper's, options included (CLI11 2.1 needs
   // both settings for that to hold right after the subcommand name).

@@ -35,9 +35,6 @@ struct ScenariosOptions {
   std::vector<std::string> conditions;
 };
 
-// Beside this cph (a release tarball, an install), else the build tree's.
-std::string default_catalogue() { return scenario_catalogue(); }
-
 bool executable(const fs::path& p) { return !p.empty() && access(p.c_str(), X_OK) == 0 && !fs::is_directory(p); }
 
 // --fake, $CPH_FAKE, beside this cph (installed), the build tree's fakes/,
@@ -81,7 +78,7 @@ int run_under_go(const ScenariosOptions& o, const std::vector<scenario::Scenario
     return kExitUsage;
   }
   // The sample module is the catalogue's, also when other scenario paths are given.
-  const fs::path sample = fs::path(default_catalogue()) / "go-module";
+  const fs::path sample = fs::path(scenario_catalogue()) / "go-module";
   std::error_code ec;
   if (!fs::is_directory(sample, ec)) {
     std::cerr << "cph scenarios: no sample module at " << sample.string() << " (installed with the catalogue)\n";
@@ -125,7 +122,7 @@ int run_scenarios(const ScenariosOptions& o) {
   }
   std::vector<scenario::Scenario> scenarios;
   try {
-    auto paths = o.paths.empty() ? std::vector<std::string>{default_catalogue()} : o.paths;
+    auto paths = o.paths.empty() ? std::vector<std::string>{scenario_catalogue()} : o.paths;
     for (const auto& p : paths) {
       std::error_code ec;
       if (fs::is_directory(p, ec)) {
@@ -188,5 +185,6 @@ Runner setup(CLI::App& sub) {
 CommandRegistration registration("scenarios", "Run the client scenarios: does our client react as Go does?", setup);
 
 }  // namespace
+
 
 }  // namespace cph::cli

@@ -57,7 +57,13 @@ std::string trim_newlines(std::string s) {
   return s;
 }
 
-// Go makes its cache files read-only: make them writable, then remove.
+void set_mtime(const fs::path& p, std::time_t when, long nanos) {
+  timespec times[2] = {{when, nanos}, {when, nanos}};
+  ::utimensat(AT_FDCWD, p.c_str(), times, 0);
+}
+
+}  // namespace
+
 void remove_tree(const fs::path& p) {
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
@@ -67,18 +73,17 @@ void remove_tree(const fs::path& p) {
   fs::remove_all(p, ec);
 }
 
-void set_mtime(const fs::path& p, std::time_t when, long nanos) {
-  timespec times[2] = {{when, nanos}, {when, nanos}};
-  ::utimensat(AT_FDCWD, p.c_str(), times, 0);
-}
-
-// GOCACHEPROG is split like a shell (cmd/internal/quoted): quote what needs it.
 std::string prog_word(const std::string& w) {
   if (w.find_first_of(" \t\n'\"") == std::string::npos) return w;
   return (w.find('\'') == std::string::npos ? "'" + w + "'" : "\"" + w + "\"");
 }
 
-}  // namespace
+void set_module_age(const fs::path& module, GoModuleAge age, long nanos) {
+  // go's index key is the files' names, sizes and mtimes (modindex dirHash).
+  const std::time_t when = std::time(nullptr) - (age == GoModuleAge::old ? 3600 : 0);
+  for (const auto& e : fs::recursive_directory_iterator(module)) set_mtime(e.path(), when, nanos);
+  set_mtime(module, when, nanos);
+}
 
 std::string GoRun::describe() const {
   std::string s = hang ? "hang (killed after " + std::to_string(static_cast<int>(seconds)) + " s)" : status;
@@ -222,13 +227,8 @@ void GoBench::prepare_module(GoModuleAge age) {
 }
 
 void GoBench::touch_module(GoModuleAge age) {
-  const fs::path module = dir_ / "module";
-  // go's index key is the files' names, sizes and mtimes (modindex dirHash):
-  // a new nanosecond each time, or two runs in one second could share it.
-  const std::time_t when = std::time(nullptr) - (age == GoModuleAge::old ? 3600 : 0);
-  const long nanos = ++touches_ % 1000000000L;
-  for (const auto& e : fs::recursive_directory_iterator(module)) set_mtime(e.path(), when, nanos);
-  set_mtime(module, when, nanos);
+  // A new nanosecond each time, or two runs in one second could share an index key.
+  set_module_age(dir_ / "module", age, ++touches_ % 1000000000L);
 }
 
 GoRun GoBench::go(const GoCondition& c, const fs::path& store, const std::string& prog_tail,

@@ -74,6 +74,16 @@ struct GoToolchain {
 // experiment).
 std::optional<GoToolchain> find_go(const std::string& go, const std::string& toolchain, std::string& why);
 
+// Every file of the module at `module` (and the directory) gets the mtime now,
+// or an hour back for an old module (older than modindex's 2 s cutoff, so go
+// indexes its packages and puts the index), plus `nanos`: go's index key is
+// the files' names, sizes and mtimes (modindex dirHash).
+void set_module_age(const std::filesystem::path& module, GoModuleAge age, long nanos);
+// Removes a tree go wrote (it makes some files read-only).
+void remove_tree(const std::filesystem::path& p);
+// A word of a GOCACHEPROG value, quoted as go splits it (cmd/internal/quoted).
+std::string prog_word(const std::string& w);
+
 class GoBench {
  public:
   struct Options {

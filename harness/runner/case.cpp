@@ -1,5 +1,7 @@
 #include "runner/case.hpp"
 
+#include <algorithm>
+
 namespace cph::runner {
 
 const char* grade_name(Grade g) {
@@ -43,5 +45,19 @@ CaseOutcome CaseOutcome::fail(std::string expected, std::string observed, std::s
 }
 CaseOutcome CaseOutcome::skip(std::string why) { return {Status::skip, {}, {}, std::move(why)}; }
 CaseOutcome CaseOutcome::error(std::string what) { return {Status::error, {}, {}, std::move(what)}; }
+
+void apply_path_names(CaseOutcome& outcome, std::vector<std::pair<std::string, std::string>> names) {
+  // Longest first, so a path inside another named one keeps its own name.
+  std::stable_sort(names.begin(), names.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (std::string* text : {&outcome.expected, &outcome.observed, &outcome.details}) {
+    for (const auto& [path, name] : names) {
+      if (path.empty()) continue;
+      for (size_t at = text->find(path); at != std::string::npos; at = text->find(path, at + name.size())) {
+        text->replace(at, path.size(), name);
+      }
+    }
+  }
+}
 
 }  // namespace cph::runner

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runner/cancel.hpp"
@@ -66,7 +67,17 @@ struct CaseContext {
     return std::chrono::milliseconds(static_cast<int64_t>(
         std::chrono::duration<double, std::milli>(d).count() * timeout_scale));
   }
+  // Machine paths the case's evidence names otherwise ({path, name}): the
+  // runner writes `name` for every `path` in the outcome's expected, observed
+  // and details ("{dir}" for a case's temporary cache directory), so reports
+  // and the docs made from them carry no /tmp/cph-check-XXXXXX paths.
+  std::vector<std::pair<std::string, std::string>> path_names = {};
+  void name_path(std::string path, std::string name) { path_names.emplace_back(std::move(path), std::move(name)); }
 };
+
+// `outcome` with each path of `names` in its texts replaced by its name,
+// longest path first.
+void apply_path_names(CaseOutcome& outcome, std::vector<std::pair<std::string, std::string>> names);
 
 using CaseFunction = std::function<CaseOutcome(CaseContext&)>;
 

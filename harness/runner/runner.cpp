@@ -59,6 +59,7 @@ void run_one(const std::shared_ptr<Running>& r, double timeout_scale, size_t max
   } catch (...) {
     r->outcome = CaseOutcome::error("exception of unknown type");
   }
+  apply_path_names(r->outcome, ctx.path_names);
   r->ended = Clock::now();
 }
 
