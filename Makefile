@@ -11,12 +11,13 @@
 #                a coverage-guided campaign against a live helper (fuzz_helper)
 #   make bench   the benchmarks, one table
 #   make compat  published helpers against cph check / cph fuzz (network)
+#   make format  clang-format (.clang-format) on every C++ file
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 TOOLS := cph cph-fake
 
-.PHONY: build tools run test dist asan tsan fuzz fuzz-helper bench compat clean
+.PHONY: build tools run test dist asan tsan fuzz fuzz-helper bench compat format clean
 
 # Configures build/default once, and again when the directory $(1) that a
 # target needs was left out (its package was missing then: after `make run`,
@@ -65,6 +66,10 @@ bench:
 compat: tools
 	@scripts/deps.sh compat
 	@scripts/compat.sh build/default
+
+format:
+	@scripts/deps.sh format
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format-14 -i
 
 clean:
 	rm -rf build

@@ -7,6 +7,7 @@
 #   test    run + GoogleTest/GoogleMock, python3 with PyYAML and curl (the docs and action tests)
 #   bench   test + Google Benchmark
 #   compat  run + python3
+#   format  clang-format 14 only
 #   asan, tsan, fuzz   test + clang 14, lld and the sanitizer runtimes
 #   all     everything above
 # Idempotent. Not root and something missing: prints the apt-get line, exits 2.
@@ -28,9 +29,10 @@ case "$target" in
   test) packages=("${run[@]}" "${test[@]}") ;;
   bench) packages=("${run[@]}" "${test[@]}" "${bench[@]}") ;;
   compat) packages=("${run[@]}" python3) ;;
+  format) packages=(clang-format-14) ;;
   asan|tsan|fuzz) packages=("${run[@]}" "${test[@]}" "${clang[@]}") ;;
   all) packages=("${run[@]}" "${test[@]}" "${bench[@]}" "${clang[@]}") ;;
-  *) echo "deps.sh: unknown target '$target' (known: run dist test bench compat asan tsan fuzz all)" >&2; exit 2 ;;
+  *) echo "deps.sh: unknown target '$target' (known: run dist test bench compat format asan tsan fuzz all)" >&2; exit 2 ;;
 esac
 # Extra groups, asked for by name: `deps.sh run --with chromium`.
 if [[ "${1:-}" == "--with" ]]; then
