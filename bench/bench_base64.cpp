@@ -44,8 +44,8 @@ void DecodeOpenSSL(benchmark::State& state) {
   const std::string text = cph::base64::encode(random_bytes(raw_size(state)));
   std::vector<unsigned char> out(text.size());
   for (auto _ : state) {
-    const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                  static_cast<int>(text.size()));
+    const int n =
+        EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
     benchmark::DoNotOptimize(n);
     benchmark::ClobberMemory();
   }
@@ -95,8 +95,8 @@ void EncodeOpenSSL(benchmark::State& state) {
   const std::string raw = random_bytes(raw_size(state));
   std::vector<unsigned char> out(cph::base64::encoded_len(raw.size()) + 1);
   for (auto _ : state) {
-    const int n = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(raw.data()),
-                                  static_cast<int>(raw.size()));
+    const int n =
+        EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
     benchmark::DoNotOptimize(n);
     benchmark::ClobberMemory();
   }

@@ -40,10 +40,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
-#include <limits>
-#include <random>
 #include <iterator>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -355,7 +355,8 @@ struct RawHelper {
     }
   }
   bool write(std::string_view bytes) {
-    return child->write_stdin(bytes, cph::proc::deadline_in(std::chrono::seconds(60))).status == cph::proc::IoStatus::ok;
+    return child->write_stdin(bytes, cph::proc::deadline_in(std::chrono::seconds(60))).status ==
+           cph::proc::IoStatus::ok;
   }
   // Go's Close, in its three steps (lifecycle times them apart): the close
   // exchange, then stdin closed and stdout read to EOF, then the exit.
@@ -456,7 +457,8 @@ int rawput(const std::string& helper, int64_t size) {
   const std::string chunk = body_chunk();
   cph::wire::Sha256 hash;  // first pass: the OutputID, as the client computes it
   for (int64_t left = size; left > 0; left -= static_cast<int64_t>(chunk.size()))
-    hash.update(std::string_view(chunk).substr(0, static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(chunk.size())))));
+    hash.update(std::string_view(chunk).substr(
+        0, static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(chunk.size())))));
   RawHelper h(helper);
   cph::wire::Request put;
   put.id = 1;
@@ -517,7 +519,8 @@ int pipe_throughput(int64_t size) {
   ::close(fds[0]);
   bool ok = true;
   for (int64_t left = size; left > 0 && ok;) {
-    const ssize_t n = ::write(fds[1], chunk.data(), static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(chunk.size()))));
+    const ssize_t n =
+        ::write(fds[1], chunk.data(), static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(chunk.size()))));
     if (n > 0) left -= n;
     ok = n > 0 || errno == EINTR;
   }
@@ -526,8 +529,11 @@ int pipe_throughput(int64_t size) {
   ::waitpid(pid, &status, 0);
   const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   measure_stop();
-  emit(Json{{"kind", "pipe"}, {"size", size}, {"seconds", seconds},
-            {"bytes_per_second", static_cast<double>(size) / seconds}, {"failures", ok ? 0 : 1}});
+  emit(Json{{"kind", "pipe"},
+            {"size", size},
+            {"seconds", seconds},
+            {"bytes_per_second", static_cast<double>(size) / seconds},
+            {"failures", ok ? 0 : 1}});
   return ok ? 0 : 1;
 }
 

@@ -151,14 +151,19 @@ int main(int argc, char** argv) {
       auto rs = ratio(sca, ssl);
       rows.push_back({what + " scalar, " + sz, gbps(sca), ssl_name + gbps(ssl), x(rs), ">= 1x",
                       verdict(rs ? std::optional<bool>(*rs >= 1) : std::nullopt)});
-      rows.push_back({what + " AVX2 vs memcpy, " + sz, gbps(avx), "memcpy " + gbps(mem), x(ratio(avx, mem)),
-                      "ceiling", "info"});
+      rows.push_back(
+          {what + " AVX2 vs memcpy, " + sz, gbps(avx), "memcpy " + gbps(mem), x(ratio(avx, mem)), "ceiling", "info"});
       rows.push_back({what + " base64.cpp one-shot (as wired), " + sz, gbps(exact), ssl_name + gbps(ssl),
                       x(ratio(exact, ssl)), "-", "info"});
     }
   }
   // JSON per message; response decoding beside the exact Go port alone.
-  struct JsonRow { const char* name; const char* what; double target; const char* baseline; };
+  struct JsonRow {
+    const char* name;
+    const char* what;
+    double target;
+    const char* baseline;
+  };
   for (auto [name, what, target, base] :
        {JsonRow{"DecodeResponseHits", "decode responses (get hits)", 1e6, "DecodeResponseHitsExact"},
         JsonRow{"DecodeResponseHits4K", "decode responses (get hits, 4 KiB reads)", 0, "DecodeResponseHitsExact"},
@@ -199,8 +204,9 @@ int main(int argc, char** argv) {
       return *h * 1e6 / *n;
     };
     const auto pa = per(a), pb = per(b);
-    rows.push_back({what, pa ? fmt("%.1f us", *pa) : "n/a", "go-cacher " + (pb ? fmt("%.1f us", *pb) : std::string("n/a")),
-                    x(ratio(pb, pa)) + " cheaper", "(2x, by CPU)", "info"});
+    rows.push_back({what, pa ? fmt("%.1f us", *pa) : "n/a",
+                    "go-cacher " + (pb ? fmt("%.1f us", *pb) : std::string("n/a")), x(ratio(pb, pa)) + " cheaper",
+                    "(2x, by CPU)", "info"});
   };
   helper_cpu_row("helper CPU per get, through the client, 64 in flight", "rt-fake-64", "rt-gocacher-64");
   helper_cpu_row("helper CPU per get, raw pipes, 64 in flight", "pipe-fake-64", "pipe-gocacher-64");
@@ -225,7 +231,9 @@ int main(int argc, char** argv) {
              (sha ? fmt(" (SHA-256 pass %.2f s", *sha) + ", pipe " + gbps(pipe) + ")" : "");
       r = x(ratio(bps, ceiling)) + " of the ceiling";
     }
-    rows.push_back({what, gbps(bps) + cpu_throughput(label) + (crss ? ", client RSS " + mib(*crss) : "") + (hrss ? ", helper RSS " + mib(*hrss) : ""),
+    rows.push_back({what,
+                    gbps(bps) + cpu_throughput(label) + (crss ? ", client RSS " + mib(*crss) : "") +
+                        (hrss ? ", helper RSS " + mib(*hrss) : ""),
                     base, r, ">= 1 GB/s, RSS < 64 MiB each", verdict(ok)});
   };
   put_row("put 1 GiB, client -> cph-fake", "put-client-1g", "put-gocacher-1g");
@@ -233,8 +241,8 @@ int main(int argc, char** argv) {
   // The check suite's budget (it was a timed assertion in a test; it is measured here).
   {
     const auto c = e("check-fake", "seconds");
-    rows.push_back({"`cph check` default suite against cph-fake", c ? fmt("%.1f s", *c) : "n/a", "-", "-",
-                    "<= 30 s", verdict(c ? std::optional<bool>(*c <= 30) : std::nullopt)});
+    rows.push_back({"`cph check` default suite against cph-fake", c ? fmt("%.1f s", *c) : "n/a", "-", "-", "<= 30 s",
+                    verdict(c ? std::optional<bool>(*c <= 30) : std::nullopt)});
   }
   // A helper's life with nothing but close: the go command waits for each part.
   {
@@ -257,8 +265,8 @@ int main(int argc, char** argv) {
     const auto r = ratio(p, d);
     auto secs = [](std::optional<double> v) { return v ? fmt("%.3f s", *v) : std::string("n/a"); };
     rows.push_back({"warm `go build` of the sample, GOCACHEPROG=cph-fake", p ? secs(p) + " (median)" : "n/a",
-                    "default cache " + secs(d) + "; GOCACHEPROG=cph-floor-helper " + secs(f) + " (" +
-                        x(ratio(f, d)) + "), go-cacher " + secs(g) + " (" + x(ratio(g, d)) + ")",
+                    "default cache " + secs(d) + "; GOCACHEPROG=cph-floor-helper " + secs(f) + " (" + x(ratio(f, d)) +
+                        "), go-cacher " + secs(g) + " (" + x(ratio(g, d)) + ")",
                     x(r), "<= 1.2x", verdict(r ? std::optional<bool>(*r <= 1.2) : std::nullopt)});
   }
   print(rows, {"Measure", "Result", "Baseline (same run)", "Ratio", "Target", "Verdict"});

@@ -36,34 +36,34 @@ int main(int argc, char** argv) {
   hello.known_commands = {"get", "close"};
   if (!write_out(cph::wire::encode_response(hello))) return 1;
   bool closed = false;
-  cph::wire::RequestStreamReader reader(
-      cph::wire::RequestStreamReader::Mode::tolerant,
-      {[&](const cph::wire::Request& req) {
-         cph::wire::Response res;
-         res.id = req.id;
-         if (req.command == "get") {
-           if (auto e = store.get(req.action_id)) {
-             res.output_id = e->output_id;
-             res.size = e->size;
-             res.time = e->time;
-             res.disk_path = e->disk_path;
-           } else {
-             res.miss = true;
-           }
-         } else if (req.command == "close") {
-           closed = true;
-         } else {
-           res.err = "cph-floor-helper: only get and close";
-         }
-         write_out(cph::wire::encode_response(res));
-       },
-       [](std::string_view) {}, [] {}});
+  cph::wire::RequestStreamReader reader(cph::wire::RequestStreamReader::Mode::tolerant,
+                                        {[&](const cph::wire::Request& req) {
+                                           cph::wire::Response res;
+                                           res.id = req.id;
+                                           if (req.command == "get") {
+                                             if (auto e = store.get(req.action_id)) {
+                                               res.output_id = e->output_id;
+                                               res.size = e->size;
+                                               res.time = e->time;
+                                               res.disk_path = e->disk_path;
+                                             } else {
+                                               res.miss = true;
+                                             }
+                                           } else if (req.command == "close") {
+                                             closed = true;
+                                           } else {
+                                             res.err = "cph-floor-helper: only get and close";
+                                           }
+                                           write_out(cph::wire::encode_response(res));
+                                         },
+                                         [](std::string_view) {}, [] {}});
   std::vector<char> buf(64 << 10);
   while (!closed) {
     const ssize_t n = ::read(0, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    if (reader.feed(std::string_view(buf.data(), static_cast<size_t>(n))) != cph::wire::RequestStreamReader::Status::ok) {
+    if (reader.feed(std::string_view(buf.data(), static_cast<size_t>(n))) !=
+        cph::wire::RequestStreamReader::Status::ok) {
       std::fprintf(stderr, "cph-floor-helper: %s\n", reader.error().c_str());
       return 1;
     }

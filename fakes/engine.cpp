@@ -22,11 +22,11 @@
 #include "stats.hpp"
 #include "store.hpp"
 #include "temp_dir.hpp"
-#include "worker_pool.hpp"
 #include "wire/encoders.hpp"
 #include "wire/request_reader.hpp"
 #include "wire/sha256.hpp"
 #include "wire/transcript.hpp"
+#include "worker_pool.hpp"
 
 namespace cph::fake {
 
@@ -99,8 +99,7 @@ class Engine {
         output_(o.out_fd, transcript_.get(), stats_, o.seed),
         pool_(o.workers < 1 ? 1 : o.workers),
         reader_(o.strict_framing ? wire::RequestStreamReader::Mode::strict : wire::RequestStreamReader::Mode::tolerant,
-                {[this](const wire::Request& r) { on_request(r); },
-                 [this](std::string_view b) { on_body_bytes(b); },
+                {[this](const wire::Request& r) { on_request(r); }, [this](std::string_view b) { on_body_bytes(b); },
                  [this] { on_body_end(); }}) {}
 
   int run() {
@@ -195,7 +194,8 @@ class Engine {
     if (forget_at_eof_) {
       std::lock_guard lock(written_mu_);
       for (const auto& a : written_) store_.forget(a);
-      write_stderr("cph-fake: stdin closed without a close request; the index is not saved (scripted: forget_at_eof)\n");
+      write_stderr(
+          "cph-fake: stdin closed without a close request; the index is not saved (scripted: forget_at_eof)\n");
       if (transcript_) transcript_->event("forgot-at-eof", {{"entries", written_.size()}});
       return 1;
     }
@@ -227,9 +227,12 @@ class Engine {
       nlohmann::json actions = nlohmann::json::array();
       for (const Action& a : f.rule->actions) actions.push_back(action_name(a));
       if (transcript_) {
-        transcript_->event("rule-fired", {{"rule", f.index}, {"path", f.rule->path},
-                                          {"on", e.handshake ? "handshake" : "request"}, {"request", id},
-                                          {"command", e.command}, {"actions", actions}});
+        transcript_->event("rule-fired", {{"rule", f.index},
+                                          {"path", f.rule->path},
+                                          {"on", e.handshake ? "handshake" : "request"},
+                                          {"request", id},
+                                          {"command", e.command},
+                                          {"actions", actions}});
       }
     }
     return fired;
@@ -412,7 +415,8 @@ class Engine {
       if (result.entry) {
         res.disk_path = result.entry->disk_path;
         if (old && keeps_old && keeps_old->mode == ReputMode::put) res.disk_path = old->disk_path;
-        if (old && keeps_old && transcript_) transcript_->event("reput-kept-old", {{"action", wire::to_hex(req.action_id)}});
+        if (old && keeps_old && transcript_)
+          transcript_->event("reput-kept-old", {{"action", wire::to_hex(req.action_id)}});
         ctx.object_path = res.disk_path;
         ctx.object_size = result.entry->size;
         ++stats_.puts_stored;
@@ -518,7 +522,7 @@ class Engine {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   Stats stats_;
   std::unique_ptr<wire::Transcript> transcript_;  // before the store: a bad path leaves no temp dir behind
-  std::unique_ptr<TempDir> temp_dir_;              // without --dir
+  std::unique_ptr<TempDir> temp_dir_;             // without --dir
   Store store_;
   std::mutex matcher_mu_;
   RuleMatcher matcher_;
@@ -549,7 +553,7 @@ class Engine {
 }  // namespace
 
 int run_fake(const Options& opts) {
-  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout shows up as EPIPE from write
+  ::signal(SIGPIPE, SIG_IGN);    // a closed stdout shows up as EPIPE from write
   if (removes_temp_dir(opts)) {  // else the signals' default actions are right
     sigset_t set = exit_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);

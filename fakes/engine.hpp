@@ -9,7 +9,7 @@
 namespace cph::fake {
 
 struct Options {
-  std::string dir;              // empty: a fresh temp directory, removed at exit unless keep
+  std::string dir;  // empty: a fresh temp directory, removed at exit unless keep
   bool keep = false;
   Script script;
   uint64_t seed = 1;            // for rule probabilities and shuffled holds

@@ -17,8 +17,9 @@ int main(int argc, char** argv) {
   app.add_option("--dir", opts.dir, "object store directory (default: a fresh temp directory, removed at exit)")
       ->type_name("DIR");
   app.add_flag("--keep", opts.keep, "keep the temp directory at exit (default: removed)");
-  app.add_option("--script", script_arg,
-                 "misbehaviour script: a file, or inline JSON starting with '{' or '[' (default: none: a correct helper)")
+  app.add_option(
+         "--script", script_arg,
+         "misbehaviour script: a file, or inline JSON starting with '{' or '[' (default: none: a correct helper)")
       ->type_name("FILE|JSON");
   app.add_option("--seed", opts.seed, "seed for rule probabilities and shuffled holds (default 1)")->type_name("N");
   app.add_option("--stats", opts.stats_path, "write JSON counters to this file at exit (default: none)")

@@ -49,7 +49,7 @@ class Output {
     bool join_next = false;
     bool operator<(const Item& o) const { return due != o.due ? due < o.due : seq < o.seq; }
   };
-  void push(Item item);  // mu_ held
+  void push(Item item);                                     // mu_ held
   void release(std::vector<Item>& group, HoldOrder order);  // mu_ held
   void run();
   // Returns the bytes consumed (written, or discarded once stdout is closed

@@ -73,7 +73,10 @@ void ReplyFields::omit(const std::string& key) {
 
 void ReplyFields::set(const std::string& key, std::string json_value) {
   for (auto& f : fields_) {
-    if (f.first == key) { f.second = std::move(json_value); return; }
+    if (f.first == key) {
+      f.second = std::move(json_value);
+      return;
+    }
   }
   auto pos = std::find_if(fields_.begin(), fields_.end(), [&](const auto& f) { return rank(f.first) > rank(key); });
   fields_.insert(pos, {key, std::move(json_value)});
@@ -108,9 +111,10 @@ ReplyPlan plan_reply(const wire::Response& res, const std::vector<Fired>& fired,
     for (const Action& a : f.rule->actions) {
       std::visit(Overloaded{
                      [&](const Delay& d) { plan.delay += d.d; },
-                     [&](const Hold& h) { if (!plan.hold) plan.hold = {{f.index, h}}; },
-                     [&](const Drop&) { plan.drop = true; },
-                     [&](const Duplicate& c) { plan.copies += c.copies; },
+                     [&](const Hold& h) {
+                       if (!plan.hold) plan.hold = {{f.index, h}};
+                     },
+                     [&](const Drop&) { plan.drop = true; }, [&](const Duplicate& c) { plan.copies += c.copies; },
                      [&](const ReplyId& i) {
                        int64_t id = res.id;
                        switch (i.mode) {
@@ -130,8 +134,12 @@ ReplyPlan plan_reply(const wire::Response& res, const std::vector<Fired>& fired,
                        for (const auto& [k, v] : s.fields) {
                          if (k == "OutputID") {
                            std::string bytes;
-                           if (v.is_string()) wire::from_hex(v.get<std::string>(), bytes);
-                           else { bytes = res.output_id; bytes.resize(static_cast<size_t>(v.get<int64_t>()), '\0'); }
+                           if (v.is_string())
+                             wire::from_hex(v.get<std::string>(), bytes);
+                           else {
+                             bytes = res.output_id;
+                             bytes.resize(static_cast<size_t>(v.get<int64_t>()), '\0');
+                           }
                            fields.set(k, "\"" + base64::encode(bytes) + "\"");
                          } else if (k == "DiskPath") {
                            fields.set(k, quote(disk_path_for(v.get<std::string>(), ctx)));
@@ -141,8 +149,7 @@ ReplyPlan plan_reply(const wire::Response& res, const std::vector<Fired>& fired,
                        }
                        edited = true;
                      },
-                     [&](const Raw& r) { raw = r; },
-                     [&](const Prefix& p) { prefix += p.bytes; },
+                     [&](const Raw& r) { raw = r; }, [&](const Prefix& p) { prefix += p.bytes; },
                      [](const auto&) {},  // process and close actions: fakes/engine.cpp
                  },
                  a);
@@ -155,7 +162,10 @@ ReplyPlan plan_reply(const wire::Response& res, const std::vector<Fired>& fired,
       case RawKind::malformed: body = body.substr(0, body.size() - 2) + ",}\n"; break;  // a trailing comma
       case RawKind::truncated: body = body.substr(0, (body.size() - 1) / 2) + "\n"; break;
       case RawKind::pretty: body = fields.pretty(); break;
-      case RawKind::joined: plan.join_next = true; body.pop_back(); break;
+      case RawKind::joined:
+        plan.join_next = true;
+        body.pop_back();
+        break;
       case RawKind::invalid_utf8:
         fields.insert_front_after_id("Note", "\"\xff\xfe\"");
         body = fields.compact();

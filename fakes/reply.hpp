@@ -38,17 +38,17 @@ class ReplyFields {
 // What the fake knows when it builds a reply.
 struct ReplyContext {
   const Store* store = nullptr;
-  int64_t previous_id = 0;    // ID of the request read before this one (0: none)
-  std::string object_path;    // the real object behind the reply, if any
+  int64_t previous_id = 0;  // ID of the request read before this one (0: none)
+  std::string object_path;  // the real object behind the reply, if any
   int64_t object_size = 0;
 };
 
 struct ReplyPlan {
-  std::string bytes;           // written once per copy; prefix included
+  std::string bytes;  // written once per copy; prefix included
   int64_t copies = 1;
   Duration delay{};
   bool drop = false;
-  bool join_next = false;      // write on one line with the next reply
+  bool join_next = false;                       // write on one line with the next reply
   std::optional<std::pair<size_t, Hold>> hold;  // rule index and how to hold
   // The request's place in the input (1, 2, ...; 0: the handshake). Held
   // replies are ordered by it before they are reversed or shuffled, so the

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
-#include <csignal>
-#include <cmath>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -24,13 +24,14 @@ const std::vector<std::string> kRuleKeys = {"when", "do", "times", "probability"
 const std::vector<std::string> kWhenKeys = {"handshake", "command", "request", "nth", "action", "after", "close"};
 const std::vector<std::string> kFields = {"ID", "Err", "KnownCommands", "Miss", "OutputID", "Size", "Time", "DiskPath"};
 const std::vector<std::string> kDiskPathKeywords = {"missing", "directory", "wrong-content", "extension"};
-const std::vector<std::pair<std::string, RawKind>> kRawKeywords = {
-    {"malformed", RawKind::malformed}, {"truncated", RawKind::truncated}, {"pretty", RawKind::pretty},
-    {"joined", RawKind::joined}, {"invalid-utf8", RawKind::invalid_utf8}};
+const std::vector<std::pair<std::string, RawKind>> kRawKeywords = {{"malformed", RawKind::malformed},
+                                                                   {"truncated", RawKind::truncated},
+                                                                   {"pretty", RawKind::pretty},
+                                                                   {"joined", RawKind::joined},
+                                                                   {"invalid-utf8", RawKind::invalid_utf8}};
 const std::vector<std::pair<std::string, int>> kSignals = {
-    {"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"ABRT", SIGABRT}, {"KILL", SIGKILL},
-    {"SEGV", SIGSEGV}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM}, {"USR1", SIGUSR1},
-    {"USR2", SIGUSR2}, {"STOP", SIGSTOP}};
+    {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"ABRT", SIGABRT}, {"KILL", SIGKILL}, {"SEGV", SIGSEGV},
+    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM}, {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"STOP", SIGSTOP}};
 
 // Collects the place of a value for error messages.
 struct Ctx {
@@ -57,8 +58,10 @@ std::string type_of(const ojson& v) { return v.type_name(); }
 
 int64_t get_int(const Ctx& c, const std::string& path, const ojson& v, int64_t lo, int64_t hi) {
   if (!v.is_number_integer()) c.fail(path, "want an integer, got " + type_of(v) + " " + v.dump());
-  int64_t n = v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : v.get<int64_t>();
-  if (n < lo || n > hi) c.fail(path, "want an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got " + v.dump());
+  int64_t n =
+      v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : v.get<int64_t>();
+  if (n < lo || n > hi)
+    c.fail(path, "want an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got " + v.dump());
   return n;
 }
 
@@ -78,7 +81,8 @@ Duration get_duration(const Ctx& c, const std::string& path, const ojson& v) {
 }
 
 std::string field_name(const Ctx& c, const std::string& path, const std::string& f) {
-  for (const auto& k : kFields) if (k == f) return f;
+  for (const auto& k : kFields)
+    if (k == f) return f;
   c.fail(path, unknown_msg("field", f, kFields));
 }
 
@@ -98,13 +102,18 @@ Action parse_hold(const Ctx& c, const std::string& path, const ojson& v) {
   Hold h;
   if (v.is_object()) {
     for (const auto& [k, x] : v.items()) {
-      if (k == "count") h.count = get_int(c, path + ".count", x, 1, 1 << 20);
+      if (k == "count")
+        h.count = get_int(c, path + ".count", x, 1, 1 << 20);
       else if (k == "order") {
         std::string o = get_string(c, path + ".order", x);
-        if (o == "reversed") h.order = HoldOrder::reversed;
-        else if (o == "shuffled") h.order = HoldOrder::shuffled;
-        else c.fail(path + ".order", unknown_msg("order", o, {"reversed", "shuffled"}));
-      } else c.fail(path, unknown_msg("key", k, {"count", "order"}));
+        if (o == "reversed")
+          h.order = HoldOrder::reversed;
+        else if (o == "shuffled")
+          h.order = HoldOrder::shuffled;
+        else
+          c.fail(path + ".order", unknown_msg("order", o, {"reversed", "shuffled"}));
+      } else
+        c.fail(path, unknown_msg("key", k, {"count", "order"}));
     }
   } else {
     h.count = get_int(c, path, v, 1, 1 << 20);
@@ -113,7 +122,10 @@ Action parse_hold(const Ctx& c, const std::string& path, const ojson& v) {
 }
 
 Action parse_duplicate(const Ctx& c, const std::string& path, const ojson& v) {
-  if (v.is_boolean()) { want_true(c, path, v); return Duplicate{1}; }
+  if (v.is_boolean()) {
+    want_true(c, path, v);
+    return Duplicate{1};
+  }
   return Duplicate{get_int(c, path, v, 1, 1000)};
 }
 
@@ -128,13 +140,15 @@ Action parse_id(const Ctx& c, const std::string& path, const ojson& v) {
 
 Action parse_omit(const Ctx& c, const std::string& path, const ojson& v) {
   Omit o;
-  if (v.is_string()) o.fields.push_back(field_name(c, path, v.get<std::string>()));
+  if (v.is_string())
+    o.fields.push_back(field_name(c, path, v.get<std::string>()));
   else if (v.is_array()) {
     for (size_t i = 0; i < v.size(); ++i) {
       std::string p = path + "[" + std::to_string(i) + "]";
       o.fields.push_back(field_name(c, p, get_string(c, p, v[i])));
     }
-  } else c.fail(path, "want a field name or a list of them, got " + v.dump());
+  } else
+    c.fail(path, "want a field name or a list of them, got " + v.dump());
   return o;
 }
 
@@ -166,15 +180,18 @@ Action parse_set(const Ctx& c, const std::string& path, const ojson& v) {
 Action parse_raw(const Ctx& c, const std::string& path, const ojson& v) {
   if (v.is_string()) {
     std::string kw = v.get<std::string>();
-    for (const auto& [n, k] : kRawKeywords) if (n == kw) return Raw{k, ""};
+    for (const auto& [n, k] : kRawKeywords)
+      if (n == kw) return Raw{k, ""};
     std::vector<std::string> known;
     for (const auto& [n, k] : kRawKeywords) known.push_back(n);
     c.fail(path, unknown_msg("raw keyword", kw, known) + " or {\"text\": ...} or {\"hex\": ...}");
   }
-  if (v.is_object() && v.size() == 1 && v.contains("text")) return Raw{RawKind::text, get_string(c, path + ".text", v["text"])};
+  if (v.is_object() && v.size() == 1 && v.contains("text"))
+    return Raw{RawKind::text, get_string(c, path + ".text", v["text"])};
   if (v.is_object() && v.size() == 1 && v.contains("hex")) {
     std::string bytes;
-    if (!wire::from_hex(get_string(c, path + ".hex", v["hex"]), bytes)) c.fail(path + ".hex", "not hex: " + v["hex"].dump());
+    if (!wire::from_hex(get_string(c, path + ".hex", v["hex"]), bytes))
+      c.fail(path + ".hex", "not hex: " + v["hex"].dump());
     return Raw{RawKind::text, bytes};
   }
   c.fail(path, "want a raw keyword, {\"text\": ...} or {\"hex\": ...}, got " + v.dump());
@@ -190,7 +207,8 @@ Action parse_kill(const Ctx& c, const std::string& path, const ojson& v) {
   if (v.is_number_integer()) return Kill{static_cast<int>(get_int(c, path, v, 1, 64))};
   std::string s = get_string(c, path, v);
   std::string bare = s.rfind("SIG", 0) == 0 ? s.substr(3) : s;
-  for (const auto& [n, sig] : kSignals) if (n == bare) return Kill{sig};
+  for (const auto& [n, sig] : kSignals)
+    if (n == bare) return Kill{sig};
   std::vector<std::string> known;
   for (const auto& [n, sig] : kSignals) known.push_back("SIG" + n);
   c.fail(path, unknown_msg("signal", s, known));
@@ -203,7 +221,10 @@ Action parse_stop_reading(const Ctx& c, const std::string& path, const ojson& v)
 Action parse_stderr(const Ctx& c, const std::string& path, const ojson& v) { return Stderr{get_string(c, path, v)}; }
 
 Action parse_reput_keeps_old(const Ctx& c, const std::string& path, const ojson& v) {
-  if (v.is_boolean()) { want_true(c, path, v); return ReputKeepsOld{ReputMode::get}; }
+  if (v.is_boolean()) {
+    want_true(c, path, v);
+    return ReputKeepsOld{ReputMode::get};
+  }
   std::string m = get_string(c, path, v);
   if (m == "get") return ReputKeepsOld{ReputMode::get};
   if (m == "put") return ReputKeepsOld{ReputMode::put};
@@ -229,29 +250,29 @@ constexpr ActionSpec spec(ActionParser parse) {
 
 // Every alternative of Action, once (checked below when compiling).
 constexpr std::array<ActionSpec, std::variant_size_v<Action>> kActionTable = {
-      spec<Delay>(parse_delay),
-      spec<Hold>(parse_hold),
-      spec<Drop>(flag<Drop>),
-      spec<Duplicate>(parse_duplicate),
-      spec<ReplyId>(parse_id),
-      spec<Omit>(parse_omit),
-      spec<Set>(parse_set),
-      spec<Raw>(parse_raw),
-      spec<Prefix>(parse_prefix),
-      spec<Exit>(parse_exit),
-      spec<Kill>(parse_kill),
-      spec<CloseStdout>(flag<CloseStdout>),
-      spec<Hang>(flag<Hang>),
-      spec<StopReading>(parse_stop_reading),
-      spec<Stderr>(parse_stderr),
-      spec<NeverExit>(flag<NeverExit>),
-      spec<KeepStdout>(flag<KeepStdout>),
-      spec<CloseStdin>(flag<CloseStdin>),
-      spec<ReputKeepsOld>(parse_reput_keeps_old),
-      spec<ReputOverwrites>(flag<ReputOverwrites>),
-      spec<StoreFails>(flag<StoreFails>),
-      spec<OnStoreError>(parse_on_store_error),
-      spec<ForgetAtEof>(flag<ForgetAtEof>),
+    spec<Delay>(parse_delay),
+    spec<Hold>(parse_hold),
+    spec<Drop>(flag<Drop>),
+    spec<Duplicate>(parse_duplicate),
+    spec<ReplyId>(parse_id),
+    spec<Omit>(parse_omit),
+    spec<Set>(parse_set),
+    spec<Raw>(parse_raw),
+    spec<Prefix>(parse_prefix),
+    spec<Exit>(parse_exit),
+    spec<Kill>(parse_kill),
+    spec<CloseStdout>(flag<CloseStdout>),
+    spec<Hang>(flag<Hang>),
+    spec<StopReading>(parse_stop_reading),
+    spec<Stderr>(parse_stderr),
+    spec<NeverExit>(flag<NeverExit>),
+    spec<KeepStdout>(flag<KeepStdout>),
+    spec<CloseStdin>(flag<CloseStdin>),
+    spec<ReputKeepsOld>(parse_reput_keeps_old),
+    spec<ReputOverwrites>(flag<ReputOverwrites>),
+    spec<StoreFails>(flag<StoreFails>),
+    spec<OnStoreError>(parse_on_store_error),
+    spec<ForgetAtEof>(flag<ForgetAtEof>),
 };
 
 constexpr bool in_table(std::string_view name) {
@@ -271,19 +292,28 @@ When parse_when(const Ctx& c, const std::string& path, const ojson& v) {
   if (!v.is_object()) c.fail(path, "want an object, got " + type_of(v) + " " + v.dump());
   for (const auto& [k, x] : v.items()) {
     std::string p = path + "." + k;
-    if (k == "handshake") { want_true(c, p, x); w.handshake = true; }
-    else if (k == "close") { want_true(c, p, x); w.command = "close"; }
-    else if (k == "command") w.command = get_string(c, p, x);
-    else if (k == "request") w.request = get_int(c, p, x, 1, INT64_MAX);
-    else if (k == "nth") w.nth = get_int(c, p, x, 1, INT64_MAX);
-    else if (k == "after") w.after = get_duration(c, p, x);
+    if (k == "handshake") {
+      want_true(c, p, x);
+      w.handshake = true;
+    } else if (k == "close") {
+      want_true(c, p, x);
+      w.command = "close";
+    } else if (k == "command")
+      w.command = get_string(c, p, x);
+    else if (k == "request")
+      w.request = get_int(c, p, x, 1, INT64_MAX);
+    else if (k == "nth")
+      w.nth = get_int(c, p, x, 1, INT64_MAX);
+    else if (k == "after")
+      w.after = get_duration(c, p, x);
     else if (k == "action") {
       std::string h = get_string(c, p, x);
       std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return std::tolower(ch); });
       if (!std::all_of(h.begin(), h.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); }))
         c.fail(p, "want a hex prefix of the ActionID, got " + x.dump());
       w.action = h;
-    } else c.fail(path, unknown_msg("condition", k, kWhenKeys));
+    } else
+      c.fail(path, unknown_msg("condition", k, kWhenKeys));
   }
   if (w.handshake && (w.command || w.request || w.nth || w.action))
     c.fail(path, "\"handshake\" cannot be combined with request conditions (command, close, request, nth, action)");
@@ -295,13 +325,15 @@ Rule parse_rule(const Ctx& c, const std::string& path, const ojson& v) {
   r.path = path;
   if (!v.is_object()) c.fail(path, "want a rule object {\"when\": ..., \"do\": ...}, got " + type_of(v));
   for (const auto& [k, x] : v.items()) {
-    if (std::find(kRuleKeys.begin(), kRuleKeys.end(), k) == kRuleKeys.end()) c.fail(path, unknown_msg("key", k, kRuleKeys));
+    if (std::find(kRuleKeys.begin(), kRuleKeys.end(), k) == kRuleKeys.end())
+      c.fail(path, unknown_msg("key", k, kRuleKeys));
   }
   if (v.contains("when")) r.when = parse_when(c, path + ".when", v["when"]);
   if (!v.contains("do")) c.fail(path, "missing \"do\"");
   const ojson& d = v["do"];
   auto add = [&](const std::string& p, const ojson& obj) {
-    if (!obj.is_object() || obj.empty()) c.fail(p, "want an action object like {\"delay\": \"100ms\"}, got " + obj.dump());
+    if (!obj.is_object() || obj.empty())
+      c.fail(p, "want an action object like {\"delay\": \"100ms\"}, got " + obj.dump());
     for (const auto& [name, arg] : obj.items()) {
       std::string ap = obj.size() == 1 ? p : p + "." + name;
       const auto& table = action_table();
@@ -347,8 +379,11 @@ std::pair<int64_t, int64_t> line_col(std::string_view text, size_t offset) {
   offset = std::min(offset, text.size());
   int64_t line = 1, col = 1;
   for (size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') { ++line; col = 1; }
-    else ++col;
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else
+      ++col;
   }
   return {line, col};
 }
@@ -365,13 +400,17 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
       row[0] = i;
       for (size_t j = 1; j <= cand.size(); ++j) {
         size_t up = row[j];
-        bool same = std::tolower(static_cast<unsigned char>(word[i - 1])) == std::tolower(static_cast<unsigned char>(cand[j - 1]));
+        bool same = std::tolower(static_cast<unsigned char>(word[i - 1])) ==
+                    std::tolower(static_cast<unsigned char>(cand[j - 1]));
         row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
         diag = up;
       }
     }
     size_t d = row[cand.size()];
-    if (d < best_d) { best_d = d; best = cand; }
+    if (d < best_d) {
+      best_d = d;
+      best = cand;
+    }
   }
   size_t limit = std::max<size_t>(1, std::min<size_t>(3, word.size() / 3 + 1));
   return best_d <= limit ? best : "";
@@ -422,13 +461,15 @@ Script parse_script(std::string_view text, const std::string& name) {
   }
   if (!rules->is_array()) c.fail(doc.is_object() ? "rules" : "(top)", "want a list of rules, got " + type_of(*rules));
   Script s;
-  for (size_t i = 0; i < rules->size(); ++i) s.rules.push_back(parse_rule(c, top + "[" + std::to_string(i) + "]", (*rules)[i]));
+  for (size_t i = 0; i < rules->size(); ++i)
+    s.rules.push_back(parse_rule(c, top + "[" + std::to_string(i) + "]", (*rules)[i]));
   return s;
 }
 
 Script load_script(const std::string& arg) {
   size_t first = arg.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && (arg[first] == '{' || arg[first] == '[')) return parse_script(arg, "<inline script>");
+  if (first != std::string::npos && (arg[first] == '{' || arg[first] == '['))
+    return parse_script(arg, "<inline script>");
   std::ifstream in(arg, std::ios::binary);
   if (!in) throw ScriptError(arg + ": cannot read script: " + std::strerror(errno));
   std::ostringstream text;

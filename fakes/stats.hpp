@@ -15,8 +15,8 @@ class Stats {
  public:
   void request(std::string_view command);
   std::atomic<int64_t> hits{0}, misses{0}, puts_stored{0}, put_errors{0};
-  std::atomic<int64_t> bytes_in{0}, bytes_out{0};        // on stdin and stdout
-  std::atomic<int64_t> body_bytes_in{0}, hit_bytes{0};   // put bodies stored, object bytes served by hits
+  std::atomic<int64_t> bytes_in{0}, bytes_out{0};       // on stdin and stdout
+  std::atomic<int64_t> body_bytes_in{0}, hit_bytes{0};  // put bodies stored, object bytes served by hits
   // {"requests":{"get":3,...},"hits":..,"misses":..,...,"rules_fired":[n0,n1,...]}
   nlohmann::json to_json(const std::vector<int64_t>& rules_fired) const;
 

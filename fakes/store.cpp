@@ -191,7 +191,8 @@ std::unique_ptr<Store::Put> Store::begin_put() const {
   return std::unique_ptr<Put>(new Put(*this, std::move(tmp), fd));
 }
 
-Store::Put::Put(const Store& store, std::string tmp_path, int fd) : store_(store), tmp_path_(std::move(tmp_path)), fd_(fd) {}
+Store::Put::Put(const Store& store, std::string tmp_path, int fd)
+    : store_(store), tmp_path_(std::move(tmp_path)), fd_(fd) {}
 
 Store::Put::~Put() {
   if (fd_ >= 0) ::close(fd_);
@@ -212,9 +213,11 @@ Store::Put::Result Store::Put::commit(std::string_view action_id, std::string_vi
   if (!write_error_.empty()) return {std::nullopt, "cph-fake: " + write_error_, true};
   if (output_id.empty()) return {std::nullopt, "cph-fake: put without OutputID"};
   if (written_ != body_size)
-    return {std::nullopt, "cph-fake: put body has " + std::to_string(written_) + " bytes, BodySize says " + std::to_string(body_size)};
+    return {std::nullopt, "cph-fake: put body has " + std::to_string(written_) + " bytes, BodySize says " +
+                              std::to_string(body_size)};
   if (got != output_id)
-    return {std::nullopt, "cph-fake: put body SHA-256 " + wire::to_hex(got) + " does not match OutputID " + wire::to_hex(output_id)};
+    return {std::nullopt,
+            "cph-fake: put body SHA-256 " + wire::to_hex(got) + " does not match OutputID " + wire::to_hex(output_id)};
   Entry e;
   e.output_id = std::string(output_id);
   e.size = written_;
@@ -227,8 +230,11 @@ Store::Put::Result Store::Put::commit(std::string_view action_id, std::string_vi
   e.time.text = e.time.utc_rfc3339_nano();
   e.time.offset_seconds = 0;
   if (!index) return {e, ""};
-  nlohmann::json j = {{"OutputID", wire::to_hex(output_id)}, {"Size", e.size}, {"Time", e.time.text},
-                      {"Unix", e.time.unix_seconds}, {"Nanos", e.time.nanos}};
+  nlohmann::json j = {{"OutputID", wire::to_hex(output_id)},
+                      {"Size", e.size},
+                      {"Time", e.time.text},
+                      {"Unix", e.time.unix_seconds},
+                      {"Nanos", e.time.nanos}};
   try {
     store_.write_file_atomically(store_.dir_ + "/actions/" + wire::to_hex(action_id), j.dump() + "\n");
   } catch (const std::exception& ex) {
@@ -243,9 +249,7 @@ void Store::overwrite(const std::string& target, const std::string& source) cons
   if (ec) throw std::runtime_error("overwrite " + target + ": " + ec.message());
 }
 
-void Store::forget(std::string_view action_id) const {
-  ::unlinkat(actions_fd_, wire::to_hex(action_id).c_str(), 0);
-}
+void Store::forget(std::string_view action_id) const { ::unlinkat(actions_fd_, wire::to_hex(action_id).c_str(), 0); }
 
 std::string Store::fault_missing() const {
   return dir_ + "/faults/missing-" + std::to_string(::getpid()) + "-" + std::to_string(seq_++);
@@ -269,7 +273,10 @@ std::string Store::fault_wrong_content(const std::string& like_path, int64_t siz
     char buf[65536];
     ssize_t n;
     while ((n = ::read(in, buf, sizeof buf)) > 0) {
-      if (first) { buf[0] = static_cast<char>(buf[0] ^ 0xff); first = false; }
+      if (first) {
+        buf[0] = static_cast<char>(buf[0] ^ 0xff);
+        first = false;
+      }
       write_all(out, std::string_view(buf, static_cast<size_t>(n)));
       total += n;
     }

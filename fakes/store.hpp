@@ -13,9 +13,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "dir_watch.hpp"
 #include "offloaded_sha256.hpp"
@@ -49,8 +49,13 @@ class Store {
     // (unless !index: the object alone). Returns the entry, or the error text
     // for the reply's Err; store_failed: the disk failed (a write, the rename,
     // the index), not the request.
-    struct Result { std::optional<Entry> entry; std::string err; bool store_failed = false; };
+    struct Result {
+      std::optional<Entry> entry;
+      std::string err;
+      bool store_failed = false;
+    };
     Result commit(std::string_view action_id, std::string_view output_id, int64_t body_size, bool index = true);
+
    private:
     friend class Store;
     Put(const Store& store, std::string tmp_path, int fd);
@@ -101,7 +106,7 @@ class Store {
     IndexStamp stamp;
     Entry entry;  // disk_path filled
   };
-  mutable std::mutex index_mu_;  // held for a whole get
+  mutable std::mutex index_mu_;                                       // held for a whole get
   mutable std::unordered_map<std::string, CachedIndex> index_cache_;  // key: ActionID hex
   // While inotify watches actions/ and objects/ (fakes/dir_watch.hpp), a get
   // stats nothing: an index entry stays valid until its file changes, an
@@ -111,7 +116,7 @@ class Store {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unique_ptr<DirWatch> watch_;  // guarded by index_mu_
+  std::unique_ptr<DirWatch> watch_;                                                           // guarded by index_mu_
   mutable std::unordered_map<std::string, int64_t, NameHash, std::equal_to<>> object_sizes_;  // key: OutputID hex
 };
 

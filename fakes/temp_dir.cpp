@@ -62,7 +62,7 @@ int sweep_abandoned_temp_dirs(const std::string& base) {
                             ? ::openat(dir_fd, kLockName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
                             : -1;
     ::close(dir_fd);
-    if (lock_fd < 0) continue;  // not ours, a --keep directory, or gone
+    if (lock_fd < 0) continue;                       // not ours, a --keep directory, or gone
     if (::flock(lock_fd, LOCK_EX | LOCK_NB) == 0) {  // its fake is dead
       std::error_code ec;
       if (std::filesystem::remove_all(std::filesystem::path(base) / name, ec) > 0 && !ec) ++removed;

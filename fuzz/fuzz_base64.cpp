@@ -167,7 +167,7 @@ bool openssl_decode_block(std::string_view text, std::string& out) {
 
 bool openssl_decode_update(const std::vector<std::string_view>& chunks, std::string& out) {
   static const std::unique_ptr<EVP_ENCODE_CTX, decltype(&EVP_ENCODE_CTX_free)> ctx(EVP_ENCODE_CTX_new(),
-                                                                                     EVP_ENCODE_CTX_free);
+                                                                                   EVP_ENCODE_CTX_free);
   EVP_DecodeInit(ctx.get());
   size_t total = 0;
   for (auto c : chunks) total += c.size();
@@ -221,7 +221,8 @@ void check_decoding(std::string_view text, const std::vector<std::string_view>& 
   const Decoded& mine = s.mine;
   cph_decode(text, s.mine);
   reference_decode(text, s.ref);
-  CPH_FUZZ_CHECK(mine == s.ref, "decode(" + printable(text) + "): cph " + describe(mine) + ", reference " + describe(s.ref));
+  CPH_FUZZ_CHECK(mine == s.ref,
+                 "decode(" + printable(text) + "): cph " + describe(mine) + ", reference " + describe(s.ref));
 
   if (in_chunks) {
     cph_stream_decode(chunks, s.streamed);
@@ -258,7 +259,8 @@ void check_decoding(std::string_view text, const std::vector<std::string_view>& 
     without(text, ' ', '\t', s.filtered);
     cph_decode(s.filtered, s.other);
     if (!s.other.error_offset) {
-      CPH_FUZZ_CHECK(mine.error_offset.has_value(), "decode(" + printable(text) + "): blanks accepted: " + describe(mine));
+      CPH_FUZZ_CHECK(mine.error_offset.has_value(),
+                     "decode(" + printable(text) + "): blanks accepted: " + describe(mine));
     }
   }
 }
@@ -269,8 +271,8 @@ void check_encoding(std::string_view bytes, const std::vector<std::string_view>&
   CPH_FUZZ_CHECK(text.size() == cph::base64::encoded_len(bytes.size()),
                  "encode(" + printable(bytes) + ") length " + std::to_string(text.size()));
   openssl_encode_block(bytes, s.openssl);
-  CPH_FUZZ_CHECK(text == s.openssl,
-                 "encode(" + printable(bytes) + "): cph " + printable(text) + ", EVP_EncodeBlock " + printable(s.openssl));
+  CPH_FUZZ_CHECK(text == s.openssl, "encode(" + printable(bytes) + "): cph " + printable(text) + ", EVP_EncodeBlock " +
+                                        printable(s.openssl));
 
   if (in_chunks) {
     std::string& streamed = s.streamed_text;
@@ -278,8 +280,8 @@ void check_encoding(std::string_view bytes, const std::vector<std::string_view>&
     cph::base64::StreamEncoder enc([&](std::string_view t) { streamed.append(t); });
     for (auto c : chunks) enc.feed(c);
     enc.finish();
-    CPH_FUZZ_CHECK(streamed == text,
-                   "encode(" + printable(bytes) + "): in chunks " + printable(streamed) + ", one-shot " + printable(text));
+    CPH_FUZZ_CHECK(streamed == text, "encode(" + printable(bytes) + "): in chunks " + printable(streamed) +
+                                         ", one-shot " + printable(text));
   }
 
   cph_decode(text, s.other);

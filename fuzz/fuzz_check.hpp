@@ -40,7 +40,7 @@ inline std::string printable(std::string_view s) {
 }  // namespace cph::fuzz
 
 // CPH_FUZZ_CHECK(cond, message-expression): message is built only on failure.
-#define CPH_FUZZ_CHECK(cond, msg)                                   \
-  do {                                                              \
-    if (!(cond)) ::cph::fuzz::fail(__FILE__, __LINE__, (msg));      \
+#define CPH_FUZZ_CHECK(cond, msg)                              \
+  do {                                                         \
+    if (!(cond)) ::cph::fuzz::fail(__FILE__, __LINE__, (msg)); \
   } while (0)

@@ -119,7 +119,8 @@ json action_from(uint8_t b, Cursor& in) {
     case 11: return {{"set", {{"Miss", true}}}};
     case 12: return {{"set", {{"Err", "helper: disk full <&>"}}}};
     case 13: return {{"set", {{"OutputID", 28 + b / 32}}}};
-    case 14: return {{"set", {{"DiskPath", json::array({"missing", "directory", "wrong-content", "extension"})[b / 64]}}}};
+    case 14:
+      return {{"set", {{"DiskPath", json::array({"missing", "directory", "wrong-content", "extension"})[b / 64]}}}};
     case 15: return {{"set", {{"Size", static_cast<int>(b / 32) - 2}}}};
     case 16: return {{"set", {{"Time", "yesterday"}}}};
     case 17: return {{"set", {{"KnownCommands", b / 32 < 4 ? json::array({"get"}) : json::array()}}}};
@@ -169,8 +170,10 @@ Trace parse_trace(const uint8_t* data, size_t size) {
   }
   while (!in.empty() && t.calls.size() < 24) {
     const uint8_t op = in.byte(), arg = in.byte();
-    t.calls.push_back({op % 8 == 7 ? Call::close : op % 2 ? Call::put : Call::get, (op >> 3) % 4,
-                       static_cast<size_t>(arg) * (op >> 5 ? 1 : 97)});
+    t.calls.push_back({op % 8 == 7 ? Call::close
+                       : op % 2    ? Call::put
+                                   : Call::get,
+                       (op >> 3) % 4, static_cast<size_t>(arg) * (op >> 5 ? 1 : 97)});
   }
   return t;
 }
@@ -334,8 +337,9 @@ void run_trace(const Trace& t) {
 
   // With no misbehaviour the fake is a correct cache and the client must see
   // exactly that (unless the machine was too slow for the deadlines).
-  const bool any_hang = start.kind == OutcomeKind::hang ||
-                        std::any_of(seen.begin(), seen.end(), [](const Observed& o) { return o.outcome.kind == OutcomeKind::hang; });
+  const bool any_hang = start.kind == OutcomeKind::hang || std::any_of(seen.begin(), seen.end(), [](const Observed& o) {
+                          return o.outcome.kind == OutcomeKind::hang;
+                        });
   if (t.rules.empty() && !any_hang) {
     CPH_FUZZ_CHECK(start.is_ok(), "a clean fake failed to start: " + ctx());
     std::map<int, std::pair<std::string, int64_t>> stored;
@@ -363,7 +367,8 @@ void run_trace(const Trace& t) {
   if (start.kind == OutcomeKind::ok) {
     std::string error;
     const auto reqs = written_requests(*pc, error);
-    CPH_FUZZ_CHECK(error.empty() || !pc->session_outcome().is_ok(), "the client wrote bad framing: " + error + "\n  " + ctx());
+    CPH_FUZZ_CHECK(error.empty() || !pc->session_outcome().is_ok(),
+                   "the client wrote bad framing: " + error + "\n  " + ctx());
     // Every request on the wire was reported, in order; a reported ID may be
     // missing from the wire only when its write failed (a non-ok outcome).
     std::vector<const Observed*> sent;

@@ -39,12 +39,12 @@
 #include <string_view>
 #include <vector>
 
-#include "proc/temp_dir.hpp"
 #include "cover/go_counters.hpp"
 #include "fuzzer/executor.hpp"
 #include "fuzzer/op_bytes.hpp"
 #include "input/duration.hpp"
 #include "proc/quoted_split.hpp"
+#include "proc/temp_dir.hpp"
 
 // The helper's coverage, as libFuzzer's extra counters (cleared by libFuzzer
 // before each input). In replay builds it is a plain array nobody reads.
@@ -186,8 +186,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (has_counter_file(cover_dir.path())) {
     ++covered;
     try {
-      cover::fold_counter_dir(cover_dir.path(),
-                              std::span<uint8_t>(cph_helper_counters, sizeof cph_helper_counters));
+      cover::fold_counter_dir(cover_dir.path(), std::span<uint8_t>(cph_helper_counters, sizeof cph_helper_counters));
     } catch (const std::exception& e) {
       static bool told = false;
       if (!told) std::fprintf(stderr, "fuzz_helper: unreadable Go coverage counters: %s\n", e.what());

@@ -50,11 +50,13 @@ std::string describe(const Outcome& o) {
   std::string s;
   for (const auto& e : o.events) {
     s += "\n    ";
-    s += e.kind == Event::request ? "request " + describe(e.req)
+    s += e.kind == Event::request      ? "request " + describe(e.req)
          : e.kind == Event::body_piece ? "body " + printable(e.body)
-                                  : std::string("body end");
+                                       : std::string("body end");
   }
-  const char* end = o.end == RequestStreamReader::Status::eof ? "eof" : o.end == RequestStreamReader::Status::ok ? "ok" : "error";
+  const char* end = o.end == RequestStreamReader::Status::eof  ? "eof"
+                    : o.end == RequestStreamReader::Status::ok ? "ok"
+                                                               : "error";
   return s + "\n  then " + end + " " + printable(o.error) + " at offset " + std::to_string(o.offset);
 }
 
@@ -79,8 +81,9 @@ Outcome read(const std::vector<std::string_view>& chunks, RequestStreamReader::M
   o.offset = reader.offset();
   if (o.end == RequestStreamReader::Status::error) {
     const size_t at = o.error.find("byte ");
-    CPH_FUZZ_CHECK(at != std::string::npos && at + 5 < o.error.size() && o.error[at + 5] >= '0' && o.error[at + 5] <= '9',
-                   "error without its offset: " + describe(o));
+    CPH_FUZZ_CHECK(
+        at != std::string::npos && at + 5 < o.error.size() && o.error[at + 5] >= '0' && o.error[at + 5] <= '9',
+        "error without its offset: " + describe(o));
   } else {
     CPH_FUZZ_CHECK(o.end == RequestStreamReader::Status::eof && o.error.empty(), "finish(): " + describe(o));
   }
@@ -96,7 +99,8 @@ void check_round_trip(const Outcome& o) {
     if (req.body_size < 0) continue;
     std::string body;
     if (req.body_size > 0) {
-      if (i + 2 >= o.events.size() || o.events[i + 1].kind != Event::body_piece || o.events[i + 2].kind != Event::body_end)
+      if (i + 2 >= o.events.size() || o.events[i + 1].kind != Event::body_piece ||
+          o.events[i + 2].kind != Event::body_end)
         continue;
       body = o.events[i + 1].body;
       if (static_cast<int64_t>(body.size()) != req.body_size) continue;
@@ -110,13 +114,12 @@ void check_round_trip(const Outcome& o) {
     std::string frame = cph::wire::encode_request(clean, cph::wire::Dialect::output_id);
     if (clean.body_size > 0) frame += cph::wire::encode_body_line(body);
     const Outcome back = read({frame}, RequestStreamReader::Mode::strict);
-    const bool header_ok = !back.events.empty() && back.events[0].kind == Event::request &&
-                           back.events[0].req.id == clean.id && back.events[0].req.command == clean.command &&
-                           back.events[0].req.action_id == clean.action_id &&
-                           back.events[0].req.output_id == clean.output_id &&
-                           back.events[0].req.body_size == clean.body_size;
-    const bool body_ok = clean.body_size == 0 ? back.events.size() == 1
-                                              : back.events.size() == 3 && back.events[1].body == body;
+    const bool header_ok =
+        !back.events.empty() && back.events[0].kind == Event::request && back.events[0].req.id == clean.id &&
+        back.events[0].req.command == clean.command && back.events[0].req.action_id == clean.action_id &&
+        back.events[0].req.output_id == clean.output_id && back.events[0].req.body_size == clean.body_size;
+    const bool body_ok =
+        clean.body_size == 0 ? back.events.size() == 1 : back.events.size() == 3 && back.events[1].body == body;
     CPH_FUZZ_CHECK(header_ok && body_ok && back.end == RequestStreamReader::Status::eof,
                    "round trip of " + describe(req) + " body " + printable(body) + "\n  wrote " + printable(frame) +
                        "\n  read back" + describe(back));

@@ -69,14 +69,9 @@ bool drain(ResponseStreamDecoder& d, Outcome& o) {
     Response r;
     std::string err;
     switch (d.next(r, err)) {
-      case ResponseStreamDecoder::Status::value:
-        o.values.push_back(std::move(r));
-        continue;
-      case ResponseStreamDecoder::Status::need_more:
-        return true;
-      case ResponseStreamDecoder::Status::eof:
-        o.clean_eof = true;
-        return false;
+      case ResponseStreamDecoder::Status::value: o.values.push_back(std::move(r)); continue;
+      case ResponseStreamDecoder::Status::need_more: return true;
+      case ResponseStreamDecoder::Status::eof: o.clean_eof = true; return false;
       case ResponseStreamDecoder::Status::error:
         CPH_FUZZ_CHECK(!err.empty(), "error status with an empty message");
         o.error = err;
@@ -117,17 +112,18 @@ void check_round_trip(const std::vector<Response>& values, Texts t) {
   std::string text;
   for (const auto& v : values) text += cph::wire::encode_response(v);
   const Outcome again = decode({text}, t);
-  CPH_FUZZ_CHECK(again.clean_eof && again.values.size() == values.size(),
-                 std::to_string(values.size()) + " values written as " + printable(text) + "\n  read back " +
-                     describe(again));
+  CPH_FUZZ_CHECK(
+      again.clean_eof && again.values.size() == values.size(),
+      std::to_string(values.size()) + " values written as " + printable(text) + "\n  read back " + describe(again));
   std::string text2;
   for (size_t i = 0; i < values.size(); ++i) {
-    CPH_FUZZ_CHECK(same_value(again.values[i], values[i]),
-                   "round trip of " + describe(values[i]) + "\n  wrote " + printable(cph::wire::encode_response(values[i])) +
-                       "\n  read back " + describe(again.values[i]));
+    CPH_FUZZ_CHECK(same_value(again.values[i], values[i]), "round trip of " + describe(values[i]) + "\n  wrote " +
+                                                               printable(cph::wire::encode_response(values[i])) +
+                                                               "\n  read back " + describe(again.values[i]));
     text2 += cph::wire::encode_response(again.values[i]);
   }
-  CPH_FUZZ_CHECK(text2 == text, "writing the read-back values again differs:\n  " + printable(text) + "\n  " + printable(text2));
+  CPH_FUZZ_CHECK(text2 == text,
+                 "writing the read-back values again differs:\n  " + printable(text) + "\n  " + printable(text2));
 }
 
 bool valid_utf8(std::string_view s) {

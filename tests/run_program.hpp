@@ -14,11 +14,11 @@
 namespace cph::test {
 
 struct Ran {
-  int code = -1;           // -1: it could not start, died of a signal, or was killed at the deadline
-  bool timed_out = false;  // killed at the deadline
+  int code = -1;                           // -1: it could not start, died of a signal, or was killed at the deadline
+  bool timed_out = false;                  // killed at the deadline
   std::optional<proc::ExitStatus> status;  // how it ended; none when it did not start or timed out
-  std::string out;         // stdout, then stderr
-  std::string stdout_text, stderr_text;  // each alone (stderr_text: why, when it did not start)
+  std::string out;                         // stdout, then stderr
+  std::string stdout_text, stderr_text;    // each alone (stderr_text: why, when it did not start)
 };
 
 struct RunOptions {

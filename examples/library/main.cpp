@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   auto put = cache->put(action_id, "hello, cache");
   auto got = cph::client::get_bytes(*cache, action_id);
   auto closed = cache->close();
-  std::cout << "put: " << put.outcome.to_string() << "\nget: " << got.get.outcome.to_string() << " \""
-            << got.data << "\"\nclose: " << closed.to_string() << "\n";
+  std::cout << "put: " << put.outcome.to_string() << "\nget: " << got.get.outcome.to_string() << " \"" << got.data
+            << "\"\nclose: " << closed.to_string() << "\n";
   return got.data == "hello, cache" && closed.kind == cph::client::OutcomeKind::ok ? 0 : 1;
 }

@@ -17,14 +17,13 @@ runner::CaseDescriptor make_case(runner::CaseInfo info, const CheckConfig& confi
 
 runner::CaseDescriptor make_session_case(runner::CaseInfo info, const CheckConfig& config,
                                          std::function<runner::CaseOutcome(CaseRig&, Session*)> run) {
-  return make_case(std::move(info), config,
-                   [run = std::move(run)](runner::CaseContext& ctx, const CheckConfig& cfg) {
-                     CaseRig rig(ctx, cfg);
-                     std::string failure;
-                     Session* s = rig.start(failure);
-                     if (!s) return runner::CaseOutcome::error(failure);
-                     return run(rig, s);
-                   });
+  return make_case(std::move(info), config, [run = std::move(run)](runner::CaseContext& ctx, const CheckConfig& cfg) {
+    CaseRig rig(ctx, cfg);
+    std::string failure;
+    Session* s = rig.start(failure);
+    if (!s) return runner::CaseOutcome::error(failure);
+    return run(rig, s);
+  });
 }
 
 CaseRig::CaseRig(runner::CaseContext& ctx, const CheckConfig& config) : ctx_(ctx), config_(config) {
@@ -150,7 +149,8 @@ std::string describe(const Reply& r) {
 std::string put_problem(const Reply& r) {
   if (!r) return r.failure;
   if (!r->err.empty()) return "put failed: Err " + wire::go_quote(r->err);
-  if (r->disk_path.empty()) return "put reply without DiskPath (go: GOCACHEPROG didn't return DiskPath in put response)";
+  if (r->disk_path.empty())
+    return "put reply without DiskPath (go: GOCACHEPROG didn't return DiskPath in put response)";
   return "";
 }
 

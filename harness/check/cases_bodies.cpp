@@ -48,11 +48,14 @@ std::string round_trip(CaseRig& rig, Session& s, int64_t size, const std::string
 
 runner::CaseDescriptor size_case(const std::string& id, int64_t size, const CheckConfig& config,
                                  std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  std::string what = size == 0 ? "an empty body: BodySize omitted, no body line, an empty file"
-                                : "a body of " + size_text(size);
-  runner::CaseInfo info{id, "a put and get of " + size_text(size),
-                        "A put of " + what + " is stored and served back byte for byte.", kCacheprogDoc,
-                        Grade::must, timeout};
+  std::string what =
+      size == 0 ? "an empty body: BodySize omitted, no body line, an empty file" : "a body of " + size_text(size);
+  runner::CaseInfo info{id,
+                        "a put and get of " + size_text(size),
+                        "A put of " + what + " is stored and served back byte for byte.",
+                        kCacheprogDoc,
+                        Grade::must,
+                        timeout};
   return make_case(info, config, [size](runner::CaseContext& ctx, const CheckConfig& cfg) {
     if (size > 16 * kMiB && !cfg.large) return CaseOutcome::skip("a 1 GiB body: run with --large");
     CaseRig rig(ctx, cfg);
@@ -61,8 +64,8 @@ runner::CaseDescriptor size_case(const std::string& id, int64_t size, const Chec
     if (!s) return CaseOutcome::error(failure);
     std::string p = round_trip(rig, *s, size, "body");
     if (!p.empty()) return CaseOutcome::fail("the body back, " + size_text(size), p);
-    return rig.finish(CaseOutcome::pass(size_text(size) + ", peak RSS " +
-                                        std::to_string(s->peak_rss_kib() / 1024) + " MiB"));
+    return rig.finish(
+        CaseOutcome::pass(size_text(size) + ", peak RSS " + std::to_string(s->peak_rss_kib() / 1024) + " MiB"));
   });
 }
 

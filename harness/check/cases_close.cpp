@@ -96,7 +96,8 @@ void add_close_cases(Catalogue& out, const CheckConfig& config) {
         for (int i = 0; i < kObjects; ++i) {
           const std::string body = "kept until close " + std::to_string(i) + std::string(size_t(i) * 300, '#');
           Reply p = s->put(rig.action(std::to_string(i)), body, rig.reply_timeout());
-          if (std::string why = put_problem(p); !why.empty()) return CaseOutcome::error("put " + std::to_string(i) + ": " + why);
+          if (std::string why = put_problem(p); !why.empty())
+            return CaseOutcome::error("put " + std::to_string(i) + ": " + why);
           seen.push_back({p->disk_path, wire::sha256(body), static_cast<int64_t>(body.size())});
           Reply g = s->get(rig.action(std::to_string(i % 4)), rig.reply_timeout());
           if (g && !g->miss && g->err.empty()) seen.push_back({g->disk_path, g->output_id, g->size});
@@ -138,14 +139,15 @@ void add_close_cases(Catalogue& out, const CheckConfig& config) {
       }));
   out.push_back(make_session_case(
       {"eof/exit-within-5s", "stdin EOF without close: exit within 5 s",
-       "When its stdin ends without a close request, the helper exits (closing its stdout) within 5 s.",
-       kProgGo, Grade::should},
+       "When its stdin ends without a close request, the helper exits (closing its stdout) within 5 s.", kProgGo,
+       Grade::should},
       config, [](CaseRig& rig, Session* s) {
         s->put(rig.action("a"), "before EOF", rig.reply_timeout());
         const auto t0 = Clock::now();
         s->close_stdin();
         const auto limit = rig.ctx().scaled(std::chrono::seconds(5));
-        if (!s->wait_stdout_eof(limit)) return CaseOutcome::fail("EOF on stdout within " + ms(limit), "stdout still open");
+        if (!s->wait_stdout_eof(limit))
+          return CaseOutcome::fail("EOF on stdout within " + ms(limit), "stdout still open");
         auto st = s->wait_exit(limit - (Clock::now() - t0));
         if (!st) return CaseOutcome::fail("exit within " + ms(limit), "still running after " + ms(limit));
         if (st->signaled()) return CaseOutcome::fail("an exit", st->describe(), s->stderr_text());

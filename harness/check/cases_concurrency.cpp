@@ -30,7 +30,9 @@ void add_concurrency_cases(Catalogue& out, const CheckConfig& config) {
           std::string body;  // for puts, and for gets: the body of the object asked for
         };
         std::map<int64_t, Sent> sent;
-        auto body_of = [](int k) { return "object " + std::to_string(k) + std::string(static_cast<size_t>(k % 97), '.'); };
+        auto body_of = [](int k) {
+          return "object " + std::to_string(k) + std::string(static_cast<size_t>(k % 97), '.');
+        };
         for (int i = 0; i < kRequests; ++i) {
           wire::Request req;
           req.id = s->next_id();

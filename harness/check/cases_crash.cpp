@@ -59,8 +59,8 @@ void add_crash_cases(Catalogue& out, const CheckConfig& config) {
           if (!s) return CaseOutcome::error("start " + std::to_string(it + 1) + ": " + failure);
           std::string p = audit(rig, *s, attempts, hits);
           if (!p.empty()) {
-            return CaseOutcome::fail("no corrupt object after " + std::to_string(kills) + " kills",
-                                     p, "seed " + std::to_string(cfg.seed));
+            return CaseOutcome::fail("no corrupt object after " + std::to_string(kills) + " kills", p,
+                                     "seed " + std::to_string(cfg.seed));
           }
           // A burst of puts, cut at a random byte, then a kill after a random
           // number of replies.

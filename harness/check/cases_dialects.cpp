@@ -13,8 +13,8 @@ using runner::Grade;
 
 runner::CaseDescriptor dialect_case(const std::string& id, wire::Dialect dialect, Grade grade,
                                     const std::string& requirement, const CheckConfig& config) {
-  runner::CaseInfo info{id, std::string("a round trip in the ") + wire::dialect_name(dialect) + " dialect",
-                        requirement, "cmd/go/internal/cacheprog/cacheprog.go; prog.go.seed (Go 1.21)", grade};
+  runner::CaseInfo info{id, std::string("a round trip in the ") + wire::dialect_name(dialect) + " dialect", requirement,
+                        "cmd/go/internal/cacheprog/cacheprog.go; prog.go.seed (Go 1.21)", grade};
   return make_case(info, config, [dialect](runner::CaseContext& ctx, const CheckConfig& cfg) {
     CheckConfig mine = cfg;
     mine.dialect = dialect;
@@ -39,8 +39,7 @@ void add_dialect_cases(Catalogue& out, const CheckConfig& config) {
   // Go 1.21-1.23 name the output in ObjectID only (prog.go.seed): a MUST
   // when grading for them, INFO for later releases, which never send it alone.
   const bool objectid = config.profile.dialect() == wire::Dialect::object_id;
-  out.push_back(dialect_case("dialects/go1.21-objectid", wire::Dialect::object_id,
-                             objectid ? Grade::must : Grade::info,
+  out.push_back(dialect_case("dialects/go1.21-objectid", wire::Dialect::object_id, objectid ? Grade::must : Grade::info,
                              "A put that names the output in ObjectID only (Go 1.21-1.23) is served back with it as "
                              "the OutputID." +
                                  std::string(objectid ? "" : " INFO: Go 1.24 and later never send it alone."),

@@ -27,7 +27,8 @@ void add_framing_cases(Catalogue& out, const CheckConfig& config) {
       config, [](CaseRig& rig, Session* s) {
         const int64_t a = s->next_id(), b = s->next_id();
         std::string failure;
-        if (!s->send_raw(get_line(a, rig.action("a")), a, failure) || !s->send_raw(get_line(b, rig.action("b")), b, failure)) {
+        if (!s->send_raw(get_line(a, rig.action("a")), a, failure) ||
+            !s->send_raw(get_line(b, rig.action("b")), b, failure)) {
           return CaseOutcome::fail("both requests read", failure);
         }
         for (int64_t id : {a, b}) {
@@ -52,7 +53,8 @@ void add_framing_cases(Catalogue& out, const CheckConfig& config) {
         s->wait_stderr_eof(std::chrono::seconds(1));
         std::string err = s->stderr_text();
         while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-        const std::string seen = st->describe() + (err.empty() ? ", nothing on stderr" : ", stderr: " + err.substr(0, 200));
+        const std::string seen =
+            st->describe() + (err.empty() ? ", nothing on stderr" : ", stderr: " + err.substr(0, 200));
         if (st->signaled()) return CaseOutcome::fail("an exit", seen);
         if (st->exit_code() == 0 && err.empty()) return CaseOutcome::fail("a non-zero status or a message", seen);
         return CaseOutcome::pass(seen);

@@ -54,26 +54,27 @@ void add_get_put_cases(Catalogue& out, const CheckConfig& config) {
         if (r->err.empty() && !r->miss) return CaseOutcome::fail("Miss", describe(r), "a hit for an action never put");
         return rig.finish(CaseOutcome::pass(describe(r)));
       }));
-  out.push_back(make_session_case(
-      {"get/miss-no-err", "a miss is Miss, not an Err",
-       "If the cache does not contain the object, it should set Response.Miss to true (go logs an Err as a cache error).",
-       kCacheprogDoc, Grade::should},
-      config, [](CaseRig& rig, Session* s) {
-        Reply r = s->get(rig.action("never-put"), rig.reply_timeout());
-        if (!r) return CaseOutcome::fail("a reply", r.failure);
-        if (!r->err.empty() || !r->miss) return CaseOutcome::fail("Miss and no Err", describe(r));
-        return rig.finish(CaseOutcome::pass(describe(r)));
-      }));
-  out.push_back(round_trip_case(
-      {"put/reply", "a put is answered with a DiskPath",
-       "The cache stores the body in a local file and returns its path in DiskPath (go: \"didn't return DiskPath in put "
-       "response\" otherwise).",
-       kCacheprogDoc, Grade::must},
-      config, [](CaseRig&, RoundTrip& rt) {
-        std::string p = put_problem(rt.put);
-        if (!p.empty()) return CaseOutcome::fail("no Err and a DiskPath", p);
-        return CaseOutcome::pass(describe(rt.put));
-      }));
+  out.push_back(make_session_case({"get/miss-no-err", "a miss is Miss, not an Err",
+                                   "If the cache does not contain the object, it should set Response.Miss to true (go "
+                                   "logs an Err as a cache error).",
+                                   kCacheprogDoc, Grade::should},
+                                  config, [](CaseRig& rig, Session* s) {
+                                    Reply r = s->get(rig.action("never-put"), rig.reply_timeout());
+                                    if (!r) return CaseOutcome::fail("a reply", r.failure);
+                                    if (!r->err.empty() || !r->miss)
+                                      return CaseOutcome::fail("Miss and no Err", describe(r));
+                                    return rig.finish(CaseOutcome::pass(describe(r)));
+                                  }));
+  out.push_back(round_trip_case({"put/reply", "a put is answered with a DiskPath",
+                                 "The cache stores the body in a local file and returns its path in DiskPath (go: "
+                                 "\"didn't return DiskPath in put "
+                                 "response\" otherwise).",
+                                 kCacheprogDoc, Grade::must},
+                                config, [](CaseRig&, RoundTrip& rt) {
+                                  std::string p = put_problem(rt.put);
+                                  if (!p.empty()) return CaseOutcome::fail("no Err and a DiskPath", p);
+                                  return CaseOutcome::pass(describe(rt.put));
+                                }));
   out.push_back(round_trip_case(
       {"put/diskpath-valid", "the put's DiskPath holds the body",
        "DiskPath is the absolute path of a regular file holding exactly the body (its size, its SHA-256 = OutputID).",
@@ -96,20 +97,21 @@ void add_get_put_cases(Catalogue& out, const CheckConfig& config) {
         if (!p.empty()) return CaseOutcome::fail("a hit with the put's OutputID, Size and body", p);
         return CaseOutcome::pass(describe(rt.get));
       }));
-  out.push_back(round_trip_case(
-      {"get/time-plausible", "a hit carries a plausible Time",
-       "Time says when the object was put (go uses it for cache expiry; without it go assumes now).",
-       kCacheprogDoc, Grade::should},
-      config, [](CaseRig&, RoundTrip& rt) {
-        if (!rt.get || rt.get->miss || !rt.get->err.empty()) return CaseOutcome::error("no hit: " + describe(rt.get));
-        if (!rt.get->time) return CaseOutcome::fail("a Time", describe(rt.get));
-        const int64_t t = rt.get->time->unix_seconds;
-        if (t < rt.before_put - 5 || t > rt.after_get + 5) {
-          return CaseOutcome::fail("a Time within 5 s of the put", rt.get->time->text,
-                                   "the put happened at Unix time " + std::to_string(rt.before_put));
-        }
-        return CaseOutcome::pass(rt.get->time->text);
-      }));
+  out.push_back(
+      round_trip_case({"get/time-plausible", "a hit carries a plausible Time",
+                       "Time says when the object was put (go uses it for cache expiry; without it go assumes now).",
+                       kCacheprogDoc, Grade::should},
+                      config, [](CaseRig&, RoundTrip& rt) {
+                        if (!rt.get || rt.get->miss || !rt.get->err.empty())
+                          return CaseOutcome::error("no hit: " + describe(rt.get));
+                        if (!rt.get->time) return CaseOutcome::fail("a Time", describe(rt.get));
+                        const int64_t t = rt.get->time->unix_seconds;
+                        if (t < rt.before_put - 5 || t > rt.after_get + 5) {
+                          return CaseOutcome::fail("a Time within 5 s of the put", rt.get->time->text,
+                                                   "the put happened at Unix time " + std::to_string(rt.before_put));
+                        }
+                        return CaseOutcome::pass(rt.get->time->text);
+                      }));
   out.push_back(round_trip_case(
       {"put/no-extension", "DiskPath has no file extension",
        "DiskPath should name a file without an extension: go may hand it to tools that act on the extension "

@@ -41,8 +41,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using runner::CaseOutcome;
 using gocmd::GoRun;
+using runner::CaseOutcome;
 using runner::Grade;
 
 constexpr const char* kModindexGo = "cmd/go/internal/modindex/read.go";
@@ -130,7 +130,8 @@ class GoJudge {
     for (const auto& [path, name] : path_names_) ctx.name_path(path, name);
     for (int s = 0; s < kSteps; ++s) {
       if (!ran_[s]) continue;
-      ctx.transcript.event("go", {{"step", step_text(s)}, {"status", runs_[s].hang ? "hang" : runs_[s].status},
+      ctx.transcript.event("go", {{"step", step_text(s)},
+                                  {"status", runs_[s].hang ? "hang" : runs_[s].status},
                                   {"seconds", runs_[s].seconds}});
     }
     return true;
@@ -165,8 +166,8 @@ class GoJudge {
       std::string last = err.substr(err.rfind('\n') == std::string::npos ? 0 : err.rfind('\n') + 1);
       observed += ": " + (last.size() > 200 ? last.substr(0, 200) + "..." : last);
     }
-    return CaseOutcome::fail(expected, who() + ": " + observed, "go's stderr (" + std::string(step_text(s)) + "):\n" +
-                                                                   excerpt(r.stderr_text));
+    return CaseOutcome::fail(expected, who() + ": " + observed,
+                             "go's stderr (" + std::string(step_text(s)) + "):\n" + excerpt(r.stderr_text));
   }
 
  private:
@@ -214,7 +215,9 @@ class GoJudge {
     }
     fs::permissions(wrapper, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
 
-    path_names_ = {{wrapper.string(), helper_text_}, {store.string(), "{dir}"}, {work.string(), "$WORK"},
+    path_names_ = {{wrapper.string(), helper_text_},
+                   {store.string(), "{dir}"},
+                   {work.string(), "$WORK"},
                    {go->goroot(), "$GOROOT"}};
 
     const auto idle = ctx.scaled(30s);
@@ -229,16 +232,12 @@ class GoJudge {
       opts.argv = {go->path};
       for (auto& a : args) opts.argv.push_back(a);
       opts.dir = module.string();
-      opts.env_extra = {"GOCACHE=" + gocache,
-                        "GOCACHEPROG=" + (helper ? gocmd::prog_word(wrapper.string()) : std::string()),
-                        "GOFLAGS=",
-                        "GODEBUG=",
-                        "GOTOOLCHAIN=local",
-                        "GOTELEMETRY=off",
-                        "GOENV=off",
-                        "GOWORK=off",
-                        "GOPROXY=off",
-                        "GOPATH=" + (work / "gopath").string()};
+      opts.env_extra = {
+          "GOCACHE=" + gocache, "GOCACHEPROG=" + (helper ? gocmd::prog_word(wrapper.string()) : std::string()),
+          "GOFLAGS=",           "GODEBUG=",
+          "GOTOOLCHAIN=local",  "GOTELEMETRY=off",
+          "GOENV=off",          "GOWORK=off",
+          "GOPROXY=off",        "GOPATH=" + (work / "gopath").string()};
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.cancel.remaining());
       runs_[s] = gocmd::run_go(opts, std::min(ctx.scaled(limit), left), idle, /*capture_stdout=*/true);
       ran_[s] = true;
@@ -309,8 +308,7 @@ void add_go_cases(Catalogue& out, const CheckConfig& config) {
        "a package's index, so a failed put fails package loading; "
        "go is the judge (the sample module go-module/; --go-command GO, GOTOOLCHAIN for another release; "
        "skipped without a go).",
-       std::string(kModindexGo) + " (openIndexPackage: PutBytes' error returned); " + kProgGo,
-       Grade::must, timeout},
+       std::string(kModindexGo) + " (openIndexPackage: PutBytes' error returned); " + kProgGo, Grade::must, timeout},
       config, [judge](runner::CaseContext& ctx, const CheckConfig&) {
         if (auto o = not_judged(*judge, ctx)) return *o;
         for (int s : {kBuild1, kTest1, kBuild2, kTest2}) {
@@ -324,8 +322,10 @@ void add_go_cases(Catalogue& out, const CheckConfig& config) {
                                      "go's stderr:\n" + excerpt(judge->run(s).stderr_text));
           }
         }
-        return CaseOutcome::pass(judge->who() + ": both builds and both tests exit 0; both archives are the "
-                                 "default cache's (" + archive_text(ref) + ")");
+        return CaseOutcome::pass(judge->who() +
+                                 ": both builds and both tests exit 0; both archives are the "
+                                 "default cache's (" +
+                                 archive_text(ref) + ")");
       }));
   out.push_back(make_case(
       {"go/second-build-served", "a second build in a fresh GOCACHE compiles nothing",
@@ -351,11 +351,11 @@ void add_go_cases(Catalogue& out, const CheckConfig& config) {
         std::string list;
         for (size_t i = 0; i < second.size() && i < 8; ++i) list += (i ? ", " : "") + second[i];
         if (second.size() > 8) list += ", ...";
-        return CaseOutcome::fail("no package compiled again: every one served from the helper",
-                                 judge->who() + ": the second build compiled " + std::to_string(second.size()) +
-                                     " package(s) again (the first " + std::to_string(first.size()) + "): " + list,
-                                 "go's stderr (" + std::string(step_text(kBuild2)) + "):\n" +
-                                     excerpt(judge->run(kBuild2).stderr_text));
+        return CaseOutcome::fail(
+            "no package compiled again: every one served from the helper",
+            judge->who() + ": the second build compiled " + std::to_string(second.size()) +
+                " package(s) again (the first " + std::to_string(first.size()) + "): " + list,
+            "go's stderr (" + std::string(step_text(kBuild2)) + "):\n" + excerpt(judge->run(kBuild2).stderr_text));
       }));
   out.push_back(make_case(
       {"go/test-cache-honours-clean", "after go clean -testcache, go test runs the test again",
@@ -385,11 +385,13 @@ void add_go_cases(Catalogue& out, const CheckConfig& config) {
         if (out3.find("(cached)") != std::string::npos) {
           return CaseOutcome::fail(
               "go test runs the test again after go clean -testcache",
-              judge->who() + ": go test answered (cached): the result's Time is not before the clean (a missing "
-                             "Time is now)",
+              judge->who() +
+                  ": go test answered (cached): the result's Time is not before the clean (a missing "
+                  "Time is now)",
               "go test's stdout:\n" + excerpt(out3) + "\ngo's stderr:\n" + excerpt(judge->run(kTest3).stderr_text));
         }
-        return CaseOutcome::pass(judge->who() + ": the second go test answered (cached), and after go clean "
+        return CaseOutcome::pass(judge->who() +
+                                 ": the second go test answered (cached), and after go clean "
                                  "-testcache the test ran again");
       }));
 }

@@ -8,8 +8,8 @@
 // with a good entry afterwards, and in a fresh helper on the same
 // directory). hostile/outputid-mismatch is judged by its consequence only.
 #include "check/case_kit.hpp"
-#include "session/disk_check.hpp"
 #include "proc/crash_report.hpp"
+#include "session/disk_check.hpp"
 #include "wire/base64.hpp"
 #include "wire/encoders.hpp"
 #include "wire/sha256.hpp"
@@ -25,13 +25,13 @@ struct Hostile {
   std::string id, title, what;
   // The bytes, given the request ID to use and the action ID.
   std::function<std::string(int64_t id, const std::string& action)> bytes;
-  bool has_id = true;    // carries an ID a reply can name
-  bool get_like = false; // a Miss is an acceptable answer
+  bool has_id = true;     // carries an ID a reply can name
+  bool get_like = false;  // a Miss is an acceptable answer
   // Framing a helper may fairly wait on (more body, more JSON): then an exit
   // with a message once stdin ends is acceptable too.
   bool may_wait = false;
   std::optional<int64_t> fixed_id = std::nullopt;  // the ID the bytes carry, when not the next one
-  bool by_consequence = false;  // judged by what it does to later honest requests only
+  bool by_consequence = false;                     // judged by what it does to later honest requests only
 };
 
 std::string b64(std::string_view raw) { return "\"" + base64::encode(raw) + "\""; }
@@ -51,39 +51,43 @@ std::vector<Hostile> hostile_inputs() {
        [](int64_t id, const std::string&) { return header(id, "get", ""); }, true, true},
       {"hostile/bad-base64", "a put body that is not base64", "a put of BodySize 3 whose body line is \"!!!!\"",
        [](int64_t id, const std::string& a) {
-         return header(id, "put", ",\"ActionID\":" + b64(a) + ",\"OutputID\":" + b64(wire::sha256("abc")) +
-                                      ",\"BodySize\":3") + "\"!!!!\"\n";
+         return header(id, "put",
+                       ",\"ActionID\":" + b64(a) + ",\"OutputID\":" + b64(wire::sha256("abc")) + ",\"BodySize\":3") +
+                "\"!!!!\"\n";
        }},
       {"hostile/bodysize-longer", "BodySize longer than the body", "a put of BodySize 10 whose body holds 5 bytes",
        [five](int64_t id, const std::string& a) {
-         return header(id, "put", ",\"ActionID\":" + b64(a) + ",\"OutputID\":" + b64(wire::sha256(five)) +
-                                      ",\"BodySize\":10") + b64(five) + "\n";
+         return header(id, "put",
+                       ",\"ActionID\":" + b64(a) + ",\"OutputID\":" + b64(wire::sha256(five)) + ",\"BodySize\":10") +
+                b64(five) + "\n";
        },
        true, false, true},
       {"hostile/bodysize-shorter", "BodySize shorter than the body", "a put of BodySize 2 whose body holds 5 bytes",
        [five](int64_t id, const std::string& a) {
-         return header(id, "put", ",\"ActionID\":" + b64(a) + ",\"OutputID\":" + b64(wire::sha256(five)) +
-                                      ",\"BodySize\":2") + b64(five) + "\n";
+         return header(id, "put",
+                       ",\"ActionID\":" + b64(a) + ",\"OutputID\":" + b64(wire::sha256(five)) + ",\"BodySize\":2") +
+                b64(five) + "\n";
        },
        true, false, true},
       {"hostile/negative-bodysize", "a negative BodySize", "a put of BodySize -1 with no body line",
        [five](int64_t id, const std::string& a) {
-         return header(id, "put", ",\"ActionID\":" + b64(a) + ",\"OutputID\":" + b64(wire::sha256(five)) +
-                                      ",\"BodySize\":-1");
+         return header(id, "put",
+                       ",\"ActionID\":" + b64(a) + ",\"OutputID\":" + b64(wire::sha256(five)) + ",\"BodySize\":-1");
        }},
       {"hostile/outputid-mismatch", "an OutputID that is not the body's SHA-256",
        "a put whose OutputID is the SHA-256 of another body",
        [five](int64_t id, const std::string& a) {
-         return header(id, "put", ",\"ActionID\":" + b64(a) + ",\"OutputID\":" + b64(wire::sha256("other")) +
-                                      ",\"BodySize\":5") + b64(five) + "\n";
+         return header(id, "put",
+                       ",\"ActionID\":" + b64(a) + ",\"OutputID\":" + b64(wire::sha256("other")) + ",\"BodySize\":5") +
+                b64(five) + "\n";
        },
        true, false, false, std::nullopt, true},
       {"hostile/malformed-json", "malformed JSON", "a request line with a missing comma",
        [](int64_t id, const std::string&) { return "{\"ID\":" + std::to_string(id) + " \"Command\":\"get\"}\n\n"; },
        false, false, true},
       {"hostile/huge-id", "the largest ID", "a get with ID 9223372036854775807, answered under that ID",
-       [](int64_t id, const std::string& a) { return header(id, "get", ",\"ActionID\":" + b64(a)); }, true, true,
-       false, INT64_MAX},
+       [](int64_t id, const std::string& a) { return header(id, "get", ",\"ActionID\":" + b64(a)); }, true, true, false,
+       INT64_MAX},
       {"hostile/id-overflow", "an ID beyond int64", "a get with ID 99999999999999999999",
        [](int64_t, const std::string& a) {
          return "{\"ID\":99999999999999999999,\"Command\":\"get\",\"ActionID\":" + b64(a) + "}\n\n";
@@ -291,19 +295,25 @@ CaseOutcome run_hostile(runner::CaseContext& ctx, const CheckConfig& cfg, const 
 void add_hostile_cases(Catalogue& out, const CheckConfig& config) {
   for (auto& h : hostile_inputs()) {
     const std::string policy = " (The harness's hardening policy: go never sends this, so no Go rule applies.)";
-    runner::CaseInfo info{h.id, h.title,
-                          h.by_consequence
-                              ? "Given " + h.what + ", the helper may accept it or refuse it (go computes OutputID "
-                                "itself, and no Go rule says a helper must verify it), but afterwards an honest put "
-                                "of the other body under a new ActionID, and gets of both, serve the right bytes, "
-                                "also after a restart." + policy
-                              : "Given " + h.what + ", the helper replies with an Err (or a Miss), possibly then "
-                                "exiting, or exits with a message on stderr; it neither hangs, nor crashes (a signal, "
-                                "a Go panic, a sanitizer report), nor stores anything corrupt." + policy,
-                          kCacheprogDoc, Grade::should, std::chrono::seconds(25)};
-    out.push_back(make_case(info, config, [h](runner::CaseContext& ctx, const CheckConfig& cfg) {
-      return run_hostile(ctx, cfg, h);
-    }));
+    runner::CaseInfo info{
+        h.id,
+        h.title,
+        h.by_consequence ? "Given " + h.what +
+                               ", the helper may accept it or refuse it (go computes OutputID "
+                               "itself, and no Go rule says a helper must verify it), but afterwards an honest put "
+                               "of the other body under a new ActionID, and gets of both, serve the right bytes, "
+                               "also after a restart." +
+                               policy
+                         : "Given " + h.what +
+                               ", the helper replies with an Err (or a Miss), possibly then "
+                               "exiting, or exits with a message on stderr; it neither hangs, nor crashes (a signal, "
+                               "a Go panic, a sanitizer report), nor stores anything corrupt." +
+                               policy,
+        kCacheprogDoc,
+        Grade::should,
+        std::chrono::seconds(25)};
+    out.push_back(make_case(
+        info, config, [h](runner::CaseContext& ctx, const CheckConfig& cfg) { return run_hostile(ctx, cfg, h); }));
   }
 }
 

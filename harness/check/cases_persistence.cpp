@@ -26,8 +26,8 @@ std::string served_after_restart(CaseRig& rig, const std::vector<std::string>& b
   started = again != nullptr;
   if (!again) return "";
   for (size_t i = 0; i < bodies.size(); ++i) {
-    std::string p = hit_problem(again->get(rig.action(std::to_string(i)), rig.reply_timeout()),
-                                wire::sha256(bodies[i]), static_cast<int64_t>(bodies[i].size()));
+    std::string p = hit_problem(again->get(rig.action(std::to_string(i)), rig.reply_timeout()), wire::sha256(bodies[i]),
+                                static_cast<int64_t>(bodies[i].size()));
     if (!p.empty()) return "object " + std::to_string(i) + ": " + p;
   }
   return "";
@@ -83,7 +83,8 @@ void add_persistence_cases(Catalogue& out, const CheckConfig& config) {
         rig.stop(s);
         bool started = false;
         if (std::string p = served_after_restart(rig, bodies, failure, started); !p.empty()) {
-          return CaseOutcome::fail("every object served after a restart", p, "the first helper ended at stdin EOF: " + how);
+          return CaseOutcome::fail("every object served after a restart", p,
+                                   "the first helper ended at stdin EOF: " + how);
         }
         if (!started) return CaseOutcome::error("restart: " + failure);
         return rig.finish(CaseOutcome::pass(std::to_string(bodies.size()) + " objects served after EOF and a restart"));

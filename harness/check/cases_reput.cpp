@@ -25,14 +25,16 @@ const std::string kSecond = "re-put: the second body, another length\n";
 // builds on, and put/reply owns a put that fails by itself).
 std::optional<CaseOutcome> two_puts(CaseRig& rig, Session* s, Reply& first, Reply& second) {
   first = s->put(rig.action("a"), kFirst, rig.reply_timeout());
-  if (std::string p = put_problem(first); !p.empty()) return CaseOutcome::error("the first put failed (put/reply): " + p);
+  if (std::string p = put_problem(first); !p.empty())
+    return CaseOutcome::error("the first put failed (put/reply): " + p);
   second = s->put(rig.action("a"), kSecond, rig.reply_timeout());
   if (!second) return CaseOutcome::fail("a reply to the re-put", second.failure);
   if (!second->err.empty()) {
     return CaseOutcome::skip("the helper refused the re-put (Err " + wire::go_quote(second->err) +
                              "): nothing to check, go builds on without caching it");
   }
-  if (second->disk_path.empty()) return CaseOutcome::error("the re-put has no DiskPath (put/reply): " + describe(second));
+  if (second->disk_path.empty())
+    return CaseOutcome::error("the re-put has no DiskPath (put/reply): " + describe(second));
   return std::nullopt;
 }
 
@@ -63,8 +65,9 @@ void add_reput_cases(Catalogue& out, const CheckConfig& config) {
         Reply first, second;
         if (auto early = two_puts(rig, s, first, second)) return *early;
         if (!disk_path_problem(second->disk_path, len(kSecond), wire::sha256(kSecond)).empty()) {
-          return CaseOutcome::skip("the re-put's reply names no file holding the new body "
-                                   "(reput/diskpath-holds-new-body owns that)");
+          return CaseOutcome::skip(
+              "the re-put's reply names no file holding the new body "
+              "(reput/diskpath-holds-new-body owns that)");
         }
         Reply r = s->get(rig.action("a"), rig.reply_timeout());
         if (!r) return CaseOutcome::fail("a reply to the get", r.failure);
@@ -125,11 +128,13 @@ void add_reput_cases(Catalogue& out, const CheckConfig& config) {
           Reply r = s->await(ids[size_t(i)], rig.reply_timeout());
           if (!r) return CaseOutcome::fail("a reply to each put", r.failure);
           if (!r->err.empty()) continue;
-          if (r->disk_path.empty()) return CaseOutcome::error("put " + std::to_string(i) + " has no DiskPath (put/reply)");
+          if (r->disk_path.empty())
+            return CaseOutcome::error("put " + std::to_string(i) + " has no DiskPath (put/reply)");
           if (!holds_a_body(r->disk_path)) {
-            return CaseOutcome::fail("whole bodies at every DiskPath",
-                                     disk_path_problem(r->disk_path, len(bodies[size_t(i)]), wire::sha256(bodies[size_t(i)])),
-                                     "put " + std::to_string(i) + " of " + std::to_string(kPuts));
+            return CaseOutcome::fail(
+                "whole bodies at every DiskPath",
+                disk_path_problem(r->disk_path, len(bodies[size_t(i)]), wire::sha256(bodies[size_t(i)])),
+                "put " + std::to_string(i) + " of " + std::to_string(kPuts));
           }
           ++accepted;
         }
@@ -138,7 +143,8 @@ void add_reput_cases(Catalogue& out, const CheckConfig& config) {
         if (g->miss || !g->err.empty()) return rig.finish(CaseOutcome::pass("no hit: " + describe(g)));
         for (const auto& b : bodies) {
           if (g->output_id == wire::sha256(b)) {
-            if (std::string p = hit_problem(g, wire::sha256(b), len(b)); !p.empty()) return CaseOutcome::fail("an intact hit", p);
+            if (std::string p = hit_problem(g, wire::sha256(b), len(b)); !p.empty())
+              return CaseOutcome::fail("an intact hit", p);
             return rig.finish(CaseOutcome::pass(std::to_string(accepted) + " puts accepted, the get served one"));
           }
         }

@@ -93,7 +93,8 @@ void add_sharing_cases(Catalogue& out, const CheckConfig& config) {
         other.join();
         for (int who = 0; who < 2; ++who) {
           if (!problems[who].empty()) {
-            return CaseOutcome::fail("no error and no corrupt read", "helper " + std::to_string(who + 1) + ": " + problems[who]);
+            return CaseOutcome::fail("no error and no corrupt read",
+                                     "helper " + std::to_string(who + 1) + ": " + problems[who]);
           }
         }
         // Everything is there now, for both.
@@ -105,8 +106,8 @@ void add_sharing_cases(Catalogue& out, const CheckConfig& config) {
           }
         }
         std::string note = !err_gets[0].empty() ? err_gets[0] : err_gets[1];
-        return rig.finish(CaseOutcome::pass(std::to_string(kObjects) + " objects each way" +
-                                            (note.empty() ? "" : "; " + note)));
+        return rig.finish(
+            CaseOutcome::pass(std::to_string(kObjects) + " objects each way" + (note.empty() ? "" : "; " + note)));
       }));
 }
 

@@ -101,13 +101,15 @@ void add_storage_cases(Catalogue& out, const CheckConfig& config) {
         if (std::string p = put_problem(s->put(rig.action("before"), before, rig.reply_timeout())); !p.empty()) {
           return CaseOutcome::error("the put before the fault failed (put/reply): " + p);
         }
-        if (!s->set_file_size_limit(0, failure)) return CaseOutcome::skip("cannot limit the helper's file size: " + failure);
+        if (!s->set_file_size_limit(0, failure))
+          return CaseOutcome::skip("cannot limit the helper's file size: " + failure);
         std::string observed;
         if (std::string p = requests_while_failing(rig, s, "mid", observed); !p.empty()) {
           return CaseOutcome::fail("an answer to every request", p, s->stderr_text());
         }
         Reply old = s->get(rig.action("before"), rig.reply_timeout());
-        if (!old) return CaseOutcome::fail("an answer to every request", "a get of an object stored before: " + old.failure);
+        if (!old)
+          return CaseOutcome::fail("an answer to every request", "a get of an object stored before: " + old.failure);
         if (old->err.empty() && !old->miss) {
           if (std::string p = hit_problem(old, wire::sha256(before), len(before)); !p.empty()) {
             return CaseOutcome::fail("an intact object stored before the fault", p);

@@ -27,7 +27,7 @@ std::vector<std::pair<std::string, size_t>> groups(const std::vector<client::Pro
   for (size_t i = 0; i < releases.size();) {
     size_t j = i;
     while (j + 1 < releases.size() && key(j + 1) == key(i)) ++j;
-    std::string label = i == j                      ? releases[i].releases()
+    std::string label = i == j                     ? releases[i].releases()
                         : j + 1 == releases.size() ? releases[i].name() + "+"
                                                    : releases[i].name() + "-" + releases[j].name();
     out.emplace_back(label, i);
@@ -88,8 +88,8 @@ std::string render_checks_markdown(const CheckConfig& config) {
     std::string grade, requirement, source;
     auto by_grade = groups(releases, [&](size_t r) { return info(r).grade; });
     for (const auto& [label, r] : by_grade) {
-      grade += (grade.empty() ? "" : "; ") +
-               (by_grade.size() > 1 ? label + ": " : std::string()) + runner::grade_name(info(r).grade);
+      grade += (grade.empty() ? "" : "; ") + (by_grade.size() > 1 ? label + ": " : std::string()) +
+               runner::grade_name(info(r).grade);
     }
     auto by_text = groups(releases, [&](size_t r) { return info(r).requirement + "\n" + info(r).source; });
     for (const auto& [label, r] : by_text) {

@@ -5,11 +5,11 @@
 #include <sstream>
 
 #include "check/catalogue.hpp"
-#include "client/profile.hpp"
 #include "cli/about.hpp"
 #include "cli/command.hpp"
 #include "cli/data_dir.hpp"
 #include "cli/report_options.hpp"
+#include "client/profile.hpp"
 #include "proc/temp_dir.hpp"
 
 namespace cph::cli {

@@ -9,17 +9,17 @@
 #include <fstream>
 #include <iostream>
 
-#include "proc/temp_dir.hpp"
 #include "cli/command.hpp"
+#include "cli/report_options.hpp"
 #include "fuzzer/campaign.hpp"
-#include "input/duration.hpp"
 #include "fuzzer/fuzz_input.hpp"
 #include "fuzzer/fuzz_report.hpp"
 #include "fuzzer/rng.hpp"
+#include "input/duration.hpp"
+#include "proc/temp_dir.hpp"
 #include "report/html_report.hpp"
 #include "report/json_report.hpp"
 #include "report/junit_report.hpp"
-#include "cli/report_options.hpp"
 
 namespace cph::cli {
 
@@ -61,8 +61,7 @@ int export_inputs(const FuzzOptions& o, const fuzzer::CampaignOptions& c) {
     const auto round = fuzzer::generate_ops(seed, std::min(c.iterations - ops, c.round_ops), c.generator);
     ops += round.size();
     for (size_t at = 0; at < round.size(); at += d.max_ops) {
-      const std::vector<fuzzer::Op> life(round.begin() + at,
-                                         round.begin() + std::min(round.size(), at + d.max_ops));
+      const std::vector<fuzzer::Op> life(round.begin() + at, round.begin() + std::min(round.size(), at + d.max_ops));
       const std::string path = (std::filesystem::path(o.export_inputs) /
                                 ("seed-" + fuzzer::seed_hex(seed) + "-" + std::to_string(at / d.max_ops)))
                                    .string();
@@ -90,8 +89,8 @@ class ProgressLine {
     if (now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
     const double s = std::chrono::duration<double>(p.elapsed).count();
-    std::fprintf(stderr, "\r\033[K  %zu ops  %.0f ops/s  %zu finding%s  %s", p.ops, s > 0 ? p.ops / s : 0.0,
-                 p.findings, p.findings == 1 ? "" : "s", input::format_duration(p.elapsed).c_str());
+    std::fprintf(stderr, "\r\033[K  %zu ops  %.0f ops/s  %zu finding%s  %s", p.ops, s > 0 ? p.ops / s : 0.0, p.findings,
+                 p.findings == 1 ? "" : "s", input::format_duration(p.elapsed).c_str());
     shown_ = true;
   }
   void clear() {
@@ -191,7 +190,9 @@ int run_fuzz(const FuzzOptions& o) {
        << " ops/s), " << s.helpers_started << " helpers started\n"
        << "  puts " << s.puts << ", gets " << s.gets << " (hits " << s.hits << ", misses " << s.misses
        << "), Err replies " << s.err_replies << ", hostile inputs " << s.hostile << "\n"
-       << (c.corpus.empty() ? "" : "  the first " + std::to_string(c.corpus.size()) + " rounds: the inputs of " + o.corpus + "\n")
+       << (c.corpus.empty()
+               ? ""
+               : "  the first " + std::to_string(c.corpus.size()) + " rounds: the inputs of " + o.corpus + "\n")
        << (result.findings == 0 ? std::string("no findings")
                                 : std::to_string(result.findings) + " finding" + (result.findings == 1 ? "" : "s"))
        << "\n";
@@ -233,9 +234,7 @@ Runner setup(CLI::App& sub) {
   sub.add_option("--seed", o->seed, "Campaign seed: the same seed and helper give the same operations")
       ->capture_default_str();
   auto* iters = sub.add_option("--iterations,-n", o->iterations, "Operations to run in all")->capture_default_str();
-  sub.add_option("--duration", o->duration, "Run for this long instead (30s, 5m, 1h)")
-      ->type_name("D")
-      ->excludes(iters);
+  sub.add_option("--duration", o->duration, "Run for this long instead (30s, 5m, 1h)")->type_name("D")->excludes(iters);
   sub.add_flag("--hostile", o->hostile, "Mix in malformed requests (default: off)");
   sub.add_option("--max-body", o->max_body, "Largest put body in bytes")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 32))

@@ -11,16 +11,16 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "proc/temp_dir.hpp"
 #include "cli/command.hpp"
+#include "cli/report_options.hpp"
 #include "fuzzer/campaign.hpp"
-#include "input/duration.hpp"
 #include "fuzzer/executor.hpp"
 #include "fuzzer/fuzz_input.hpp"
 #include "fuzzer/minimizer.hpp"
-#include "proc/quoted_split.hpp"
 #include "fuzzer/trace_file.hpp"
-#include "cli/report_options.hpp"
+#include "input/duration.hpp"
+#include "proc/quoted_split.hpp"
+#include "proc/temp_dir.hpp"
 
 namespace cph::cli {
 
@@ -36,9 +36,9 @@ struct ReplayOptions {
   size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;
   std::string output;
   std::string transcript;
-  bool fuzz_input = false;   // TRACE is a fuzz_helper input, whatever its first byte
-  std::string save_trace;    // write the trace run (an input converted) to FILE
-  std::string save_input;    // write the trace as a fuzz_helper input to FILE
+  bool fuzz_input = false;  // TRACE is a fuzz_helper input, whatever its first byte
+  std::string save_trace;   // write the trace run (an input converted) to FILE
+  std::string save_input;   // write the trace as a fuzz_helper input to FILE
 };
 
 // The trace of TRACE: a trace file, or a fuzz_helper input converted (its
@@ -145,8 +145,8 @@ int run_replay(const ReplayOptions& o) {
     }
   }
   std::cout << "replay of " << o.trace << " (" << trace.ops.size() << " operations"
-            << (sequential ? ", bursts made sequential" : "") << "): "
-            << (r.failure ? describe(*r.failure) : "no failure") << "\n";
+            << (sequential ? ", bursts made sequential" : "")
+            << "): " << (r.failure ? describe(*r.failure) : "no failure") << "\n";
   if (trace.failure) {
     const bool same = r.failure && r.failure->cls == trace.failure->cls;
     std::cout << "  recorded: " << describe(*trace.failure) << "\n  "
@@ -177,8 +177,8 @@ int run_replay(const ReplayOptions& o) {
   }
   std::cout << "\n";
   if (!m.reproduced) {
-    std::cout << "minimise: the trace no longer fails with class "
-              << fuzzer::failure_class_name(target.failure->cls) << "; nothing written\n";
+    std::cout << "minimise: the trace no longer fails with class " << fuzzer::failure_class_name(target.failure->cls)
+              << "; nothing written\n";
     return r.failure ? kExitFindings : kExitOk;
   }
   const std::string out = o.output.empty() ? minimized_path(o.trace) : o.output;
@@ -201,7 +201,8 @@ Runner setup(CLI::App& sub) {
       "Examples:\n"
       "  cph replay --reply-timeout 1s cph-fuzz-findings/fuzz-6e4e8f3d5fc98118-hang.trace.json\n"
       "  cph replay --minimize --reply-timeout 1s cph-fuzz-findings/fuzz-6e4e8f3d5fc98118-hang.trace.json\n"
-      "  cph replay cph-fuzz-findings/fuzz-6e4e8f3d5fc98118-hang.trace.json -- build/default/fakes/cph-fake --dir {dir}\n\n"
+      "  cph replay cph-fuzz-findings/fuzz-6e4e8f3d5fc98118-hang.trace.json -- build/default/fakes/cph-fake --dir "
+      "{dir}\n\n"
       "(The trace is the one the second example of `cph fuzz --help` writes.)\n"
       "TRACE is a file `cph fuzz` saved. Without \"-- HELPER ARGS\" the trace's own helper command runs.\n"
       "TRACE may be an input fuzz/fuzz_helper saved (crash-*, a corpus file): its ops are printed and run against\n"

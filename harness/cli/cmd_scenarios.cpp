@@ -9,15 +9,15 @@
 #include <filesystem>
 #include <iostream>
 
-#include "proc/temp_dir.hpp"
 #include "cli/command.hpp"
 #include "cli/data_dir.hpp"
-#include "proc/look_path.hpp"
 #include "cli/report_options.hpp"
+#include "input/suggest.hpp"
+#include "proc/look_path.hpp"
+#include "proc/temp_dir.hpp"
 #include "scenario/scenario_exec.hpp"
 #include "scenario/scenario_file.hpp"
 #include "scenario/scenario_go.hpp"
-#include "input/suggest.hpp"
 
 namespace cph::cli {
 
@@ -162,15 +162,18 @@ Runner setup(CLI::App& sub) {
   // the catalogue under 15 s on a 2-core machine.
   o->report.jobs = 4;
   cli::add_report_options(sub, o->report);
-  sub.add_option("--profile", o->profiles, "Only these client profiles: go1.21, go1.24, go1.25, go1.26, go1.27 (default: all)")
+  sub.add_option("--profile", o->profiles,
+                 "Only these client profiles: go1.21, go1.24, go1.25, go1.26, go1.27 (default: all)")
       ->type_name("PROFILE");
   sub.add_option("--fake", o->fake, "The cph-fake executable (default: $CPH_FAKE, beside cph, or in $PATH)")
       ->type_name("PATH");
-  auto* go = sub.add_option("--go", o->go,
-                 "Run each scenario's fake under the real go command (--go=GO: that one; else go from $PATH; GOTOOLCHAIN "
-                 "is honoured) on the catalogue's sample module, and check go against the scenario's go block")
-      ->expected(0, 1)
-      ->type_name("[=GO]");
+  auto* go =
+      sub.add_option(
+             "--go", o->go,
+             "Run each scenario's fake under the real go command (--go=GO: that one; else go from $PATH; GOTOOLCHAIN "
+             "is honoured) on the catalogue's sample module, and check go against the scenario's go block")
+          ->expected(0, 1)
+          ->type_name("[=GO]");
   sub.add_option("--condition", o->conditions,
                  "With --go: these conditions (build, old-module, cold+test, ...; 'all': the 20 of "
                  "scenarios/README.md; default: build, old-module, cold, list)")
@@ -185,6 +188,5 @@ Runner setup(CLI::App& sub) {
 CommandRegistration registration("scenarios", "Run the client scenarios: does our client react as Go does?", setup);
 
 }  // namespace
-
 
 }  // namespace cph::cli

@@ -34,8 +34,8 @@ std::vector<std::string>& args_after_dashdash();
 // The helper from --helper "CMD ARGS" (split as go splits GOCACHEPROG) or
 // else helper_command(positional). False, with "cph NAME: why" on stderr,
 // when both are given or --helper does not split.
-bool resolve_helper(const std::string& name, const std::string& helper_flag,
-                    const std::vector<std::string>& positional, std::vector<std::string>& argv);
+bool resolve_helper(const std::string& name, const std::string& helper_flag, const std::vector<std::string>& positional,
+                    std::vector<std::string>& argv);
 
 // Exit codes shared by every subcommand.
 constexpr int kExitOk = 0;

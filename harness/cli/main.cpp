@@ -9,10 +9,10 @@
 
 #include "cli/about.hpp"
 #include "cli/command.hpp"
+#include "input/suggest.hpp"
 #include "proc/descendants.hpp"
 #include "proc/exit_cleanup.hpp"
 #include "proc/quoted_split.hpp"
-#include "input/suggest.hpp"
 #include "report/escape.hpp"
 
 namespace cph::cli {
@@ -33,8 +33,8 @@ std::vector<std::string> helper_command(const std::vector<std::string>& position
   return argv;
 }
 
-bool resolve_helper(const std::string& name, const std::string& helper_flag,
-                    const std::vector<std::string>& positional, std::vector<std::string>& argv) {
+bool resolve_helper(const std::string& name, const std::string& helper_flag, const std::vector<std::string>& positional,
+                    std::vector<std::string>& argv) {
   argv = helper_command(positional);
   if (helper_flag.empty()) return true;
   if (!argv.empty()) {
@@ -135,8 +135,7 @@ int main(int argc, char** argv) {
       "  cph check --help\n\n"
       "Docs: README.md and docs/ (exit codes: docs/exit-codes.md).");
   auto& commands = registered_commands();
-  std::sort(commands.begin(), commands.end(),
-            [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   std::map<CLI::App*, Runner> runners;
   for (auto& c : commands) {
     CLI::App* sub = app.add_subcommand(c.name, c.description);

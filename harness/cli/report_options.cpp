@@ -12,10 +12,10 @@
 #include "report/json_report.hpp"
 #include "report/junit_report.hpp"
 #include "report/markdown_report.hpp"
+#include "report/run_report.hpp"
 #include "report/text_reporter.hpp"
 #include "runner/baseline.hpp"
 #include "runner/glob.hpp"
-#include "report/run_report.hpp"
 #include "runner/runner.hpp"
 
 namespace cph::cli {
@@ -92,9 +92,7 @@ void add_report_options(CLI::App& app, ReportOptions& o) {
   app.add_option("--only", o.only, "Run only cases matching these IDs or globs ('*' within a segment, '**' across)")
       ->type_name("GLOB");
   app.add_option("--skip", o.skip, "Skip cases matching these IDs or globs")->type_name("GLOB");
-  app.add_option("--jobs,-j", o.jobs, "Cases run in parallel")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
+  app.add_option("--jobs,-j", o.jobs, "Cases run in parallel")->check(CLI::Range(1, 256))->capture_default_str();
   app.add_option("--timeout-scale", o.timeout_scale, "Multiply every case deadline (slow machines, sanitizers)")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 1000.0));
@@ -165,8 +163,8 @@ int run_and_report(const std::string& suite, const std::vector<CaseDescriptor>& 
   const Baseline* judge_against = o.update_baseline || !baseline ? nullptr : &*baseline;
 
   std::ostream& text = to_stdout > 0 ? err : out;
-  report::TextReporter reporter(text, report::TextStyle::detect(to_stdout > 0 ? STDERR_FILENO : STDOUT_FILENO,
-                                                                o.verbose));
+  report::TextReporter reporter(text,
+                                report::TextStyle::detect(to_stdout > 0 ? STDERR_FILENO : STDOUT_FILENO, o.verbose));
   RunProgress progress;
   progress.started = [&](const CaseInfo& info) { reporter.case_started(info); };
   progress.finished = [&](const CaseResult& r, size_t done, size_t total) {

@@ -23,7 +23,7 @@ class Context {
 
   void cancel() const;
   bool done() const { return !err().empty(); }
-  std::string err() const;  // "" while live
+  std::string err() const;             // "" while live
   Clock::time_point deadline() const;  // time_point::max() when none
 
   // Whether cancel() can do anything (false for never()): a waiter with

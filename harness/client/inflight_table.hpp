@@ -66,8 +66,7 @@ struct SendResult {
 
 class InflightTable {
  public:
-  InflightTable(const ClientOptions& opts, wire::Transcript& transcript)
-      : opts_(opts), transcript_(transcript) {}
+  InflightTable(const ClientOptions& opts, wire::Transcript& transcript) : opts_(opts), transcript_(transcript) {}
 
   // startCacheProg: pc.inFlight[0] = capResc, before readLoop runs.
   std::shared_ptr<Slot> expect_handshake();

@@ -17,8 +17,8 @@ struct Release {
   // their Prog prefix while the deprecated ObjectID field was still sent:
   // copies of go1.24.1's prog.go build cacheprog.Request{..., ObjectID: ...}.
   const char* response_struct;
-  wire::JsonDialect json;       // encoding/json on json v2 from Go 1.27 (GOEXPERIMENT=jsonv2 default)
-  bool close_deadlocks_on_exit;  // golang/go#70848, fixed in 1.24
+  wire::JsonDialect json;            // encoding/json on json v2 from Go 1.27 (GOEXPERIMENT=jsonv2 default)
+  bool close_deadlocks_on_exit;      // golang/go#70848, fixed in 1.24
   bool leaks_mutex_after_read_loop;  // prog.go writeToChild before 1.27
   bool ignores_base64_close_error;   // prog.go writeToChild before 1.27
   bool gocacheprog_by_default;       // default.go initDefaultCache: no experiment needed from 1.24

@@ -53,10 +53,10 @@ struct ProgCache::Impl {
   ClientOptions opts_;
   std::string prog_;
   std::shared_ptr<wire::Transcript> transcript_;
-  std::unique_ptr<proc::Child> child_;  // cmd, stdin, stdout
-  InflightTable table_;                 // mu, nextID, inFlight; closing, ctx, readLoopDone
+  std::unique_ptr<proc::Child> child_;     // cmd, stdin, stdout
+  InflightTable table_;                    // mu, nextID, inFlight; closing, ctx, readLoopDone
   std::unique_ptr<RequestWriter> writer_;  // writeMu, bw; from the spawn on
-  std::set<std::string> can_;           // fixed once start() has returned
+  std::set<std::string> can_;              // fixed once start() has returned
   proc::Interrupt read_stop_;
   std::thread reader_;
   std::thread stderr_reader_;
@@ -84,8 +84,8 @@ void ProgCache::Impl::start() {
   child_ = proc::Child::spawn(so, error);
   if (!child_) return fatalf("error starting GOCACHEPROG program " + proc::go_strconv_quote(prog_) + ": " + error);
   writer_ = std::make_unique<RequestWriter>(opts_, *transcript_, *child_, table_);
-  transcript_->event("helper-started", {{"command", opts_.command}, {"pid", child_->pid()},
-                                        {"profile", opts_.profile.name()}});
+  transcript_->event("helper-started",
+                     {{"command", opts_.command}, {"pid", child_->pid()}, {"profile", opts_.profile.name()}});
 
   // Register interest in the ID-0 message before the reader can see it.
   auto hello = table_.expect_handshake();
@@ -180,8 +180,7 @@ void ProgCache::Impl::read_loop() {
     if (finished) return done();  // cannot happen: finish() yields eof or error
     wake_replied();
     // A read that left the pipe empty is most often followed by one that would find it empty.
-    const proc::IoResult r =
-        child_->read_stdout(buf.data(), buf.size(), proc::no_deadline(), &read_stop_, drained);
+    const proc::IoResult r = child_->read_stdout(buf.data(), buf.size(), proc::no_deadline(), &read_stop_, drained);
     drained = r.status == proc::IoStatus::ok && r.bytes < buf.size();
     if (r.status == proc::IoStatus::interrupted) return done();
     if (r.status == proc::IoStatus::ok) {
@@ -196,8 +195,8 @@ void ProgCache::Impl::read_loop() {
 }
 
 // Go's send: writeToChild, then select on the reply and ctx.Done().
-SendResult ProgCache::Impl::send(wire::Request req, BodySource* body, const Context& ctx,
-                                 milliseconds no_deadline_wait, const std::string& hang_what) {
+SendResult ProgCache::Impl::send(wire::Request req, BodySource* body, const Context& ctx, milliseconds no_deadline_wait,
+                                 const std::string& hang_what) {
   SendResult out;
   auto slot = std::make_shared<Slot>();  // resc
   if (!write_to_child(req, body, slot, out)) return out;

@@ -64,8 +64,8 @@ struct ClientOptions {
   // from GOCACHEPROG: reply line longer than N bytes") and the helper is
   // killed: go would buffer it without end, the harness must not.
   size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;
-  std::vector<std::string> env_extra;            // "KEY=VALUE" for the helper
-  std::string dir;                               // the helper's working directory
+  std::vector<std::string> env_extra;  // "KEY=VALUE" for the helper
+  std::string dir;                     // the helper's working directory
   // proc::SpawnOptions::sweep_descendants: off only for a helper known to
   // start no process (the scenarios' cph-fake).
   bool sweep_descendants = true;
@@ -108,8 +108,7 @@ class ProgCache {
   GetResult get(std::string_view action_id, const Context& ctx = Context::never());
   PutResult put(std::string_view action_id, std::string_view body, const Context& ctx = Context::never());
   // The body is read from the file twice (hash, then send), never held whole.
-  PutResult put_file(std::string_view action_id, const std::string& path,
-                     const Context& ctx = Context::never());
+  PutResult put_file(std::string_view action_id, const std::string& path, const Context& ctx = Context::never());
   // The DiskPath last noted for this OutputID by get or put ("" if none).
   std::string output_file(std::string_view output_id, const Context& ctx = Context::never()) const;
   Outcome close(const Context& ctx = Context::never());

@@ -169,8 +169,9 @@ std::string RequestWriter::write_request(const wire::Request& req, BodySource& b
   const uint64_t line_bytes = 4 * ((static_cast<uint64_t>(req.body_size) + 2) / 3) + 3;
   const bool record = line_bytes <= opts_.transcript_body_limit;
   if (!record) {
-    transcript_.event("body-line", {{"id", req.id}, {"bytes", line_bytes}, {"body_size", req.body_size},
-                                    {"sha256", wire::to_hex(req.output_id)}});
+    transcript_.event(
+        "body-line",
+        {{"id", req.id}, {"bytes", line_bytes}, {"body_size", req.body_size}, {"sha256", wire::to_hex(req.output_id)}});
   }
   std::string pending = "\"";
   bool ok = true;
@@ -195,8 +196,8 @@ std::string RequestWriter::write_request(const wire::Request& req, BodySource& b
     // Go returns here without the closing quote: the stream is left broken.
     if (!send_bytes(pending, record)) return failed();
     const char* what = opts_.profile.dialect() == wire::Dialect::object_id ? "object" : "output";
-    return "short write writing body to GOCACHEPROG for action " + wire::to_hex(req.action_id) + ", " + what +
-           " " + wire::to_hex(req.output_id) + ": wrote " + std::to_string(wrote) + "; expected " +
+    return "short write writing body to GOCACHEPROG for action " + wire::to_hex(req.action_id) + ", " + what + " " +
+           wire::to_hex(req.output_id) + ": wrote " + std::to_string(wrote) + "; expected " +
            std::to_string(req.body_size);
   }
   pending += "\"\n";
@@ -213,16 +214,17 @@ std::string RequestWriter::write_request(const wire::Request& req, BodySource& b
 // (`return nil`): the put then waits for a reply as if sent, and bufio's
 // error stays for the next request. Our writes failed at byte `sent`, so
 // Go's first failing flush is the one of the boundary after it.
-bool RequestWriter::ignored_base64_close_error(const wire::Request& req, size_t header_size, uint64_t sent,
-                                               bool hung, const std::string& error) {
+bool RequestWriter::ignored_base64_close_error(const wire::Request& req, size_t header_size, uint64_t sent, bool hung,
+                                               const std::string& error) {
   constexpr uint64_t kBufio = 4096;
   if (hung || !opts_.profile.ignores_base64_close_error() || req.body_size % 3 == 0) return false;
   const uint64_t tail = header_size + 1 + static_cast<uint64_t>(req.body_size / 3) * 4;  // P
-  const uint64_t boundary = (sent / kBufio + 1) * kBufio;                               // B
+  const uint64_t boundary = (sent / kBufio + 1) * kBufio;                                // B
   if (boundary < tail || boundary >= tail + 4) return false;
   write_error_ = error;  // bufio.Writer's error is sticky
   transcript_.event("write-error-ignored",
-                    {{"id", req.id}, {"error", error},
+                    {{"id", req.id},
+                     {"error", error},
                      {"why", "go " + opts_.profile.name() + " ignores the base64 encoder's Close error"}});
   return true;
 }

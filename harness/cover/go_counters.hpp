@@ -21,8 +21,14 @@
 
 namespace cph::cover {
 
-struct FuncCounters { uint32_t pkg = 0, func = 0; std::vector<uint32_t> counters; };
-struct CounterFile { std::string meta_hash_hex; std::vector<FuncCounters> funcs; };
+struct FuncCounters {
+  uint32_t pkg = 0, func = 0;
+  std::vector<uint32_t> counters;
+};
+struct CounterFile {
+  std::string meta_hash_hex;
+  std::vector<FuncCounters> funcs;
+};
 // Parses one covcounters.* file; throws std::runtime_error naming the byte offset on bad input.
 CounterFile parse_counter_file(std::string_view bytes);
 // Reads every covcounters.* file in dir and folds each nonzero (meta hash, pkg, func, index)

@@ -22,13 +22,13 @@ namespace cph::fuzzer {
 struct CampaignOptions {
   uint64_t seed = 1;
   std::vector<std::string> helper;
-  size_t iterations = 10000;                        // operations in all (when no duration)
+  size_t iterations = 10000;                          // operations in all (when no duration)
   std::optional<std::chrono::milliseconds> duration;  // instead: run until this much time has passed
-  size_t round_ops = 2000;                          // operations per round (one trace)
+  size_t round_ops = 2000;                            // operations per round (one trace)
   GeneratorOptions generator;
   ExecOptions exec;
-  std::string out_dir = "cph-fuzz-findings";        // "" saves nothing
-  bool keep_going = false;                          // go on after a finding
+  std::string out_dir = "cph-fuzz-findings";  // "" saves nothing
+  bool keep_going = false;                    // go on after a finding
   // Run first, one round each (--corpus: the inputs a coverage-guided
   // campaign left, decoded by op_bytes.hpp); their ops count in the budget.
   // The generated rounds that follow are those of a run without them.
@@ -41,7 +41,7 @@ struct RoundResult {
   ExecStats stats;
   std::chrono::nanoseconds wall{0};
   std::vector<wire::TranscriptRecord> transcript;  // kept for failures only
-  std::string trace_path, transcript_path;          // where a finding was saved
+  std::string trace_path, transcript_path;         // where a finding was saved
   std::string save_error;
 };
 

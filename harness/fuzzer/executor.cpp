@@ -51,16 +51,16 @@ class Executor {
     int64_t id;
     int64_t key;
     OpKind kind;
-    StoredObject obj;                     // put: what was sent
-    size_t put_handle = 0;                // put: its place in the model
-    Model::Time sent = 0;                 // get: when it was sent
+    StoredObject obj;       // put: what was sent
+    size_t put_handle = 0;  // put: its place in the model
+    Model::Time sent = 0;   // get: when it was sent
   };
 
   bool fail(FailureClass c, size_t op, int64_t id, std::string message) {
     if (ctx_.cancel.cancelled()) return false;  // time is up (--duration): a shorter run, not a finding
     failure_ = Failure{c, op, id, std::move(message)};
-    ctx_.transcript.event("fuzz-failure", {{"class", failure_class_name(c)}, {"op", op}, {"id", id},
-                                           {"message", failure_->message}});
+    ctx_.transcript.event("fuzz-failure",
+                          {{"class", failure_class_name(c)}, {"op", op}, {"id", id}, {"message", failure_->message}});
     return false;
   }
 
@@ -95,7 +95,7 @@ class Executor {
     session::StartOptions so;
     so.ignore_sigxfsz = true;
     s_ = session::Session::start(argv, ec ? dir_.path() : cwd, wire::Dialect::output_id, ctx_,
-                               "helper " + std::to_string(helpers_), error, so);
+                                 "helper " + std::to_string(helpers_), error, so);
     if (!s_) return fail(FailureClass::crash, op, 0, "cannot start the helper: " + error);
     session::Reply hello = s_->first_message(o_.reply_timeout);
     if (!hello) return no_reply(op, 0, hello.failure);
@@ -229,8 +229,10 @@ class Executor {
     if (auto why = hit_problem(allowed, r.output_id, r.size, r.disk_path); !why.empty()) {
       for (const StoredObject& o : model_.ever_put(p.key)) {
         if (o.output_id == r.output_id && std::find(allowed.begin(), allowed.end(), o) == allowed.end()) {
-          why = "it serves an object a later accepted put of this ActionID replaced (a re-put must serve the latest "
-                "body, OutputID " + wire::to_hex(allowed.back().output_id).substr(0, 16) + "...)";
+          why =
+              "it serves an object a later accepted put of this ActionID replaced (a re-put must serve the latest "
+              "body, OutputID " +
+              wire::to_hex(allowed.back().output_id).substr(0, 16) + "...)";
         }
       }
       return fail(FailureClass::corruption, p.op, p.id, "get hit: " + why);
@@ -268,8 +270,10 @@ class Executor {
         write_failed(op, id, error);
       } else if (session::Reply r = s_->await(id, o_.reply_timeout); !r) {
         // Exiting without a reply is accepted (go 1.24+ ends the wait); silence is not.
-        if (auto p = s_->problems(); !p.empty()) fail(after, op, id, p.front());
-        else if (!s_->stdout_eof()) fail(after, op, id, "no reply to close within " + secs(o_.reply_timeout));
+        if (auto p = s_->problems(); !p.empty())
+          fail(after, op, id, p.front());
+        else if (!s_->stdout_eof())
+          fail(after, op, id, "no reply to close within " + secs(o_.reply_timeout));
       }
     }
     if (failure_) return;

@@ -25,7 +25,7 @@ struct ExecOptions {
   // seeds), so a helper's own randomness (cph-fake --seed {seed}) varies
   // between the attempts of `cph replay --minimize --attempts K`.
   uint64_t attempt = 0;
-  std::function<void(size_t ops_done)> progress;  // after each operation
+  std::function<void(size_t ops_done)> progress;         // after each operation
   size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;  // --max-reply-bytes (session/session.hpp)
 };
 

@@ -29,7 +29,7 @@ struct CorpusEntry {
 // be read.
 std::vector<CorpusEntry> load_corpus(const std::string& dir, const DecodeOptions& options = {});
 
-std::string read_file_bytes(const std::string& path);  // throws TraceError
+std::string read_file_bytes(const std::string& path);                      // throws TraceError
 void write_file_bytes(const std::string& path, const std::string& bytes);  // throws TraceError
 
 }  // namespace cph::fuzzer

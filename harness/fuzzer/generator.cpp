@@ -12,10 +12,14 @@ int64_t draw_body_size(Rng& rng, int64_t max_body) {
   const uint64_t r = rng.below(1000);
   int64_t hi;
   if (r < 50 || max_body <= 0) return 0;
-  if (r < 650) hi = 64;
-  else if (r < 900) hi = 4096;
-  else if (r < 995) hi = 65536;
-  else hi = max_body;
+  if (r < 650)
+    hi = 64;
+  else if (r < 900)
+    hi = 4096;
+  else if (r < 995)
+    hi = 65536;
+  else
+    hi = max_body;
   return rng.between(1, std::max<int64_t>(1, std::min(hi, max_body)));
 }
 

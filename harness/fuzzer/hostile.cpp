@@ -11,9 +11,7 @@ namespace {
 
 std::string b64(const std::string& raw) { return base64::encode(raw); }
 
-std::string head(int64_t id, const std::string& rest) {
-  return "{\"ID\":" + std::to_string(id) + rest + "}\n\n";
-}
+std::string head(int64_t id, const std::string& rest) { return "{\"ID\":" + std::to_string(id) + rest + "}\n\n"; }
 
 }  // namespace
 
@@ -47,12 +45,10 @@ HostileInput hostile_input(const std::string& kind, int64_t id, const std::strin
     return {head(id, ",\"Command\":\"put\"" + a + wrong + ",\"BodySize\":" + size) + line, id};
   }
   if (kind == "body-size-larger") {
-    return {head(id, ",\"Command\":\"put\"" + a + out + ",\"BodySize\":" + std::to_string(body.size() + 5)) + line,
-            id};
+    return {head(id, ",\"Command\":\"put\"" + a + out + ",\"BodySize\":" + std::to_string(body.size() + 5)) + line, id};
   }
   if (kind == "body-size-smaller") {
-    return {head(id, ",\"Command\":\"put\"" + a + out + ",\"BodySize\":" + std::to_string(body.size() - 5)) + line,
-            id};
+    return {head(id, ",\"Command\":\"put\"" + a + out + ",\"BodySize\":" + std::to_string(body.size() - 5)) + line, id};
   }
   if (kind == "bad-body-base64") {
     return {head(id, ",\"Command\":\"put\"" + a + out + ",\"BodySize\":" + size) + "\"!!!not base64!!!\"\n", id};

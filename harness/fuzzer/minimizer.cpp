@@ -19,8 +19,8 @@ class Minimizer {
     if (!base_.failure) return out;
     // How often the original fails as recorded: up to `attempts` replays,
     // enough to stop at the third failure (a hang costs a reply deadline each).
-    for (size_t a = 0; a < std::max<size_t>(1, o_.attempts) && out.original_failures < kEnoughFailures &&
-                       replays_ < o_.max_replays;
+    for (size_t a = 0;
+         a < std::max<size_t>(1, o_.attempts) && out.original_failures < kEnoughFailures && replays_ < o_.max_replays;
          ++a) {
       ++out.original_runs;
       if (replay(base_.ops, a, /*keep=*/false)) ++out.original_failures;
@@ -127,8 +127,6 @@ class Minimizer {
 
 }  // namespace
 
-MinimizeResult minimize(const Trace& trace, const MinimizeOptions& options) {
-  return Minimizer(trace, options).run();
-}
+MinimizeResult minimize(const Trace& trace, const MinimizeOptions& options) { return Minimizer(trace, options).run(); }
 
 }  // namespace cph::fuzzer

@@ -32,9 +32,9 @@ struct MinimizeOptions {
 };
 
 struct MinimizeResult {
-  Trace trace;             // the smallest failing trace found, its failure set
+  Trace trace;  // the smallest failing trace found, its failure set
   size_t replays = 0;
-  bool reproduced = false;  // false: the original trace did not fail that way (trace unchanged)
+  bool reproduced = false;       // false: the original trace did not fail that way (trace unchanged)
   size_t original_failures = 0;  // of `original_runs` replays of the original, as recorded (stops at 3)
   size_t original_runs = 0;
   size_t minimal_failures = 0;  // the same for the minimised trace (counted in `replays`, past its bound)

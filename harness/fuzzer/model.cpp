@@ -68,8 +68,8 @@ std::string hit_problem(const std::vector<StoredObject>& candidates, const std::
   if (it == candidates.end()) {
     return "the hit's OutputID " + wire::to_hex(output_id).substr(0, 16) + "... is not one put under this ActionID";
   }
-  if (it->size != size) return "the hit's Size is " + std::to_string(size) + ", the object has " +
-                               std::to_string(it->size) + " bytes";
+  if (it->size != size)
+    return "the hit's Size is " + std::to_string(size) + ", the object has " + std::to_string(it->size) + " bytes";
   return file_problem(disk_path, *it);
 }
 

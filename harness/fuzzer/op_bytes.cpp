@@ -43,8 +43,8 @@ DecodedOps decode_ops(std::string_view bytes, const DecodeOptions& o) {
   Reader in(bytes);
   DecodedOps d;
   d.seed = in.byte();
-  std::vector<int64_t> stored;             // keys put, in order of first put
-  std::map<int64_t, Op> last_put;          // key -> its latest put
+  std::vector<int64_t> stored;     // keys put, in order of first put
+  std::map<int64_t, Op> last_put;  // key -> its latest put
   int64_t next_key = 0;
   auto remember = [&](const Op& p) {
     if (!last_put.count(p.key)) stored.push_back(p.key);
@@ -140,9 +140,9 @@ DecodedOps decode_ops(std::string_view bytes, const DecodeOptions& o) {
 
 std::string encode_ops(uint64_t seed, const std::vector<Op>& ops, const DecodeOptions& o) {
   std::string out(1, static_cast<char>(seed & 0xff));
-  std::map<int64_t, int64_t> key_map;     // the trace's key -> the decoded key
-  std::vector<int64_t> stored;            // decoded keys, in order of first put
-  std::map<int64_t, Op> last_put;         // decoded key -> its latest put (decoded values)
+  std::map<int64_t, int64_t> key_map;  // the trace's key -> the decoded key
+  std::vector<int64_t> stored;         // decoded keys, in order of first put
+  std::map<int64_t, Op> last_put;      // decoded key -> its latest put (decoded values)
   int64_t next_key = 0;
   std::map<uint64_t, uint8_t> body_bytes;  // body seeds not of the form body_seed_of(b)
   std::array<uint64_t, 256> canonical{};

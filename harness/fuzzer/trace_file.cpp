@@ -139,7 +139,8 @@ std::string render_trace(const Trace& t) {
     out << " \"failure\": " << f.dump(-1, ' ', false, json::error_handler_t::replace) << ",\n";
   }
   out << " \"ops\": [";
-  for (size_t i = 0; i < t.ops.size(); ++i) out << (i ? ",\n  " : "\n  ") << op_json(t.ops[i]).dump(-1, ' ', false, json::error_handler_t::replace);
+  for (size_t i = 0; i < t.ops.size(); ++i)
+    out << (i ? ",\n  " : "\n  ") << op_json(t.ops[i]).dump(-1, ' ', false, json::error_handler_t::replace);
   out << (t.ops.empty() ? "]}\n" : "\n ]}\n");
   return out.str();
 }

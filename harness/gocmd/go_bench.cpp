@@ -221,8 +221,8 @@ GoBench::~GoBench() { remove_tree(dir_); }
 // every file's mtime now or an hour ago.
 void GoBench::prepare_module(GoModuleAge age) {
   const fs::path module = dir_ / "module";
-  std::ofstream(module / "lib/nonce.go") << "package lib\n\nconst nonce = \"run-" << ++runs_ << "-" << ::getpid()
-                                         << "-" << std::time(nullptr) << "\"\n";
+  std::ofstream(module / "lib/nonce.go") << "package lib\n\nconst nonce = \"run-" << ++runs_ << "-" << ::getpid() << "-"
+                                         << std::time(nullptr) << "\"\n";
   touch_module(age);
 }
 

@@ -62,9 +62,9 @@ bool go_outcome_matches(const GoOutcome& expected, const GoRun& run);
 // go downloads from the module proxy once), so later runs need neither the
 // proxy nor the user's GOPATH.
 struct GoToolchain {
-  std::string path;     // GOROOT/bin/go
-  std::string version;  // "go1.26.8"
-  int minor = 0;        // 26
+  std::string path;             // GOROOT/bin/go
+  std::string version;          // "go1.26.8"
+  int minor = 0;                // 26
   std::string profile() const;  // the client profile that models it (client::Profile): go1.21 ... go1.27
   std::string goroot() const;   // the directory above bin/
 };

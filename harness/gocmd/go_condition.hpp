@@ -42,7 +42,7 @@ struct GoCondition {
   GoStore store = GoStore::warm;
   GoCommand command = GoCommand::build;
 
-  std::string name() const;                 // "old-module+cold+test"; "build" for the default
+  std::string name() const;                  // "old-module+cold+test"; "build" for the default
   std::vector<std::string> go_args() const;  // {"build", "./..."}
   bool operator==(const GoCondition&) const = default;
 };

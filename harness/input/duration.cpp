@@ -35,17 +35,24 @@ DurationResult parse_duration(std::string_view text) {
   if (!digits) return {std::nullopt, quoted + " is not a duration (want e.g. \"250ms\", \"2s\", \"5m\")"};
   const std::string_view unit = text.substr(i);
   if (unit.empty()) {
-    return {std::nullopt, quoted + " has no unit: write \"" + std::string(text) + "ms\" or \"" + std::string(text) +
-                              "s\""};
+    return {std::nullopt,
+            quoted + " has no unit: write \"" + std::string(text) + "ms\" or \"" + std::string(text) + "s\""};
   }
   long double per_ns;
-  if (unit == "ns") per_ns = 1;
-  else if (unit == "us") per_ns = 1e3L;
-  else if (unit == "ms") per_ns = 1e6L;
-  else if (unit == "s") per_ns = 1e9L;
-  else if (unit == "m") per_ns = 60e9L;
-  else if (unit == "h") per_ns = 3600e9L;
-  else return {std::nullopt, quoted + ": unknown unit \"" + std::string(unit) + "\" (ns, us, ms, s, m or h)"};
+  if (unit == "ns")
+    per_ns = 1;
+  else if (unit == "us")
+    per_ns = 1e3L;
+  else if (unit == "ms")
+    per_ns = 1e6L;
+  else if (unit == "s")
+    per_ns = 1e9L;
+  else if (unit == "m")
+    per_ns = 60e9L;
+  else if (unit == "h")
+    per_ns = 3600e9L;
+  else
+    return {std::nullopt, quoted + ": unknown unit \"" + std::string(unit) + "\" (ns, us, ms, s, m or h)"};
   // Digits and at most one dot: strtold reads all of them (no sign, no exponent, no hex).
   const std::string number(text.substr(0, i));
   const long double n = std::strtold(number.c_str(), nullptr);

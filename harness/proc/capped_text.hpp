@@ -33,8 +33,8 @@ class CappedText {
 
   // Everything when it fit; else the head, "\n[... N bytes not kept ...]\n", the tail.
   std::string text() const {
-    const std::string_view tail = tail_.size() > tail_cap_ ? std::string_view(tail_).substr(tail_.size() - tail_cap_)
-                                                           : std::string_view(tail_);
+    const std::string_view tail =
+        tail_.size() > tail_cap_ ? std::string_view(tail_).substr(tail_.size() - tail_cap_) : std::string_view(tail_);
     const uint64_t dropped = total_ - head_.size() - tail.size();
     if (dropped == 0) return head_ + std::string(tail);
     return head_ + "\n[... " + std::to_string(dropped) + " bytes not kept ...]\n" + std::string(tail);

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/env.hpp>
@@ -15,7 +16,6 @@
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 #include <boost/process/start_dir.hpp>
-#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -296,7 +296,7 @@ void Child::kill_group(int sig) {
   std::lock_guard<std::mutex> lock(mu_);
   if (status_) return;  // the pid may belong to someone else now
   ::kill(-pid_, sig);
-  ::kill(pid_, sig);    // in case it is no longer in its own group
+  ::kill(pid_, sig);  // in case it is no longer in its own group
 }
 
 ExitStatus Child::terminate() {

@@ -62,7 +62,7 @@ class Child {
   pid_t pid() const { return pid_; }
   const std::string& path() const { return path_; }  // what was executed
 
-  int stdin_fd() const { return stdin_fd_.load(); }    // -1 once closed
+  int stdin_fd() const { return stdin_fd_.load(); }  // -1 once closed
   int stdout_fd() const { return stdout_fd_.load(); }
   int stderr_fd() const { return stderr_fd_.load(); }  // -1 unless pipe_stderr
 

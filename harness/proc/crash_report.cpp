@@ -34,10 +34,11 @@ std::string_view sanitizer_line(std::string_view line) {
   while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) ++i;
   if (i == 2 || line.substr(i, 2) != "==") return {};
   std::string_view rest = line.substr(i + 2);
-  for (auto [prefix, kind] : {std::pair<std::string_view, std::string_view>{"ERROR: AddressSanitizer", "an AddressSanitizer report"},
-                              {"ERROR: LeakSanitizer", "a LeakSanitizer report"},
-                              {"ERROR: MemorySanitizer", "a MemorySanitizer report"},
-                              {"WARNING: ThreadSanitizer", "a ThreadSanitizer report"}}) {
+  for (auto [prefix, kind] :
+       {std::pair<std::string_view, std::string_view>{"ERROR: AddressSanitizer", "an AddressSanitizer report"},
+        {"ERROR: LeakSanitizer", "a LeakSanitizer report"},
+        {"ERROR: MemorySanitizer", "a MemorySanitizer report"},
+        {"WARNING: ThreadSanitizer", "a ThreadSanitizer report"}}) {
     if (rest.substr(0, prefix.size()) == prefix) return kind;
   }
   return {};

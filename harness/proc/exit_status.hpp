@@ -9,9 +9,9 @@ namespace cph::proc {
 struct ExitStatus {
   int raw = 0;  // the status word from wait4()
   bool exited() const;
-  int exit_code() const;   // -1 unless exited()
+  int exit_code() const;  // -1 unless exited()
   bool signaled() const;
-  int signal() const;      // 0 unless signaled()
+  int signal() const;  // 0 unless signaled()
   bool success() const { return exited() && exit_code() == 0; }
   std::string describe() const;
 };

@@ -11,7 +11,6 @@ namespace cph::report {
 
 namespace {
 
-
 constexpr const char* kStyle = R"(
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.4em}h2{font-size:1.1em;margin:0}
@@ -109,8 +108,8 @@ void case_section(std::ostream& h, const report::JudgedCase& c, const HtmlOption
   if (!r.details.empty()) h << "<pre class=\"details\">" << e(r.details) << "</pre>\n";
   bool show = c.verdict != Verdict::passed || o.passed_transcripts;
   if (show && !r.transcript.empty()) {
-    h << "<details" << (report::fails_run(c.verdict) ? " open" : "") << "><summary>transcript ("
-      << r.transcript.size() << " records)</summary>\n";
+    h << "<details" << (report::fails_run(c.verdict) ? " open" : "") << "><summary>transcript (" << r.transcript.size()
+      << " records)</summary>\n";
     timeline(h, r.transcript, o);
     h << "</details>\n";
   }
@@ -123,18 +122,18 @@ std::string render_html(const report::RunReport& report, const HtmlOptions& o) {
   auto n = report.counts();
   std::ostringstream h;
   std::string title = "cph " + report.suite + " report";
-  h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" << e(title)
-    << "</title>\n<style>" << kStyle << "</style></head><body>\n";
+  h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" << e(title) << "</title>\n<style>"
+    << kStyle << "</style></head><body>\n";
   h << "<h1>" << e(title) << "</h1>\n";
   bool ok = report.exit_code() == 0;
-  h << "<p id=\"result\" class=\"" << (ok ? "v-passed" : "v-unexpected-failure") << "\">"
-    << (ok ? "OK" : "FAILED") << " (exit code " << report.exit_code() << ")" << (report.strict ? ", --strict" : "")
+  h << "<p id=\"result\" class=\"" << (ok ? "v-passed" : "v-unexpected-failure") << "\">" << (ok ? "OK" : "FAILED")
+    << " (exit code " << report.exit_code() << ")" << (report.strict ? ", --strict" : "")
     << (report.baseline.empty() ? "" : ", baseline " + e(report.baseline))
     << (report.go.empty() ? "" : ", graded for " + e(report.go)) << "</p>\n";
   h << "<table id=\"summary\"><tr><th>cases</th><th>passed</th><th>failed</th><th>errors</th><th>skipped</th>"
        "<th>known failures</th><th>tolerated</th><th>unexpected</th><th>stale</th><th>time</th></tr>\n<tr>";
-  for (size_t v : {n.total, n.passed, n.failed, n.errors, n.skipped, n.known_failures, n.tolerated, n.unexpected,
-                   n.stale}) {
+  for (size_t v :
+       {n.total, n.passed, n.failed, n.errors, n.skipped, n.known_failures, n.tolerated, n.unexpected, n.stale}) {
     h << "<td>" << v << "</td>";
   }
   h << "<td>" << secs(report.wall) << "</td></tr></table>\n";

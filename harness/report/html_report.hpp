@@ -11,8 +11,8 @@
 namespace cph::report {
 
 struct HtmlOptions {
-  size_t max_records = 2000;      // per case; earlier records are elided
-  size_t max_record_bytes = 4096; // per record; the rest is elided
+  size_t max_records = 2000;        // per case; earlier records are elided
+  size_t max_record_bytes = 4096;   // per record; the rest is elided
   bool passed_transcripts = false;  // transcripts of passing cases too
 };
 

@@ -8,7 +8,6 @@
 
 namespace cph::report {
 
-
 static std::string secs(std::chrono::nanoseconds d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", std::chrono::duration<double>(d).count());
@@ -62,8 +61,8 @@ std::string render_junit(const report::RunReport& report) {
   for (const auto& c : report.cases) {
     const auto& r = c.result;
     std::string id = r.info.id;
-    x << "    <testcase name=\"" << attr(id) << "\" classname=\"" << attr(id.substr(0, id.find('/')))
-      << "\" time=\"" << secs(r.duration) << "\">\n";
+    x << "    <testcase name=\"" << attr(id) << "\" classname=\"" << attr(id.substr(0, id.find('/'))) << "\" time=\""
+      << secs(r.duration) << "\">\n";
     x << "      <properties>\n";
     x << "        <property name=\"grade\" value=\"" << runner::grade_name(r.info.grade) << "\"/>\n";
     x << "        <property name=\"verdict\" value=\"" << report::verdict_name(c.verdict) << "\"/>\n";
@@ -74,9 +73,7 @@ std::string render_junit(const report::RunReport& report) {
     std::string summary = "expected: " + r.expected + "; observed: " + r.observed;
     switch (c.verdict) {
       case Verdict::passed: break;
-      case Verdict::skipped:
-        x << "      <skipped message=\"" << attr(r.details) << "\"/>\n";
-        break;
+      case Verdict::skipped: x << "      <skipped message=\"" << attr(r.details) << "\"/>\n"; break;
       case Verdict::tolerated:
       case Verdict::known_failure:
         x << "      <skipped message=\""
@@ -86,12 +83,12 @@ std::string render_junit(const report::RunReport& report) {
         break;
       case Verdict::unexpected_failure:
         if (r.status == runner::Status::error) {
-          x << "      <error message=\"" << attr(r.message()) << "\" type=\"error\">"
-            << xml_escape(failure_body(c)) << "</error>\n";
+          x << "      <error message=\"" << attr(r.message()) << "\" type=\"error\">" << xml_escape(failure_body(c))
+            << "</error>\n";
           break;
         }
-        x << "      <failure message=\"" << attr(summary) << "\" type=\"" << runner::grade_name(r.info.grade)
-          << "\">" << xml_escape(failure_body(c)) << "</failure>\n";
+        x << "      <failure message=\"" << attr(summary) << "\" type=\"" << runner::grade_name(r.info.grade) << "\">"
+          << xml_escape(failure_body(c)) << "</failure>\n";
         break;
       case Verdict::stale_pass:
       case Verdict::stale_message:

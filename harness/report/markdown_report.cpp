@@ -20,7 +20,9 @@ std::string markdown_cell(const std::string& text, size_t limit) {
     char c = text[i];
     switch (c) {
       case '|': out += "\\|"; break;
-      case '\n': case '\r': case '\t': out += ' '; break;
+      case '\n':
+      case '\r':
+      case '\t': out += ' '; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '&': out += "&amp;"; break;
@@ -53,16 +55,15 @@ std::string render_markdown(const RunReport& report) {
   md << "\n\n";
   md << "| cases | passed | failed | errors | skipped | known failures | tolerated | unexpected | stale |\n"
      << "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
-     << "| " << n.total << " | " << n.passed << " | " << n.failed << " | " << n.errors << " | " << n.skipped
-     << " | " << n.known_failures << " | " << n.tolerated << " | " << n.unexpected << " | " << n.stale << " |\n";
+     << "| " << n.total << " | " << n.passed << " | " << n.failed << " | " << n.errors << " | " << n.skipped << " | "
+     << n.known_failures << " | " << n.tolerated << " | " << n.unexpected << " | " << n.stale << " |\n";
 
   std::vector<const JudgedCase*> shown;
   for (const auto& c : report.cases) {
     if (c.verdict != Verdict::passed && c.verdict != Verdict::skipped) shown.push_back(&c);
   }
-  std::stable_sort(shown.begin(), shown.end(), [](const auto* a, const auto* b) {
-    return fails_run(a->verdict) && !fails_run(b->verdict);
-  });
+  std::stable_sort(shown.begin(), shown.end(),
+                   [](const auto* a, const auto* b) { return fails_run(a->verdict) && !fails_run(b->verdict); });
   if (!shown.empty()) {
     md << "\n| case | grade | verdict | expected | observed |\n| --- | --- | --- | --- | --- |\n";
     for (const auto* c : shown) {
@@ -71,8 +72,8 @@ std::string render_markdown(const RunReport& report) {
       if (fails_run(c->verdict)) verdict = "**" + verdict + "**";
       std::string observed = r.observed.empty() ? r.details : r.observed;
       if (!c->note.empty()) observed += " (" + c->note + ")";
-      md << "| `" << markdown_cell(r.info.id, 200) << "` | " << runner::grade_name(r.info.grade) << " | "
-         << verdict << " | " << markdown_cell(r.expected) << " | " << markdown_cell(observed) << " |\n";
+      md << "| `" << markdown_cell(r.info.id, 200) << "` | " << runner::grade_name(r.info.grade) << " | " << verdict
+         << " | " << markdown_cell(r.expected) << " | " << markdown_cell(observed) << " |\n";
     }
   }
   if (!report.unused_baseline_entries.empty()) {

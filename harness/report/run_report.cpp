@@ -5,12 +5,12 @@
 namespace cph::report {
 
 using runner::Baseline;
-using runner::CaseResult;
-using runner::RunResults;
 using runner::BaselineEntry;
-using runner::Status;
-using runner::Grade;
+using runner::CaseResult;
 using runner::glob_match;
+using runner::Grade;
+using runner::RunResults;
+using runner::Status;
 
 const char* verdict_name(Verdict v) {
   switch (v) {
@@ -37,20 +37,18 @@ JudgedCase judge_case(CaseResult r, const Baseline* baseline, bool strict) {
   } else if (r.status == Status::pass) {
     j.verdict = entry != nullptr ? Verdict::stale_pass : Verdict::passed;
     if (entry != nullptr) {
-      j.note = "listed as a known failure at " + baseline->where(*entry) +
-               " but passed; remove it from the baseline";
+      j.note = "listed as a known failure at " + baseline->where(*entry) + " but passed; remove it from the baseline";
     }
   } else if (entry != nullptr) {
     if (entry->expected && r.message().find(*entry->expected) == std::string::npos) {
       j.verdict = Verdict::stale_message;
-      j.note = "listed at " + baseline->where(*entry) + " expecting \"" + *entry->expected +
-               "\" but failed with \"" + r.message() + "\"";
+      j.note = "listed at " + baseline->where(*entry) + " expecting \"" + *entry->expected + "\" but failed with \"" +
+               r.message() + "\"";
     } else {
       j.verdict = Verdict::known_failure;
       j.note = "known failure, listed at " + baseline->where(*entry);
     }
-  } else if (r.status == Status::error || r.info.grade == Grade::must ||
-             (r.info.grade == Grade::should && strict)) {
+  } else if (r.status == Status::error || r.info.grade == Grade::must || (r.info.grade == Grade::should && strict)) {
     j.verdict = Verdict::unexpected_failure;
   } else {
     j.verdict = Verdict::tolerated;
@@ -87,8 +85,8 @@ int RunReport::exit_code() const {
   return c.unexpected > 0 || c.stale > 0 ? 1 : 0;
 }
 
-RunReport judge(std::string suite, RunResults run, const Baseline* baseline,
-                const std::vector<std::string>& catalogue, bool strict) {
+RunReport judge(std::string suite, RunResults run, const Baseline* baseline, const std::vector<std::string>& catalogue,
+                bool strict) {
   RunReport report;
   report.suite = std::move(suite);
   report.wall = run.wall;

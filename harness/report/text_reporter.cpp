@@ -39,8 +39,8 @@ const char* verdict_label(const JudgedCase& c) {
 
 static const char* label_colour(const JudgedCase& c) {
   switch (c.verdict) {
-    case Verdict::passed: return "32";        // green
-    case Verdict::skipped: return "2";        // dim
+    case Verdict::passed: return "32";  // green
+    case Verdict::skipped: return "2";  // dim
     case Verdict::tolerated:
     case Verdict::known_failure: return "33";  // yellow
     default: return "1;31";                    // bold red
@@ -146,8 +146,8 @@ void TextReporter::case_finished(const JudgedCase& c, size_t done, size_t total)
     field(out_, "details", r.details);
     field(out_, "baseline", c.note);
     if (style_.verbose && !r.transcript.empty()) {
-      out_ << "      transcript (last " << std::min(style_.transcript_tail, r.transcript.size())
-           << " of " << r.transcript.size() << " records):\n";
+      out_ << "      transcript (last " << std::min(style_.transcript_tail, r.transcript.size()) << " of "
+           << r.transcript.size() << " records):\n";
       std::istringstream lines(transcript_tail(r.transcript, style_.transcript_tail));
       for (std::string line; std::getline(lines, line);) out_ << "        " << line << "\n";
     }
@@ -163,8 +163,8 @@ void TextReporter::summary(const report::RunReport& report) {
     out_ << paint("1;31", "STALE ") << "baseline entry " << e << " matches no case\n";
   }
   out_ << "\n"
-       << n.total << " cases in " << duration_text(report.wall) << ": " << n.passed << " passed, "
-       << n.failed << " failed, " << n.errors << " errors, " << n.skipped << " skipped";
+       << n.total << " cases in " << duration_text(report.wall) << ": " << n.passed << " passed, " << n.failed
+       << " failed, " << n.errors << " errors, " << n.skipped << " skipped";
   if (n.known_failures > 0) out_ << ", " << n.known_failures << " known failures";
   if (n.tolerated > 0) out_ << ", " << n.tolerated << " tolerated (" << (report.strict ? "INFO" : "SHOULD/INFO") << ")";
   out_ << "\n";

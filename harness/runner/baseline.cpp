@@ -61,9 +61,7 @@ Baseline Baseline::parse(std::string_view text, const std::string& name) {
       continue;
     }
 
-    auto fail = [&](const std::string& why) {
-      throw BaselineError(name + ":" + std::to_string(lineno) + ": " + why);
-    };
+    auto fail = [&](const std::string& why) { throw BaselineError(name + ":" + std::to_string(lineno) + ": " + why); };
     size_t end = line.find_first_of(" \t");
     BaselineEntry e;
     e.pattern = std::string(line.substr(0, end));
@@ -113,9 +111,7 @@ const BaselineEntry* Baseline::find(std::string_view id) const {
   return nullptr;
 }
 
-std::string Baseline::where(const BaselineEntry& e) const {
-  return name + ":" + std::to_string(e.line);
-}
+std::string Baseline::where(const BaselineEntry& e) const { return name + ":" + std::to_string(e.line); }
 
 std::string render_baseline(const Baseline* old, const std::vector<CaseResult>& ran) {
   std::ostringstream out;

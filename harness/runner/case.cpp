@@ -37,9 +37,7 @@ std::optional<Status> parse_status(std::string_view s) {
   return std::nullopt;
 }
 
-CaseOutcome CaseOutcome::pass(std::string observed) {
-  return {Status::pass, {}, std::move(observed), {}};
-}
+CaseOutcome CaseOutcome::pass(std::string observed) { return {Status::pass, {}, std::move(observed), {}}; }
 CaseOutcome CaseOutcome::fail(std::string expected, std::string observed, std::string details) {
   return {Status::fail, std::move(expected), std::move(observed), std::move(details)};
 }

@@ -64,8 +64,8 @@ struct CaseContext {
   // A duration scaled by --timeout-scale, for the case's own waits.
   template <class Rep, class Period>
   std::chrono::milliseconds scaled(std::chrono::duration<Rep, Period> d) const {
-    return std::chrono::milliseconds(static_cast<int64_t>(
-        std::chrono::duration<double, std::milli>(d).count() * timeout_scale));
+    return std::chrono::milliseconds(
+        static_cast<int64_t>(std::chrono::duration<double, std::milli>(d).count() * timeout_scale));
   }
   // Machine paths the case's evidence names otherwise ({path, name}): the
   // runner writes `name` for every `path` in the outcome's expected, observed

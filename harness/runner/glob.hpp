@@ -4,9 +4,9 @@
 // ID below it: "close" selects "close/exit-after-reply", and every variant of
 // it: "close/clean" selects "close/clean@go1.21" (a scenario under a profile).
 #pragma once
+#include <string>
 #include <string_view>
 #include <vector>
-#include <string>
 
 namespace cph::runner {
 

@@ -38,8 +38,7 @@ struct Board {
 
 // One running case. Owned jointly by the runner and the case's thread.
 struct Running {
-  Running(const CaseDescriptor& d, Clock::time_point deadline)
-      : info(d.info), run(d.run), token(deadline) {}
+  Running(const CaseDescriptor& d, Clock::time_point deadline) : info(d.info), run(d.run), token(deadline) {}
   CaseInfo info;
   CaseFunction run;
   CancelToken token;
@@ -88,8 +87,8 @@ CaseResult hang_result(Running& r, Clock::duration timeout, Clock::duration grac
   res.info = r.info;
   res.status = Status::error;
   res.observed = "hang";
-  res.details = "the case did not return within its deadline of " + seconds_text(timeout) +
-                " nor " + seconds_text(grace) + " after being cancelled; abandoned";
+  res.details = "the case did not return within its deadline of " + seconds_text(timeout) + " nor " +
+                seconds_text(grace) + " after being cancelled; abandoned";
   res.duration = Clock::now() - r.started;
   res.transcript = r.transcript.records();
   return res;
@@ -119,8 +118,7 @@ void validate_catalogue(const std::vector<CaseDescriptor>& cases) {
   }
 }
 
-std::vector<const CaseDescriptor*> select_cases(const std::vector<CaseDescriptor>& cases,
-                                                const RunOptions& options) {
+std::vector<const CaseDescriptor*> select_cases(const std::vector<CaseDescriptor>& cases, const RunOptions& options) {
   std::vector<const CaseDescriptor*> out;
   for (const auto& c : cases) {
     if (selected(c.info.id, options.only, options.skip)) out.push_back(&c);

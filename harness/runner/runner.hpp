@@ -17,7 +17,7 @@ struct RunOptions {
   std::vector<std::string> only;  // globs (glob.hpp); empty selects everything
   std::vector<std::string> skip;
   int jobs = 1;
-  double timeout_scale = 1.0;     // multiplies every case timeout and the grace
+  double timeout_scale = 1.0;                            // multiplies every case timeout and the grace
   size_t max_reply_bytes = wire::kDefaultMaxReplyBytes;  // CaseContext::max_reply_bytes
   // How long a cancelled case gets to return before it is abandoned.
   std::chrono::milliseconds grace{2000};
@@ -40,8 +40,7 @@ struct RunResults {
 // whitespace or glob characters.
 void validate_catalogue(const std::vector<CaseDescriptor>& cases);
 
-std::vector<const CaseDescriptor*> select_cases(const std::vector<CaseDescriptor>& cases,
-                                                const RunOptions& options);
+std::vector<const CaseDescriptor*> select_cases(const std::vector<CaseDescriptor>& cases, const RunOptions& options);
 
 RunResults run_cases(const std::vector<const CaseDescriptor*>& cases, const RunOptions& options,
                      const RunProgress& progress = {});

@@ -31,7 +31,6 @@ namespace {
 // Harness deadlines where Go would wait forever, unless the scenario says.
 constexpr Millis kDefaultClientTimeout = 3000ms;
 
-
 // An argument as quoted.Split reads it back.
 std::string quote_arg(const std::string& a) {
   if (!a.empty() && a.find_first_of(" \t\n\r'\"") == std::string::npos) return a;
@@ -98,10 +97,11 @@ struct Canceller {
 // Cancels a call's context after a delay unless the call ended first.
 class CancelTimer {
  public:
-  CancelTimer(client::Context ctx, Millis delay) : thread_([this, ctx, delay] {
-    std::unique_lock l(mu_);
-    if (!cv_.wait_for(l, delay, [&] { return done_; })) ctx.cancel();
-  }) {}
+  CancelTimer(client::Context ctx, Millis delay)
+      : thread_([this, ctx, delay] {
+          std::unique_lock l(mu_);
+          if (!cv_.wait_for(l, delay, [&] { return done_; })) ctx.cancel();
+        }) {}
   ~CancelTimer() {
     {
       std::lock_guard l(mu_);
@@ -170,8 +170,12 @@ class Execution {
 
  private:
   std::string fake_command() {
-    std::vector<std::string> args{env_.fake_bin, "--dir", (fs::path(dir_.path()) / "store").string(), "--stats",
-                                  (fs::path(dir_.path()) / "stats.json").string(), "--transcript",
+    std::vector<std::string> args{env_.fake_bin,
+                                  "--dir",
+                                  (fs::path(dir_.path()) / "store").string(),
+                                  "--stats",
+                                  (fs::path(dir_.path()) / "stats.json").string(),
+                                  "--transcript",
                                   (fs::path(dir_.path()) / "fake-transcript.jsonl").string()};
     if (s_.fake_inline) {
       fs::path script = fs::path(dir_.path()) / "script.json";
@@ -219,8 +223,8 @@ class Execution {
       wait_event(step, o);
       return {o};
     }
-    client::Context call = step.deadline ? client::Context::with_timeout(*step.deadline)
-                                         : client::Context::background();
+    client::Context call =
+        step.deadline ? client::Context::with_timeout(*step.deadline) : client::Context::background();
     canceller.add(call);
     std::optional<CancelTimer> timer;
     if (step.cancel_after) timer.emplace(call, *step.cancel_after);
@@ -286,8 +290,8 @@ class Execution {
   ScenarioObservation obs_;
 };
 
-void check_outcome(std::vector<Mismatch>& out, const std::string& where, const OutcomeExpectation& e,
-                   OutcomeClass got, const std::string& message) {
+void check_outcome(std::vector<Mismatch>& out, const std::string& where, const OutcomeExpectation& e, OutcomeClass got,
+                   const std::string& message) {
   bool bad = (e.outcome && *e.outcome != got) || (e.message && *e.message != message);
   if (e.message_regex && !std::regex_search(message, std::regex(*e.message_regex))) bad = true;
   if (!bad) return;
@@ -328,13 +332,14 @@ std::vector<Mismatch> compare_scenario(const Scenario& s, const ScenarioObservat
       out.push_back({st.path + ".request_id", std::to_string(*st.expect.request_id), std::to_string(st.request_id)});
     }
     if (st.expect.size && st.size != st.expect.size) {
-      out.push_back({st.path + ".size", std::to_string(*st.expect.size),
-                     st.size ? std::to_string(*st.size) : "no hit"});
+      out.push_back(
+          {st.path + ".size", std::to_string(*st.expect.size), st.size ? std::to_string(*st.size) : "no hit"});
     }
   }
   const auto& e = s.expect;
   check_outcome(out, "session", e, o.session, o.session_message);
-  if (e.pending && *e.pending != o.pending) out.push_back({"session.pending", ids_text(*e.pending), ids_text(o.pending)});
+  if (e.pending && *e.pending != o.pending)
+    out.push_back({"session.pending", ids_text(*e.pending), ids_text(o.pending)});
   if (!e.fake_saw.is_null()) {
     if (o.fake_stats.is_null()) {
       out.push_back({"fake_saw", e.fake_saw.dump(), "the fake wrote no --stats (it did not exit by itself)"});

@@ -13,9 +13,9 @@
 
 namespace cph::scenario {
 
-using nlohmann::json;
 using input::did_you_mean;
 using input::text_position;
+using nlohmann::json;
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& known_profiles() {
@@ -58,8 +58,9 @@ class Parser {
     Scenario s;
     s.file = file_;
     if (!j.is_object()) fail("", "want a JSON object with \"id\", \"steps\", ...");
-    keys(j, "", {"id", "title", "pins", "source", "profiles", "fake", "fake_args", "client", "timeout", "steps",
-                 "expect", "go", "description"});
+    keys(j, "",
+         {"id", "title", "pins", "source", "profiles", "fake", "fake_args", "client", "timeout", "steps", "expect",
+          "go", "description"});
     s.id = text(j, "id", "", true);
     check_id(s.id);
     s.title = text(j, "title", "", true);
@@ -109,9 +110,8 @@ class Parser {
       for (const auto& o : e.overrides) {
         if (!o.first.matches(c) || o.first.words() != most) continue;
         if (best && !(best->second == o.second)) {
-          fail(path, "\"" + best->first.text + "\" and \"" + o.first.text + "\" both match the condition " +
-                         c.name() + " and disagree: add a key for it (e.g. \"" + best->first.text + "+" +
-                         o.first.text + "\")");
+          fail(path, "\"" + best->first.text + "\" and \"" + o.first.text + "\" both match the condition " + c.name() +
+                         " and disagree: add a key for it (e.g. \"" + best->first.text + "+" + o.first.text + "\")");
         }
         if (!best) best = &o;
       }
@@ -120,7 +120,8 @@ class Parser {
   }
 
   GoOutcome go_outcome(const json& v, const std::string& path) const {
-    if (!v.is_object()) fail(path, "want {\"exit\": N, \"stderr\": \"regex\"} or {\"hang\": true}, got " + type_name(v));
+    if (!v.is_object())
+      fail(path, "want {\"exit\": N, \"stderr\": \"regex\"} or {\"hang\": true}, got " + type_name(v));
     keys(v, path, {"exit", "stderr", "hang"});
     GoOutcome e;
     if (v.contains("hang")) {
@@ -129,7 +130,8 @@ class Parser {
       e.hang = true;
       return e;
     }
-    if (!v.contains("exit") || !v["exit"].is_number_integer()) fail(join(path, "exit"), "want go's exit status, a number");
+    if (!v.contains("exit") || !v["exit"].is_number_integer())
+      fail(join(path, "exit"), "want go's exit status, a number");
     e.exit_code = v["exit"].get<int>();
     if (v.contains("stderr")) {
       if (!v["stderr"].is_string()) fail(join(path, "stderr"), "want a regex, got " + type_name(v["stderr"]));
@@ -198,7 +200,8 @@ class Parser {
       std::string name = v[i].get<std::string>();
       const auto& known = known_profiles();
       if (std::find(known.begin(), known.end(), name) == known.end()) {
-        fail(p, "unknown profile \"" + name + "\"" + did_you_mean(name, known) + " (known: " + client::Profile::names_text() + ")");
+        fail(p, "unknown profile \"" + name + "\"" + did_you_mean(name, known) +
+                    " (known: " + client::Profile::names_text() + ")");
       }
       if (std::find(out.begin(), out.end(), name) != out.end()) fail(p, "\"" + name + "\" listed twice");
       out.push_back(name);
@@ -323,7 +326,8 @@ class Parser {
     }
     bool is_call = s.kind == StepKind::get || s.kind == StepKind::put || s.kind == StepKind::close;
     for (const char* k : {"cancel_after", "deadline", "expect"}) {
-      if (v.contains(k) && !is_call) fail(join(path, k), std::string("not allowed on a ") + step_kind_name(s.kind) + " step");
+      if (v.contains(k) && !is_call)
+        fail(join(path, k), std::string("not allowed on a ") + step_kind_name(s.kind) + " step");
     }
     if (v.contains("cancel_after")) s.cancel_after = duration(v["cancel_after"], join(path, "cancel_after"));
     if (v.contains("deadline")) s.deadline = duration(v["deadline"], join(path, "deadline"));
@@ -344,7 +348,8 @@ class Parser {
     } else if (v.contains("body_hex")) {
       const json& h = v["body_hex"];
       std::string hex = h.is_string() ? h.get<std::string>() : "";
-      if (!h.is_string() || hex.size() % 2 != 0 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+      if (!h.is_string() || hex.size() % 2 != 0 ||
+          hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
         fail(join(path, "body_hex"), "want an even number of hex digits");
       }
       s.body = decode_hex(hex);

@@ -74,9 +74,9 @@ const char* step_kind_name(StepKind k);
 
 struct Step {
   StepKind kind = StepKind::get;
-  std::string path;    // "steps[2]", "steps[3].parallel[1]": for messages
-  std::string action;  // get/put: the ActionID, 32 raw bytes
-  std::string body;    // put: the body bytes
+  std::string path;                    // "steps[2]", "steps[3].parallel[1]": for messages
+  std::string action;                  // get/put: the ActionID, 32 raw bytes
+  std::string body;                    // put: the body bytes
   std::optional<Millis> cancel_after;  // cancel the call's context after this long
   std::optional<Millis> deadline;      // the call's context has this deadline
   std::vector<Step> parallel;          // parallel: run together, wait for all

@@ -39,14 +39,16 @@ std::vector<CaseDescriptor> scenario_go_cases(const std::vector<Scenario>& scena
       const GoOutcome expected = sc.go->at(c);
       std::string args;
       for (const auto& a : c.go_args()) args += " " + a;
-      d.info = {sc.id + "@go:" + c.name(), sc.title,
+      d.info = {sc.id + "@go:" + c.name(),
+                sc.title,
                 "go" + args + " (" + c.name() + ") against this fake: " + expected.describe(),
-                sc.source.empty() ? sc.file : sc.source, Grade::must,
+                sc.source.empty() ? sc.file : sc.source,
+                Grade::must,
                 c.store == gocmd::GoStore::cold ? std::chrono::minutes(15) : std::chrono::minutes(2)};
       d.run = [scenario, c, expected, bench](CaseContext&) {
         GoRun r = bench->run(script_of(*scenario), scenario->fake_args, {c}).front();
-        std::string observed = r.hang ? "hang (killed after " + std::to_string(static_cast<int>(r.seconds)) + " s)"
-                                      : r.status;
+        std::string observed =
+            r.hang ? "hang (killed after " + std::to_string(static_cast<int>(r.seconds)) + " s)" : r.status;
         std::string err = r.stderr_text;
         while (!err.empty() && err.back() == '\n') err.pop_back();
         std::string details = "scenario " + scenario->file + "; go stderr:\n" + (err.empty() ? "(empty)" : err);

@@ -1,11 +1,11 @@
 #include "session/session.hpp"
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <cstdio>
-#include <cstring>
 
 #include "proc/crash_report.hpp"
 #include "wire/base64.hpp"
@@ -32,9 +32,9 @@ Session::Session(runner::CaseContext& ctx, wire::Dialect dialect, std::string la
     : ctx_(ctx), dialect_(dialect), label_(std::move(label)), profile_(profile) {}
 
 std::unique_ptr<Session> Session::start(const std::vector<std::string>& argv, const std::string& cwd,
-                                        wire::Dialect dialect, runner::CaseContext& ctx,
-                                        const std::string& label, std::string& error,
-                                        const StartOptions& options, const client::Profile& profile) {
+                                        wire::Dialect dialect, runner::CaseContext& ctx, const std::string& label,
+                                        std::string& error, const StartOptions& options,
+                                        const client::Profile& profile) {
   std::unique_ptr<Session> s(new Session(ctx, dialect, label, profile));
   proc::SpawnOptions opts;
   opts.argv = argv;
@@ -131,7 +131,8 @@ void Session::read_stdout_loop() {
                               ") says \"error reading JSON from GOCACHEPROG: " + err + "\"; the helper wrote " +
                               wire::go_quote(std::string(bad.substr(0, shown))) +
                               (shown < bad.size() ? " (first 200 of " + std::to_string(bad.size()) + " bytes)" : "") +
-                              " at stdout offset " + std::to_string(kept_from + static_cast<int64_t>(kept.size() - bad.size()));
+                              " at stdout offset " +
+                              std::to_string(kept_from + static_cast<int64_t>(kept.size() - bad.size()));
         std::lock_guard lock(mu_);
         if (!killed_) problems_.push_back(message);
         // A line past the bound: nothing more of it is read, the helper is killed.
@@ -187,8 +188,8 @@ void Session::on_response(wire::Response r) {
   if (!problem.empty()) {
     if (problems_.size() < kKeptProblems) problems_.push_back(std::move(problem));
     if (++stray_replies_ >= kMaxStrayReplies && !gave_up_) {
-      const std::string why = "gave up after " + std::to_string(stray_replies_) +
-                              " replies to unknown or already answered request IDs";
+      const std::string why =
+          "gave up after " + std::to_string(stray_replies_) + " replies to unknown or already answered request IDs";
       problems_.push_back(why);
       give_up_locked(why);
     }
@@ -314,8 +315,7 @@ Reply Session::await(int64_t id, Clock::duration timeout) {
   const auto start = Clock::now();
   {
     std::unique_lock lock(mu_);
-    cv_.wait_until(lock, deadline_after(timeout),
-                   [&] { return replies_.count(id) || eof_ || !problems_.empty(); });
+    cv_.wait_until(lock, deadline_after(timeout), [&] { return replies_.count(id) || eof_ || !problems_.empty(); });
     auto it = replies_.find(id);
     if (it != replies_.end()) return Reply{it->second, ""};
   }
@@ -412,7 +412,8 @@ void Session::kill() {
 }
 
 bool Session::set_file_size_limit(std::optional<uint64_t> bytes, std::string& error) {
-  ctx_.transcript.event("file-size-limit", {{"helper", label_}, {"bytes", bytes ? nlohmann::json(*bytes) : nlohmann::json("none")}});
+  ctx_.transcript.event("file-size-limit",
+                        {{"helper", label_}, {"bytes", bytes ? nlohmann::json(*bytes) : nlohmann::json("none")}});
   return child_->set_file_size_limit(bytes, error);
 }
 

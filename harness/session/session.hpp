@@ -24,11 +24,11 @@
 #include <thread>
 #include <vector>
 
-#include "session/pattern_body.hpp"
 #include "client/profile.hpp"
 #include "proc/capped_text.hpp"
 #include "proc/child.hpp"
 #include "runner/case.hpp"
+#include "session/pattern_body.hpp"
 #include "wire/messages.hpp"
 
 namespace cph::session {
@@ -45,7 +45,7 @@ struct Reply {
 
 // How a helper is started, beyond its command line.
 struct StartOptions {
-  bool ignore_sigxfsz = false;                // for storage faults (proc::SpawnOptions)
+  bool ignore_sigxfsz = false;              // for storage faults (proc::SpawnOptions)
   std::optional<uint64_t> file_size_limit;  // RLIMIT_FSIZE from the start, in bytes
 };
 
@@ -62,9 +62,8 @@ class Session {
   // Requests are written in `dialect`; replies are decoded as `profile`'s go
   // decodes them (its error texts).
   static std::unique_ptr<Session> start(const std::vector<std::string>& argv, const std::string& cwd,
-                                        wire::Dialect dialect, runner::CaseContext& ctx,
-                                        const std::string& label, std::string& error,
-                                        const StartOptions& options = {},
+                                        wire::Dialect dialect, runner::CaseContext& ctx, const std::string& label,
+                                        std::string& error, const StartOptions& options = {},
                                         const client::Profile& profile = client::Profile::newest());
   ~Session();  // closes stdin, a short grace, then kills the process group
   Session(const Session&) = delete;

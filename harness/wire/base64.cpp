@@ -49,9 +49,7 @@ std::string encode(std::string_view bytes) {
   return out;
 }
 
-std::string DecodeError::message() const {
-  return "illegal base64 data at input byte " + std::to_string(offset);
-}
+std::string DecodeError::message() const { return "illegal base64 data at input byte " + std::to_string(offset); }
 
 std::optional<DecodeError> decode(std::string_view text, std::string& out) {
   out.clear();
@@ -103,11 +101,11 @@ std::optional<DecodeError> StreamDecoder::feed_into(std::string_view text, std::
   for (; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     const int64_t pos = consumed_ + static_cast<int64_t>(i);
-    if (c == '\n' || c == '\r') continue;  // skipped in every phase
+    if (c == '\n' || c == '\r') continue;       // skipped in every phase
     if (phase_ == kAfterPad) return fail(pos);  // trailing garbage
     if (phase_ == kSecondPad) {
       if (c != '=') return fail(pos - 1);  // Go reports the byte before
-      emit(2);  // two symbols and "==" -> one byte
+      emit(2);                             // two symbols and "==" -> one byte
       phase_ = kAfterPad;
       continue;
     }
@@ -161,7 +159,8 @@ void StreamEncoder::feed(std::string_view bytes) {
     out_len = encode_quantum(pending_, 3, out_.data());
   }
   if (whole > 0)
-    out_len += fast::encode_to(reinterpret_cast<const unsigned char*>(bytes.data() + first), whole, out_.data() + out_len);
+    out_len +=
+        fast::encode_to(reinterpret_cast<const unsigned char*>(bytes.data() + first), whole, out_.data() + out_len);
   pending_len_ = bytes.size() - first - whole;
   std::memcpy(pending_, bytes.data() + first + whole, pending_len_);
   sink_(std::string_view(out_.data(), out_len));

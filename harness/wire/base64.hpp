@@ -14,7 +14,7 @@ size_t encoded_len(size_t n);
 std::string encode(std::string_view bytes);
 
 struct DecodeError {
-  int64_t offset = 0;  // byte offset in the input, as Go's CorruptInputError
+  int64_t offset = 0;           // byte offset in the input, as Go's CorruptInputError
   std::string message() const;  // "illegal base64 data at input byte N"
 };
 
@@ -39,11 +39,11 @@ class StreamDecoder {
   // decode writes straight into its result).
   std::optional<DecodeError> feed_into(std::string_view text, std::string& out);
   Sink sink_;
-  std::string out_;        // feed()'s output, reused so feeding allocates once
-  uint32_t quantum_ = 0;   // the current quantum's symbol values, 6 bits each
-  int quantum_len_ = 0;    // symbols in quantum_ (0..3)
+  std::string out_;       // feed()'s output, reused so feeding allocates once
+  uint32_t quantum_ = 0;  // the current quantum's symbol values, 6 bits each
+  int quantum_len_ = 0;   // symbols in quantum_ (0..3)
   int64_t consumed_ = 0;
-  int phase_ = 0;          // symbols, second '=' expected, after the padding
+  int phase_ = 0;  // symbols, second '=' expected, after the padding
   std::optional<DecodeError> error_;
 };
 
@@ -56,7 +56,7 @@ class StreamEncoder {
   void finish();  // writes the final quantum with padding
  private:
   Sink sink_;
-  std::string out_;  // feed()'s output buffer; grows, never shrinks
+  std::string out_;                // feed()'s output buffer; grows, never shrinks
   unsigned char pending_[3] = {};  // bytes of an unfinished quantum
   size_t pending_len_ = 0;
 };

@@ -87,14 +87,13 @@ size_t encode_scalar(const unsigned char* in, size_t n, char* out) {
 // Validation: a character is valid when its low-nibble class and its
 // high-nibble class share no bit. Sets `hi` and `lo` to the two classes of
 // each of the 32 characters of `str`; `hi_nibbles` to their high nibbles.
-__attribute__((target("avx2"))) inline void classes32_avx2(__m256i str, __m256i& hi_nibbles, __m256i& hi,
-                                                          __m256i& lo) {
-  const __m256i lut_lo = _mm256_setr_epi8(
-      0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A,
-      0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
-  const __m256i lut_hi = _mm256_setr_epi8(
-      0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
-      0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+__attribute__((target("avx2"))) inline void classes32_avx2(__m256i str, __m256i& hi_nibbles, __m256i& hi, __m256i& lo) {
+  const __m256i lut_lo =
+      _mm256_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A,
+                       0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
+  const __m256i lut_hi =
+      _mm256_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
+                       0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
   const __m256i mask_2f = _mm256_set1_epi8(0x2f);
   hi_nibbles = _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f);
   hi = _mm256_shuffle_epi8(lut_hi, hi_nibbles);
@@ -105,9 +104,8 @@ __attribute__((target("avx2"))) inline void classes32_avx2(__m256i str, __m256i&
 // Returns false, writing nothing, when any of the 32 is not in the alphabet.
 __attribute__((target("avx2"))) inline bool decode32_avx2(const unsigned char* in, unsigned char* out) {
   // Translation: the offset to add, by high nibble ('/' gets its own slot).
-  const __m256i lut_roll = _mm256_setr_epi8(
-      0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0,
-      0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i lut_roll = _mm256_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 19, 4, -65,
+                                            -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
   const __m256i mask_2f = _mm256_set1_epi8(0x2f);
 
   __m256i str = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
@@ -121,9 +119,8 @@ __attribute__((target("avx2"))) inline bool decode32_avx2(const unsigned char* i
   // Pack four 6-bit values into 24 bits per 32-bit lane, then squeeze.
   const __m256i ab_bc = _mm256_maddubs_epi16(str, _mm256_set1_epi32(0x01400140));
   __m256i packed = _mm256_madd_epi16(ab_bc, _mm256_set1_epi32(0x00011000));
-  packed = _mm256_shuffle_epi8(packed, _mm256_setr_epi8(
-      2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
-      2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1));
+  packed = _mm256_shuffle_epi8(packed, _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2, 1, 0,
+                                                        6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1));
   packed = _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7));
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), packed);
   return true;
@@ -161,9 +158,8 @@ __attribute__((target("avx2"))) inline void encode24_avx2(const unsigned char* i
   __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
   // Bytes 0..11 to lane 0 at offset 4, bytes 12..23 to lane 1 at offset 0.
   v = _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 0, 1, 2, 3, 4, 5, 6));
-  v = _mm256_shuffle_epi8(v, _mm256_set_epi8(
-      10, 11, 9, 10, 7, 8, 6, 7, 4, 5, 3, 4, 1, 2, 0, 1,
-      14, 15, 13, 14, 11, 12, 10, 11, 8, 9, 7, 8, 5, 6, 4, 5));
+  v = _mm256_shuffle_epi8(v, _mm256_set_epi8(10, 11, 9, 10, 7, 8, 6, 7, 4, 5, 3, 4, 1, 2, 0, 1, 14, 15, 13, 14, 11, 12,
+                                             10, 11, 8, 9, 7, 8, 5, 6, 4, 5));
   // Split each 3-byte group into four 6-bit values, one per byte.
   const __m256i t0 = _mm256_and_si256(v, _mm256_set1_epi32(0x0fc0fc00));
   const __m256i t1 = _mm256_mulhi_epu16(t0, _mm256_set1_epi32(0x04000040));
@@ -171,9 +167,8 @@ __attribute__((target("avx2"))) inline void encode24_avx2(const unsigned char* i
   const __m256i t3 = _mm256_mullo_epi16(t2, _mm256_set1_epi32(0x01000010));
   const __m256i idx = _mm256_or_si256(t1, t3);
   // 0..63 to the alphabet: add the offset of the value's range.
-  const __m256i lut = _mm256_setr_epi8(
-      65, 71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16, 0, 0,
-      65, 71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16, 0, 0);
+  const __m256i lut = _mm256_setr_epi8(65, 71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16, 0, 0, 65, 71, -4, -4,
+                                       -4, -4, -4, -4, -4, -4, -4, -4, -19, -16, 0, 0);
   __m256i range = _mm256_subs_epu8(idx, _mm256_set1_epi8(51));
   range = _mm256_sub_epi8(range, _mm256_cmpgt_epi8(idx, _mm256_set1_epi8(25)));
   const __m256i chars = _mm256_add_epi8(idx, _mm256_shuffle_epi8(lut, range));

@@ -20,7 +20,7 @@
 namespace cph::base64::fast {
 
 enum class Kernel { scalar, avx2 };
-Kernel best_kernel();             // avx2 when this CPU has it
+Kernel best_kernel();               // avx2 when this CPU has it
 const char* kernel_name(Kernel k);  // "scalar", "avx2"
 
 // Extra bytes a kernel may write past what it reports as produced: size

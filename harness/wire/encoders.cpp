@@ -56,7 +56,11 @@ std::string go_quote(std::string_view s) {
         continue;
       }
       switch (b) {
-        case '\\': case '"': out.push_back('\\'); out.push_back(static_cast<char>(b)); break;
+        case '\\':
+        case '"':
+          out.push_back('\\');
+          out.push_back(static_cast<char>(b));
+          break;
         case '\b': out += "\\b"; break;
         case '\f': out += "\\f"; break;
         case '\n': out += "\\n"; break;

@@ -53,30 +53,39 @@ bool is_print(char32_t r) {
   if (r < 0x7f) return true;
   if (r == 0xad) return false;  // soft hyphen (Cf)
   // Separators other than U+0020: Zs, Zl, Zp.
-  if (r == 0xa0 || r == 0x1680 || in(r, 0x2000, 0x200a) || r == 0x2028 || r == 0x2029 || r == 0x202f ||
-      r == 0x205f || r == 0x3000) {
+  if (r == 0xa0 || r == 0x1680 || in(r, 0x2000, 0x200a) || r == 0x2028 || r == 0x2029 || r == 0x202f || r == 0x205f ||
+      r == 0x3000) {
     return false;
   }
   // Format characters (Cf).
   if (in(r, 0x600, 0x605) || r == 0x61c || r == 0x6dd || r == 0x70f || in(r, 0x890, 0x891) || r == 0x8e2 ||
-      r == 0x180e || in(r, 0x200b, 0x200f) || in(r, 0x202a, 0x202e) || in(r, 0x2060, 0x2064) ||
-      in(r, 0x2066, 0x206f) || r == 0xfeff || in(r, 0xfff9, 0xfffb) || r == 0x110bd || r == 0x110cd ||
-      in(r, 0x13430, 0x1343f) || in(r, 0x1bca0, 0x1bca3) || in(r, 0x1d173, 0x1d17a) || r == 0xe0001 ||
-      in(r, 0xe0020, 0xe007f)) {
+      r == 0x180e || in(r, 0x200b, 0x200f) || in(r, 0x202a, 0x202e) || in(r, 0x2060, 0x2064) || in(r, 0x2066, 0x206f) ||
+      r == 0xfeff || in(r, 0xfff9, 0xfffb) || r == 0x110bd || r == 0x110cd || in(r, 0x13430, 0x1343f) ||
+      in(r, 0x1bca0, 0x1bca3) || in(r, 0x1d173, 0x1d17a) || r == 0xe0001 || in(r, 0xe0020, 0xe007f)) {
     return false;
   }
   if (in(r, 0xd800, 0xdfff) || in(r, 0xe000, 0xf8ff) || r >= 0xf0000) return false;  // Cs, Co
-  if (in(r, 0xfdd0, 0xfdef) || (r & 0xfffe) == 0xfffe) return false;                // noncharacters
+  if (in(r, 0xfdd0, 0xfdef) || (r & 0xfffe) == 0xfffe) return false;                 // noncharacters
   return true;
 }
 
 bool is_space(char32_t r) {
   switch (r) {
-    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xa0:
-    case 0x1680: case 0x2028: case 0x2029: case 0x202f: case 0x205f: case 0x3000:
-      return true;
-    default:
-      return in(r, 0x2000, 0x200a);
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xa0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000: return true;
+    default: return in(r, 0x2000, 0x200a);
   }
 }
 

@@ -44,8 +44,8 @@ std::string quote(std::string_view s) {
 }
 
 std::string cannot_parse(std::string_view value, std::string_view value_elem, std::string_view layout_elem) {
-  return "parsing time " + quote(value) + " as " + quote(kLayout) + ": cannot parse " + quote(value_elem) +
-         " as " + quote(layout_elem);
+  return "parsing time " + quote(value) + " as " + quote(kLayout) + ": cannot parse " + quote(value_elem) + " as " +
+         quote(layout_elem);
 }
 
 std::string out_of_range(std::string_view value, std::string_view what) {
@@ -257,9 +257,8 @@ namespace cph::wire {
 std::string Time::utc_rfc3339_nano() const { return gotime::format_rfc3339(unix_seconds, nanos, 0, true); }
 
 Time Time::now() {
-  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
+  const auto ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   Time t;
   t.unix_seconds = ns / 1000000000;
   t.nanos = static_cast<int32_t>(ns % 1000000000);

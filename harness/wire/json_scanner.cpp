@@ -212,12 +212,15 @@ Op Scanner::step(unsigned char c) {
       return Op::cont;
     case State::in_string_esc:
       switch (c) {
-        case 'b': case 'f': case 'n': case 'r': case 't': case '\\': case '/': case '"':
-          step_ = State::in_string;
-          return Op::cont;
-        case 'u':
-          step_ = State::in_string_esc_u;
-          return Op::cont;
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
+        case '\\':
+        case '/':
+        case '"': step_ = State::in_string; return Op::cont;
+        case 'u': step_ = State::in_string_esc_u; return Op::cont;
       }
       return fail(c, "in string escape code");
     case State::in_string_esc_u: return hex_digit(State::in_string_esc_u1);

@@ -11,8 +11,20 @@
 namespace cph::gojson {
 
 // The scanner's opcodes (Go's scanContinue, scanBeginLiteral, ...).
-enum class Op { cont, begin_literal, begin_object, object_key, object_value, end_object, begin_array,
-                array_value, end_array, skip_space, end, error };
+enum class Op {
+  cont,
+  begin_literal,
+  begin_object,
+  object_key,
+  object_value,
+  end_object,
+  begin_array,
+  array_value,
+  end_array,
+  skip_space,
+  end,
+  error
+};
 
 class Scanner {
  public:
@@ -26,9 +38,37 @@ class Scanner {
 
  private:
   enum class State : uint8_t {
-    begin_value_or_empty, begin_value, begin_string_or_empty, begin_string, end_value, end_top, in_string,
-    in_string_esc, in_string_esc_u, in_string_esc_u1, in_string_esc_u12, in_string_esc_u123, neg, one, zero,
-    dot, dot0, e, e_sign, e0, t, tr, tru, f, fa, fal, fals, n, nu, nul, error,
+    begin_value_or_empty,
+    begin_value,
+    begin_string_or_empty,
+    begin_string,
+    end_value,
+    end_top,
+    in_string,
+    in_string_esc,
+    in_string_esc_u,
+    in_string_esc_u1,
+    in_string_esc_u12,
+    in_string_esc_u123,
+    neg,
+    one,
+    zero,
+    dot,
+    dot0,
+    e,
+    e_sign,
+    e0,
+    t,
+    tr,
+    tru,
+    f,
+    fa,
+    fal,
+    fals,
+    n,
+    nu,
+    nul,
+    error,
   };
   enum ParseState : uint8_t { object_key, object_value, array_value };
   Op fail(unsigned char c, const char* context);

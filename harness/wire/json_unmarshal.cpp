@@ -15,10 +15,14 @@ int32_t getu4(std::string_view s, size_t i) {
   for (size_t k = i + 2; k < i + 6; ++k) {
     const char c = s[k];
     int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else return -1;
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
+    else
+      return -1;
     r = r * 16 + v;
   }
   return r;
@@ -30,7 +34,8 @@ const char* value_kind(char c) {
     case '{': return "object";
     case '[': return "array";
     case '"': return "string";
-    case 't': case 'f': return "bool";
+    case 't':
+    case 'f': return "bool";
     case 'n': return "null";
   }
   return "number";
@@ -260,12 +265,16 @@ class Unmarshaller {
         }
         break;
       case Kind::string:
-        if (c == '"') v.s = unquote(item);
-        else save_type_error(value_kind(c), f.type_name);
+        if (c == '"')
+          v.s = unquote(item);
+        else
+          save_type_error(value_kind(c), f.type_name);
         break;
       case Kind::boolean:
-        if (c == 't' || c == 'f') v.b = c == 't';
-        else save_type_error(value_kind(c), f.type_name);
+        if (c == 't' || c == 'f')
+          v.b = c == 't';
+        else
+          save_type_error(value_kind(c), f.type_name);
         break;
       case Kind::bytes:
         if (c == '"') {
@@ -283,9 +292,7 @@ class Unmarshaller {
         }
         break;
       case Kind::string_slice:
-      case Kind::time_ptr:
-        save_type_error(value_kind(c), f.type_name);
-        break;
+      case Kind::time_ptr: save_type_error(value_kind(c), f.type_name); break;
     }
     return "";
   }
@@ -331,12 +338,17 @@ class Unmarshaller {
     if (c == 'n') return;  // null leaves the element as it was
     if (f.kind == Kind::bytes) {
       uint8_t b = 0;
-      if (c == '"' || c == 't' || c == 'f') save_element_error(value_kind(c), f, i);
-      else if (!parse_uint8(item, b)) save_element_error("number " + std::string(item), f, i);
-      else v.bytes[i] = static_cast<char>(b);
+      if (c == '"' || c == 't' || c == 'f')
+        save_element_error(value_kind(c), f, i);
+      else if (!parse_uint8(item, b))
+        save_element_error("number " + std::string(item), f, i);
+      else
+        v.bytes[i] = static_cast<char>(b);
     } else {
-      if (c == '"') v.strings[i] = unquote(item);
-      else save_element_error(value_kind(c), f, i);
+      if (c == '"')
+        v.strings[i] = unquote(item);
+      else
+        save_element_error(value_kind(c), f, i);
     }
   }
 
@@ -360,12 +372,33 @@ std::string unquote(std::string_view lit) {
     if (c == '\\') {
       const char e = s[r + 1];
       switch (e) {
-        case '"': case '\\': case '/': case '\'': out.push_back(e); r += 2; continue;
-        case 'b': out.push_back('\b'); r += 2; continue;
-        case 'f': out.push_back('\f'); r += 2; continue;
-        case 'n': out.push_back('\n'); r += 2; continue;
-        case 'r': out.push_back('\r'); r += 2; continue;
-        case 't': out.push_back('\t'); r += 2; continue;
+        case '"':
+        case '\\':
+        case '/':
+        case '\'':
+          out.push_back(e);
+          r += 2;
+          continue;
+        case 'b':
+          out.push_back('\b');
+          r += 2;
+          continue;
+        case 'f':
+          out.push_back('\f');
+          r += 2;
+          continue;
+        case 'n':
+          out.push_back('\n');
+          r += 2;
+          continue;
+        case 'r':
+          out.push_back('\r');
+          r += 2;
+          continue;
+        case 't':
+          out.push_back('\t');
+          r += 2;
+          continue;
         default: break;
       }
       int32_t rr = getu4(s, r);

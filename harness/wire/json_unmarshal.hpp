@@ -20,7 +20,7 @@ namespace cph::gojson {
 enum class Kind { int64, string, boolean, bytes, string_slice, time_ptr };
 
 struct FieldSpec {
-  std::string name;       // Go field name, also the JSON key
+  std::string name;  // Go field name, also the JSON key
   Kind kind;
   std::string type_name;  // as reflect.Type.String(): "int64", "[]uint8", "[]cacheprog.Cmd"
   std::string elem_type;  // slices: "uint8", "cacheprog.Cmd"

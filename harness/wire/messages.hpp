@@ -11,9 +11,9 @@ namespace cph::wire {
 
 // Which request fields carry the output ID, by Go version.
 enum class Dialect {
-  object_id,              // Go 1.21-1.23: "ObjectID"
-  output_and_object_id,   // Go 1.24 with GOEXPERIMENT=cacheprog: "OutputID" and "ObjectID"
-  output_id,              // Go 1.24 default and Go 1.25+: "OutputID" only
+  object_id,             // Go 1.21-1.23: "ObjectID"
+  output_and_object_id,  // Go 1.24 with GOEXPERIMENT=cacheprog: "OutputID" and "ObjectID"
+  output_id,             // Go 1.24 default and Go 1.25+: "OutputID" only
 };
 const char* dialect_name(Dialect d);  // "go1.21", "go1.24+objectid", "go1.25"
 
@@ -26,14 +26,14 @@ enum class JsonDialect {
 
 struct Request {
   int64_t id = 0;
-  std::string command;     // "get", "put", "close", or anything a hostile peer sends
-  std::string action_id;   // raw bytes; empty is omitted (omitempty)
-  std::string output_id;   // raw bytes; written as OutputID and/or ObjectID per dialect
-  int64_t body_size = 0;   // 0 is omitted and no body line follows
+  std::string command;    // "get", "put", "close", or anything a hostile peer sends
+  std::string action_id;  // raw bytes; empty is omitted (omitempty)
+  std::string output_id;  // raw bytes; written as OutputID and/or ObjectID per dialect
+  int64_t body_size = 0;  // 0 is omitted and no body line follows
   // Decoding side only: which ID fields were present on the wire.
   bool had_output_id = false;
   bool had_object_id = false;
-  std::string object_id;   // raw bytes of ObjectID when it differs from OutputID
+  std::string object_id;  // raw bytes of ObjectID when it differs from OutputID
   bool operator==(const Request&) const = default;
 };
 

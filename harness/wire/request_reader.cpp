@@ -198,7 +198,9 @@ struct RequestStreamReader::State {
       case Phase::body_escape:
         phase = Phase::body_string;
         switch (c) {
-          case '"': case '\\': case '/': body_byte(static_cast<char>(c)); return Status::ok;
+          case '"':
+          case '\\':
+          case '/': body_byte(static_cast<char>(c)); return Status::ok;
           case 'b': body_byte('\b'); return Status::ok;
           case 'f': body_byte('\f'); return Status::ok;
           case 'n': body_byte('\n'); return Status::ok;

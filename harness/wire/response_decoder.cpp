@@ -106,13 +106,13 @@ std::optional<std::string> v2_syntax_error(const std::string& v1_error, std::str
 struct ResponseStreamDecoder::State {
   std::shared_ptr<const gojson::StructSpec> spec;
   gojson::Scanner scanner;
-  std::string buf;      // unconsumed input; buf[0] is at absolute offset base
+  std::string buf;  // unconsumed input; buf[0] is at absolute offset base
   int64_t base = 0;
-  size_t start = 0;     // where the current value (with its leading space) starts
-  size_t pos = 0;       // next byte to scan
+  size_t start = 0;  // where the current value (with its leading space) starts
+  size_t pos = 0;    // next byte to scan
   bool finished = false;
   bool fast = true;
-  std::string error;    // sticky, as Go's Decoder.err
+  std::string error;  // sticky, as Go's Decoder.err
   JsonDialect json = JsonDialect::v1;
   size_t max_value = 0;        // 0: no limit
   bool error_pending = false;  // v2: the scanner failed at pos; its text needs more bytes
@@ -205,10 +205,8 @@ ResponseStreamDecoder::Status ResponseStreamDecoder::next(Response& out, std::st
       case gojson::Op::end_array:
         if (s.scanner.depth() == 0) return s.emit(s.pos + 1, out, error);
         break;
-      case gojson::Op::error:
-        return s.syntax_error(error);
-      default:
-        break;
+      case gojson::Op::error: return s.syntax_error(error);
+      default: break;
     }
   }
   if (!s.finished) {

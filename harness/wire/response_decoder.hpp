@@ -21,8 +21,8 @@
 #pragma once
 #include <memory>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "wire/messages.hpp"
 

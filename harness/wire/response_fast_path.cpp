@@ -73,8 +73,8 @@ struct Plain {
 enum Field : unsigned { kID, kErr, kKnownCommands, kMiss, kOutputID, kSize, kTime, kDiskPath, kUnknown };
 
 Field field_of(std::string_view key) {
-  static constexpr std::string_view names[] = {"ID", "Err", "KnownCommands", "Miss",
-                                               "OutputID", "Size", "Time", "DiskPath"};
+  static constexpr std::string_view names[] = {"ID",       "Err",  "KnownCommands", "Miss",
+                                               "OutputID", "Size", "Time",          "DiskPath"};
   for (unsigned i = 0; i < kUnknown; ++i)
     if (key == names[i]) return static_cast<Field>(i);
   return kUnknown;

@@ -17,8 +17,8 @@ class Sha256 {
   void* ctx_;
 };
 
-std::string sha256(std::string_view bytes);           // 32 raw bytes
-std::string to_hex(std::string_view bytes);           // lowercase
+std::string sha256(std::string_view bytes);  // 32 raw bytes
+std::string to_hex(std::string_view bytes);  // lowercase
 bool from_hex(std::string_view hex, std::string& out);
 
 }  // namespace cph::wire

@@ -193,17 +193,23 @@ std::vector<TranscriptRecord> Transcript::parse(std::string_view jsonl, const st
     };
     if (!j.is_object()) throw bad_line(name, line_no, 1, "a transcript record must be a JSON object");
     TranscriptRecord r;
-    if (!j.contains("t") || !j["t"].is_number()) throw bad_line(name, line_no, field_col("t"), "\"t\" must be a number");
+    if (!j.contains("t") || !j["t"].is_number())
+      throw bad_line(name, line_no, field_col("t"), "\"t\" must be a number");
     r.t = j["t"].get<double>();
     if (!j.contains("dir") || !j["dir"].is_string()) {
       throw bad_line(name, line_no, field_col("dir"), "\"dir\" must be a string");
     }
     const std::string dir = j["dir"].get<std::string>();
-    if (dir == "to-helper") r.dir = Direction::to_helper;
-    else if (dir == "from-helper") r.dir = Direction::from_helper;
-    else if (dir == "helper-stderr") r.dir = Direction::helper_stderr;
-    else if (dir == "event") r.dir = Direction::event;
-    else throw bad_line(name, line_no, field_col("dir"), "unknown direction \"" + dir + "\"");
+    if (dir == "to-helper")
+      r.dir = Direction::to_helper;
+    else if (dir == "from-helper")
+      r.dir = Direction::from_helper;
+    else if (dir == "helper-stderr")
+      r.dir = Direction::helper_stderr;
+    else if (dir == "event")
+      r.dir = Direction::event;
+    else
+      throw bad_line(name, line_no, field_col("dir"), "unknown direction \"" + dir + "\"");
     if (r.dir == Direction::event) {
       if (!j.contains("event") || !j["event"].is_string()) {
         throw bad_line(name, line_no, field_col("event"), "an event record needs a string \"event\"");

@@ -32,8 +32,8 @@ const char* direction_name(Direction d);
 struct TranscriptRecord {
   double t = 0;
   Direction dir = Direction::event;
-  std::string data;          // raw bytes (for event: the event name)
-  nlohmann::json detail;     // events only
+  std::string data;       // raw bytes (for event: the event name)
+  nlohmann::json detail;  // events only
 };
 
 // Thread-safe. Keeps records in memory (for reports) and, when given a path,
@@ -68,7 +68,7 @@ class Transcript {
   size_t limit_ = kDefaultMemoryLimit;
   std::vector<TranscriptRecord> records_;  // the head: up to limit_ / 2 bytes
   size_t head_bytes_ = 0;
-  std::deque<TranscriptRecord> tail_;      // the latest, up to limit_ / 2 bytes
+  std::deque<TranscriptRecord> tail_;  // the latest, up to limit_ / 2 bytes
   size_t tail_bytes_ = 0;
   bool head_full_ = false;
   uint64_t dropped_records_ = 0;

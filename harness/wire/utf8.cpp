@@ -21,8 +21,7 @@ Rune decode(std::string_view s, size_t i) {
   } else if (c0 >= 0xF0 && c0 <= 0xF4) {
     const unsigned char lo = c0 == 0xF0 ? 0x90 : 0x80, hi = c0 == 0xF4 ? 0x8F : 0xBF;
     if (cont(1, lo, hi) && cont(2) && cont(3)) {
-      return {char32_t(c0 & 0x07) << 18 | char32_t(at(1) & 0x3F) << 12 | char32_t(at(2) & 0x3F) << 6 |
-                  (at(3) & 0x3F),
+      return {char32_t(c0 & 0x07) << 18 | char32_t(at(1) & 0x3F) << 12 | char32_t(at(2) & 0x3F) << 6 | (at(3) & 0x3F),
               4};
     }
   }

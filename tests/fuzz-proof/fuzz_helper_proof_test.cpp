@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "proc/temp_dir.hpp"
 #include "fuzzer/campaign.hpp"
 #include "go_buggy_helper.hpp"
+#include "proc/temp_dir.hpp"
 #include "run_program.hpp"
 
 namespace cph {
@@ -52,8 +52,9 @@ std::string fuzz_helper_bin(std::string& why) {
 #ifdef CPH_FUZZ_HELPER_BIN
   return CPH_FUZZ_HELPER_BIN;
 #else
-  why = "fuzz_helper is a libFuzzer binary only under the fuzz preset (cmake --preset fuzz; this build replays its "
-        "corpus instead), and CPH_FUZZ_HELPER_BIN names none";
+  why =
+      "fuzz_helper is a libFuzzer binary only under the fuzz preset (cmake --preset fuzz; this build replays its "
+      "corpus instead), and CPH_FUZZ_HELPER_BIN names none";
   return "";
 #endif
 }
@@ -72,10 +73,10 @@ TEST_P(FuzzHelperProofSlow, CoverageGuidedFindsThePlantedBugWithinItsBudget) {
   fs::copy(fs::path(CPH_SOURCE_DIR) / "fuzz" / "corpus" / "fuzz_helper", corpus);
   const std::string command = *helper + " --dir {dir} --bugs " + bug.name;
   const auto t0 = std::chrono::steady_clock::now();
-  test::Ran r = test::run_program(
-      {target, "-seed=1", "-runs=" + std::to_string(bug.runs), "-max_len=512", "-timeout=120",
-       "-artifact_prefix=" + artifacts.string() + "/", "-print_final_stats=1", corpus.string()},
-      {"", {"CPH_FUZZ_HELPER=" + command, "CPH_FUZZ_REPLY_TIMEOUT=10s"}, 1500s});
+  test::Ran r =
+      test::run_program({target, "-seed=1", "-runs=" + std::to_string(bug.runs), "-max_len=512", "-timeout=120",
+                         "-artifact_prefix=" + artifacts.string() + "/", "-print_final_stats=1", corpus.string()},
+                        {"", {"CPH_FUZZ_HELPER=" + command, "CPH_FUZZ_REPLY_TIMEOUT=10s"}, 1500s});
   const auto wall = std::chrono::steady_clock::now() - t0;
   ASSERT_FALSE(r.timed_out) << r.out.substr(r.out.size() > 4000 ? r.out.size() - 4000 : 0);
   // The helper's coverage reached libFuzzer (no "no Go coverage counters" note).
@@ -90,7 +91,8 @@ TEST_P(FuzzHelperProofSlow, CoverageGuidedFindsThePlantedBugWithinItsBudget) {
     runs = std::stoul(rm[1]);
   }
   bool saved = false;
-  for (const auto& e : fs::directory_iterator(artifacts)) saved = saved || e.path().filename().string().rfind("crash-", 0) == 0;
+  for (const auto& e : fs::directory_iterator(artifacts))
+    saved = saved || e.path().filename().string().rfind("crash-", 0) == 0;
   EXPECT_TRUE(saved) << "libFuzzer saved no crash- input";
   const double secs = std::chrono::duration<double>(wall).count();
   std::printf("fuzz_helper: %s found after about %zu runs in %.1f s: %s\n", bug.name, runs, secs, m[0].str().c_str());
@@ -108,12 +110,12 @@ TEST_P(FuzzHelperProofSlow, CoverageGuidedFindsThePlantedBugWithinItsBudget) {
   // Recorded, not asserted: with these bugs the random sessions are often as quick (docs/fuzzer.md).
 }
 
-INSTANTIATE_TEST_SUITE_P(PlantedBugs, FuzzHelperProofSlow, ::testing::ValuesIn(kBugs),
-                         [](const auto& info) {
-                           std::string n = info.param.name;
-                           for (char& ch : n) if (ch == '-') ch = '_';
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(PlantedBugs, FuzzHelperProofSlow, ::testing::ValuesIn(kBugs), [](const auto& info) {
+  std::string n = info.param.name;
+  for (char& ch : n)
+    if (ch == '-') ch = '_';
+  return n;
+});
 
 }  // namespace
 }  // namespace cph

@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "run_program.hpp"
 #include "gocmd/go_bench.hpp"
+#include "run_program.hpp"
 #include "test_scale.hpp"
 
 namespace cph::interop {
@@ -36,12 +36,11 @@ struct Report {
 // scenarios/fake-scripts, or none), run from the source tree so the relative
 // script path is the helper's own: go starts the helper, the case's wrapper
 // puts it back in cph's directory.
-Report check_go(const std::string& script, std::vector<std::string> extra = {},
-                std::chrono::seconds limit = 1800s) {
-  const fs::path json = fs::temp_directory_path() / ("cph-check-go-" + std::to_string(::getpid()) + "-" +
-                                                     std::to_string(std::rand()) + ".json");
-  std::vector<std::string> argv{CPH_CLI_BIN, "check", "--only", "go/*", "--json", json.string(),
-                                "--timeout-scale", std::to_string(test::timeout_scale())};
+Report check_go(const std::string& script, std::vector<std::string> extra = {}, std::chrono::seconds limit = 1800s) {
+  const fs::path json = fs::temp_directory_path() /
+                        ("cph-check-go-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()) + ".json");
+  std::vector<std::string> argv{CPH_CLI_BIN, "check",       "--only",          "go/*",
+                                "--json",    json.string(), "--timeout-scale", std::to_string(test::timeout_scale())};
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.insert(argv.end(), {"--", CPH_FAKE_BIN, "--dir", "{dir}"});
   if (!script.empty()) argv.insert(argv.end(), {"--script", "scenarios/fake-scripts/" + script});

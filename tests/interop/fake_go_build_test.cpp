@@ -74,7 +74,9 @@ TEST(FakeGoBuild, BuildsTwiceAndTheSecondIsServedFromTheFake) {
     std::vector<std::string> env = {
         "GOCACHEPROG=" + std::string(CPH_FAKE_BIN) + " --dir " + store + " --stats " + stats,
         "GOCACHE=" + (tmp / ("gocache" + std::to_string(n))).string(),  // fresh each time
-        "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GOPATH=" + (tmp / "gopath").string(),
+        "GOFLAGS=-mod=mod",
+        "GOTOOLCHAIN=local",
+        "GOPATH=" + (tmp / "gopath").string(),
     };
     Ran r = run_program({*go, "build", "-o", (tmp / "sample").string(), "."}, {sample, env, 420s});
     EXPECT_TRUE(r.status) << "go build " << n << " hung past its deadline; stderr:\n" << r.stderr_text;

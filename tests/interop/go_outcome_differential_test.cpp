@@ -18,9 +18,9 @@
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <iostream>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -31,10 +31,10 @@
 #include <string>
 #include <vector>
 
-#include "proc/child.hpp"
-#include "proc/look_path.hpp"
 #include "gocmd/go_bench.hpp"
 #include "gocmd/go_condition.hpp"
+#include "proc/child.hpp"
+#include "proc/look_path.hpp"
 #include "scenario/scenario_exec.hpp"
 #include "scenario/scenario_file.hpp"
 #include "scenario/scenario_go.hpp"
@@ -64,8 +64,8 @@ std::string read_file(const fs::path& p) {
 
 // ---------------------------------------------------------------- the tables
 
-using scenario::GoExpectation;
 using gocmd::GoRun;
+using scenario::GoExpectation;
 
 // known_differences.txt: "<scenario ID> # <reason>" a line; '#' comments.
 std::map<std::string, std::string> load_known_differences(const fs::path& file) {
@@ -82,7 +82,8 @@ std::map<std::string, std::string> load_known_differences(const fs::path& file) 
     if (id.empty()) continue;
     std::string reason = hash == std::string::npos ? "" : line.substr(hash + 1);
     reason.erase(0, reason.find_first_not_of(' ') == std::string::npos ? reason.size() : reason.find_first_not_of(' '));
-    if (reason.empty()) throw std::runtime_error(file.string() + ":" + std::to_string(n) + ": " + id + " needs \"# <reason>\"");
+    if (reason.empty())
+      throw std::runtime_error(file.string() + ":" + std::to_string(n) + ": " + id + " needs \"# <reason>\"");
     out.emplace(id, reason);
   }
   return out;
@@ -172,9 +173,12 @@ std::string md_cell(std::string s) {
   s = trim_newlines(s);
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += "<br>";
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += "<br>";
+    else
+      out += c;
   }
   return out.empty() ? " " : out;
 }
@@ -247,7 +251,8 @@ std::string render_go_behaviour(const std::string& head, const std::vector<Diffe
     << "## The matrix\n\n"
     << "Go: **" << go_version << "**. Conditions run for every scenario (" << conditions.size() << "): ";
   for (size_t i = 0; i < conditions.size(); ++i) o << (i ? ", " : "") << "`" << conditions[i].name() << "`";
-  o << ", and for each the conditions its go block names. A hang is a go command that used no CPU for 8 s while it still ran (it waits on the helper with no\n"
+  o << ", and for each the conditions its go block names. A hang is a go command that used no CPU for 8 s while it "
+       "still ran (it waits on the helper with no\n"
     << "timeout), then was killed. \"Our client\" is what the C++ client's outcome (profile " << profile
     << ") means for\n"
     << "`go build` in the default condition: a fatal is exit status 1 with its message, a Close error is\n"
@@ -258,9 +263,11 @@ std::string render_go_behaviour(const std::string& head, const std::vector<Diffe
     << "| scenario | what `go` did, per condition | what our client did (`build`) | agree |\n"
     << "|---|---|---|---|\n";
   for (const auto& r : rows) {
-    std::string verdict = r.agree ? "yes" : (r.known_difference.empty() ? "**NO**" : "no (known: " + r.known_difference + ")");
+    std::string verdict =
+        r.agree ? "yes" : (r.known_difference.empty() ? "**NO**" : "no (known: " + r.known_difference + ")");
     for (const auto& c : r.cells) {
-      if (!c.matches) verdict += "; " + c.condition.name() + ": go differs from the go block (" + c.expected.describe() + ")";
+      if (!c.matches)
+        verdict += "; " + c.condition.name() + ": go differs from the go block (" + c.expected.describe() + ")";
     }
     std::string client = r.client ? r.client->describe() + " (" + r.client->detail + ")" : "-";
     o << "| `" << r.id << "`<br>" << md_cell(r.title) << " | " << md_cell(matrix_cell(r, bench_dir)) << " | "

@@ -12,8 +12,8 @@
 #include <sstream>
 #include <string>
 
-#include "run_program.hpp"
 #include "gocmd/go_bench.hpp"
+#include "run_program.hpp"
 
 namespace cph::interop {
 namespace {

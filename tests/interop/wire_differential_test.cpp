@@ -107,8 +107,10 @@ std::string cpp_answer_chunked(const Case& c, std::mt19937_64& rng) {
 
 std::string random_string(std::mt19937_64& rng, size_t max_len) {
   static const std::vector<std::string> pieces = {
-      "a", "get", "put", "close", "/tmp/x", "<", ">", "&", "\"", "\\", "\n", "\t", "\x01", "\x7f", "\xe2\x80\xa8",
-      "\xe2\x80\xa9", "\xc3\xa9", "\xf0\x9f\x98\x80", "\xff", "\xc3", "\xed\xa0\x80", "\xef\xbf\xbd", " ", "z"};
+      "a",    "get",  "put",          "close",        "/tmp/x",   "<",
+      ">",    "&",    "\"",           "\\",           "\n",       "\t",
+      "\x01", "\x7f", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xc3\xa9", "\xf0\x9f\x98\x80",
+      "\xff", "\xc3", "\xed\xa0\x80", "\xef\xbf\xbd", " ",        "z"};
   std::string s;
   const size_t n = rng() % (max_len + 1);
   for (size_t i = 0; i < n; ++i) s += pieces[rng() % pieces.size()];
@@ -144,65 +146,260 @@ cph::wire::Response random_response(std::mt19937_64& rng) {
 }
 
 const std::vector<std::string>& tricky_responses() {
-  static const std::vector<std::string> v = {
-      R"({"ID":1})", R"({"id":2,"err":"x"})", R"({"ID":1,"ID":2})", R"({"ID":null})", R"({"ID":1.0})",
-      R"({"ID":1e2})", R"({"ID":"1"})", R"({"ID":-0})", R"({"ID":9223372036854775807})",
-      R"({"ID":9223372036854775808})", R"({"ID":-9223372036854775808})", R"({"ID":-9223372036854775809})",
-      R"({"ID":true})", R"({"ID":[1]})", R"({"ID":{}})", R"({"Miss":1})", R"({"Miss":"true"})", R"({"Miss":true})",
-      R"({"miss":false,"MISS":true})", R"({"OutputID":"AQID"})", R"({"OutputID":"AQI="})", R"({"OutputID":"AQ=="})",
-      R"({"OutputID":"AQ="})", R"({"OutputID":"AQ"})", R"({"OutputID":"A"})", R"({"OutputID":"AQ==AQ=="})",
-      R"({"OutputID":"AQ\r\n=="})", R"({"OutputID":"A\u0051=="})", R"({"OutputID":"AQ\u003d="})",
-      R"({"OutputID":"AQ\u00e9="})", R"({"OutputID":[1,2,255]})", R"({"OutputID":[256]})", R"({"OutputID":[-1]})",
-      R"({"OutputID":[-0]})", R"({"OutputID":[1.5]})", R"({"OutputID":["a"]})", R"({"OutputID":[null]})",
-      R"({"OutputID":"AQID","OutputID":[null,null]})", R"({"OutputID":"AQID","OutputID":[7],"OutputID":[null,null]})",
-      R"({"OutputID":"AQID","OutputID":null,"OutputID":[null]})", R"({"OutputID":[]})", R"({"OutputID":{}})",
-      R"({"OutputID":1})", R"({"OutputID":[[1]]})", R"({"OutputID":[{}]})", R"({"KnownCommands":["get","put","close"]})",
-      R"({"KnownCommands":"get"})", R"({"KnownCommands":[1]})", R"({"KnownCommands":["a","b"],"KnownCommands":[null]})",
-      R"({"KnownCommands":[[]]})", R"({"KnownCommands":null})", R"({"KnownCommands":[]})",
-      R"({"KnownCommands":{"a":1}})", R"({"\u212anowncommands":["x"]})", R"({"\u017fize":5})",
-      "{\"\xc5\xbfize\":5}", "{\"\xe2\x84\xaanownCommands\":[\"y\"]}", R"({"K":1})", R"({"i\u0044":7})",
-      R"({"\u0130D":7})", R"({"Time":"2024-01-02T03:04:05Z"})", R"({"Time":"2024-01-02T03:04:05.123456789Z"})",
-      R"({"Time":"2024-01-02T03:04:05.1234567891Z"})", R"({"Time":"2024-01-02T03:04:05,5Z"})",
-      R"({"Time":"2024-01-02T03:04:05.Z"})", R"({"Time":"2024-01-02T03:04:05+01:00"})",
-      R"({"Time":"2024-01-02T03:04:05+24:00"})", R"({"Time":"2024-01-02T03:04:05+25:00"})",
-      R"({"Time":"2024-01-02T03:04:05+01:61"})", R"({"Time":"2024-01-02T03:04:05+01:60"})",
-      R"({"Time":"2024-01-02T03:04:05+30:70"})", R"({"Time":"2024-01-02T03:04:05*01:00"})",
-      R"({"Time":"2024-01-02T03:04:05+0a:00"})", R"({"Time":"2024-01-02T03:04:05+01:0a"})",
-      R"({"Time":"2024-01-02T03:04:05-00:00"})", R"({"Time":"2024-02-30T03:04:05Z"})",
-      R"({"Time":"2024-02-29T03:04:05Z"})", R"({"Time":"2023-02-29T03:04:05Z"})", R"({"Time":"2024-13-01T03:04:05Z"})",
-      R"({"Time":"2024-00-01T03:04:05Z"})", R"({"Time":"2024-01-00T03:04:05Z"})", R"({"Time":"2024-01-02T24:04:05Z"})",
-      R"({"Time":"2024-01-02T3:04:05Z"})", R"({"Time":"2024-01-02T03:60:05Z"})", R"({"Time":"2024-01-02T03:04:60Z"})",
-      R"({"Time":"2024-01-02T03:4:05Z"})", R"({"Time":"2024-1-02T03:04:05Z"})", R"({"Time":"2024-01-2T03:04:05Z"})",
-      R"({"Time":"2024-01-02 03:04:05Z"})", R"({"Time":"2024-01-02T03:04:05"})", R"({"Time":"2024-01-02T03:04:05Zjunk"})",
-      R"({"Time":"2024-01-02T03:04:05+0100"})", R"({"Time":""})", R"({"Time":"x"})", R"({"Time":"20x4-01-02T03:04:05Z"})",
-      R"({"Time":"\u0032024-01-02T03:04:05Z"})", "{\"Time\":\"\xc3\xa9\"}", "{\"Time\":\"\xff\"}",
-      "{\"Time\":\"\xef\xbf\xbd\"}", R"({"Time":"a\"b"})", R"({"Time":1})", R"({"Time":true})", R"({"Time":{}})",
-      R"({"Time":[]})", R"({"Time":null})", R"({"Time":"2024-01-02T03:04:05Z","Time":null})",
-      R"({"Time":"0000-01-01T00:00:00+01:00"})", R"({"Time":"9999-12-31T23:59:59-01:00"})",
-      R"({"Time":"+024-01-02T03:04:05Z"})", R"({"Time":"2024-01-02T03:04:05.000000000001Z"})",
-      R"({"ID":"x","Time":1})", R"({"Time":1,"ID":"x"})", R"({"ID":"x","Size":"y"})", R"({"Err":"<&>\u2028"})",
-      R"({"Err":"\ud800"})", R"({"Err":"\ud800\udc00"})", R"({"Err":"\udc00\ud800"})", R"({"Err":"\ud800\u0041"})",
-      R"({"Err":"\ud800\ud800\udc00"})", "{\"Err\":\"a\xff" "b\xc3\"}", R"({"Err":"\/\b\f\n\r\t\u0000"})",
-      R"({"DiskPath":"/tmp/x","DiskPath":"/y"})", R"({"Unknown":{"a":[1,2,{"b":null}]},"ID":3})", R"({"":1})",
-      "null", "true", "false", "1", "-1", "\"x\"", "[]", "[1]", "{}", "{} {}", "{}{}", "1 2", "truex", "nullx",
-      R"({"ID":1}x)", "{", R"({"ID":)", R"({"ID")", R"({"ID":1,)", "\"", "-", "1.", "1e", "1e+", "01",
-      R"({"ID":01})", R"({"a":tru})", R"({"a":fals})", R"({"a":nul})", "{'a':1}", "[1,]", R"({"a" 1})",
-      R"({"a":1 "b":2})", "\t\n\r {}  ", "", "   ", std::string("{\"ID\":1}\0", 9), R"({"Unknown":"\q"})",
-      R"({"Unknown":"\u12G4"})", "{\"a\":\"\x01\"}", "\xc3\xa9", "\xff", "{\"a\":1}\xc2\x80", "[1 2]", "{,}",
-      "{\"a\":1,}", "\x7f", "'", "\\", "}", "]", ":", ",", "{\"ID\":1}\n{\"ID\":2}\n", "{\"ID\":1}\r\n\t{\"ID\":2}  ",
-      "12345678901234567890", "-0.5e-3", "{\"Size\":-5,\"Size\":1e400}", "{\"Size\":1E2}", "[[[]]]",
-      R"({"KnownCommands":["\u00e9","<>"]})"};
+  static const std::vector<std::string> v = {R"({"ID":1})",
+                                             R"({"id":2,"err":"x"})",
+                                             R"({"ID":1,"ID":2})",
+                                             R"({"ID":null})",
+                                             R"({"ID":1.0})",
+                                             R"({"ID":1e2})",
+                                             R"({"ID":"1"})",
+                                             R"({"ID":-0})",
+                                             R"({"ID":9223372036854775807})",
+                                             R"({"ID":9223372036854775808})",
+                                             R"({"ID":-9223372036854775808})",
+                                             R"({"ID":-9223372036854775809})",
+                                             R"({"ID":true})",
+                                             R"({"ID":[1]})",
+                                             R"({"ID":{}})",
+                                             R"({"Miss":1})",
+                                             R"({"Miss":"true"})",
+                                             R"({"Miss":true})",
+                                             R"({"miss":false,"MISS":true})",
+                                             R"({"OutputID":"AQID"})",
+                                             R"({"OutputID":"AQI="})",
+                                             R"({"OutputID":"AQ=="})",
+                                             R"({"OutputID":"AQ="})",
+                                             R"({"OutputID":"AQ"})",
+                                             R"({"OutputID":"A"})",
+                                             R"({"OutputID":"AQ==AQ=="})",
+                                             R"({"OutputID":"AQ\r\n=="})",
+                                             R"({"OutputID":"A\u0051=="})",
+                                             R"({"OutputID":"AQ\u003d="})",
+                                             R"({"OutputID":"AQ\u00e9="})",
+                                             R"({"OutputID":[1,2,255]})",
+                                             R"({"OutputID":[256]})",
+                                             R"({"OutputID":[-1]})",
+                                             R"({"OutputID":[-0]})",
+                                             R"({"OutputID":[1.5]})",
+                                             R"({"OutputID":["a"]})",
+                                             R"({"OutputID":[null]})",
+                                             R"({"OutputID":"AQID","OutputID":[null,null]})",
+                                             R"({"OutputID":"AQID","OutputID":[7],"OutputID":[null,null]})",
+                                             R"({"OutputID":"AQID","OutputID":null,"OutputID":[null]})",
+                                             R"({"OutputID":[]})",
+                                             R"({"OutputID":{}})",
+                                             R"({"OutputID":1})",
+                                             R"({"OutputID":[[1]]})",
+                                             R"({"OutputID":[{}]})",
+                                             R"({"KnownCommands":["get","put","close"]})",
+                                             R"({"KnownCommands":"get"})",
+                                             R"({"KnownCommands":[1]})",
+                                             R"({"KnownCommands":["a","b"],"KnownCommands":[null]})",
+                                             R"({"KnownCommands":[[]]})",
+                                             R"({"KnownCommands":null})",
+                                             R"({"KnownCommands":[]})",
+                                             R"({"KnownCommands":{"a":1}})",
+                                             R"({"\u212anowncommands":["x"]})",
+                                             R"({"\u017fize":5})",
+                                             "{\"\xc5\xbfize\":5}",
+                                             "{\"\xe2\x84\xaanownCommands\":[\"y\"]}",
+                                             R"({"K":1})",
+                                             R"({"i\u0044":7})",
+                                             R"({"\u0130D":7})",
+                                             R"({"Time":"2024-01-02T03:04:05Z"})",
+                                             R"({"Time":"2024-01-02T03:04:05.123456789Z"})",
+                                             R"({"Time":"2024-01-02T03:04:05.1234567891Z"})",
+                                             R"({"Time":"2024-01-02T03:04:05,5Z"})",
+                                             R"({"Time":"2024-01-02T03:04:05.Z"})",
+                                             R"({"Time":"2024-01-02T03:04:05+01:00"})",
+                                             R"({"Time":"2024-01-02T03:04:05+24:00"})",
+                                             R"({"Time":"2024-01-02T03:04:05+25:00"})",
+                                             R"({"Time":"2024-01-02T03:04:05+01:61"})",
+                                             R"({"Time":"2024-01-02T03:04:05+01:60"})",
+                                             R"({"Time":"2024-01-02T03:04:05+30:70"})",
+                                             R"({"Time":"2024-01-02T03:04:05*01:00"})",
+                                             R"({"Time":"2024-01-02T03:04:05+0a:00"})",
+                                             R"({"Time":"2024-01-02T03:04:05+01:0a"})",
+                                             R"({"Time":"2024-01-02T03:04:05-00:00"})",
+                                             R"({"Time":"2024-02-30T03:04:05Z"})",
+                                             R"({"Time":"2024-02-29T03:04:05Z"})",
+                                             R"({"Time":"2023-02-29T03:04:05Z"})",
+                                             R"({"Time":"2024-13-01T03:04:05Z"})",
+                                             R"({"Time":"2024-00-01T03:04:05Z"})",
+                                             R"({"Time":"2024-01-00T03:04:05Z"})",
+                                             R"({"Time":"2024-01-02T24:04:05Z"})",
+                                             R"({"Time":"2024-01-02T3:04:05Z"})",
+                                             R"({"Time":"2024-01-02T03:60:05Z"})",
+                                             R"({"Time":"2024-01-02T03:04:60Z"})",
+                                             R"({"Time":"2024-01-02T03:4:05Z"})",
+                                             R"({"Time":"2024-1-02T03:04:05Z"})",
+                                             R"({"Time":"2024-01-2T03:04:05Z"})",
+                                             R"({"Time":"2024-01-02 03:04:05Z"})",
+                                             R"({"Time":"2024-01-02T03:04:05"})",
+                                             R"({"Time":"2024-01-02T03:04:05Zjunk"})",
+                                             R"({"Time":"2024-01-02T03:04:05+0100"})",
+                                             R"({"Time":""})",
+                                             R"({"Time":"x"})",
+                                             R"({"Time":"20x4-01-02T03:04:05Z"})",
+                                             R"({"Time":"\u0032024-01-02T03:04:05Z"})",
+                                             "{\"Time\":\"\xc3\xa9\"}",
+                                             "{\"Time\":\"\xff\"}",
+                                             "{\"Time\":\"\xef\xbf\xbd\"}",
+                                             R"({"Time":"a\"b"})",
+                                             R"({"Time":1})",
+                                             R"({"Time":true})",
+                                             R"({"Time":{}})",
+                                             R"({"Time":[]})",
+                                             R"({"Time":null})",
+                                             R"({"Time":"2024-01-02T03:04:05Z","Time":null})",
+                                             R"({"Time":"0000-01-01T00:00:00+01:00"})",
+                                             R"({"Time":"9999-12-31T23:59:59-01:00"})",
+                                             R"({"Time":"+024-01-02T03:04:05Z"})",
+                                             R"({"Time":"2024-01-02T03:04:05.000000000001Z"})",
+                                             R"({"ID":"x","Time":1})",
+                                             R"({"Time":1,"ID":"x"})",
+                                             R"({"ID":"x","Size":"y"})",
+                                             R"({"Err":"<&>\u2028"})",
+                                             R"({"Err":"\ud800"})",
+                                             R"({"Err":"\ud800\udc00"})",
+                                             R"({"Err":"\udc00\ud800"})",
+                                             R"({"Err":"\ud800\u0041"})",
+                                             R"({"Err":"\ud800\ud800\udc00"})",
+                                             "{\"Err\":\"a\xff"
+                                             "b\xc3\"}",
+                                             R"({"Err":"\/\b\f\n\r\t\u0000"})",
+                                             R"({"DiskPath":"/tmp/x","DiskPath":"/y"})",
+                                             R"({"Unknown":{"a":[1,2,{"b":null}]},"ID":3})",
+                                             R"({"":1})",
+                                             "null",
+                                             "true",
+                                             "false",
+                                             "1",
+                                             "-1",
+                                             "\"x\"",
+                                             "[]",
+                                             "[1]",
+                                             "{}",
+                                             "{} {}",
+                                             "{}{}",
+                                             "1 2",
+                                             "truex",
+                                             "nullx",
+                                             R"({"ID":1}x)",
+                                             "{",
+                                             R"({"ID":)",
+                                             R"({"ID")",
+                                             R"({"ID":1,)",
+                                             "\"",
+                                             "-",
+                                             "1.",
+                                             "1e",
+                                             "1e+",
+                                             "01",
+                                             R"({"ID":01})",
+                                             R"({"a":tru})",
+                                             R"({"a":fals})",
+                                             R"({"a":nul})",
+                                             "{'a':1}",
+                                             "[1,]",
+                                             R"({"a" 1})",
+                                             R"({"a":1 "b":2})",
+                                             "\t\n\r {}  ",
+                                             "",
+                                             "   ",
+                                             std::string("{\"ID\":1}\0", 9),
+                                             R"({"Unknown":"\q"})",
+                                             R"({"Unknown":"\u12G4"})",
+                                             "{\"a\":\"\x01\"}",
+                                             "\xc3\xa9",
+                                             "\xff",
+                                             "{\"a\":1}\xc2\x80",
+                                             "[1 2]",
+                                             "{,}",
+                                             "{\"a\":1,}",
+                                             "\x7f",
+                                             "'",
+                                             "\\",
+                                             "}",
+                                             "]",
+                                             ":",
+                                             ",",
+                                             "{\"ID\":1}\n{\"ID\":2}\n",
+                                             "{\"ID\":1}\r\n\t{\"ID\":2}  ",
+                                             "12345678901234567890",
+                                             "-0.5e-3",
+                                             "{\"Size\":-5,\"Size\":1e400}",
+                                             "{\"Size\":1E2}",
+                                             "[[[]]]",
+                                             R"({"KnownCommands":["\u00e9","<>"]})"};
   return v;
 }
 
 const std::vector<std::string>& tricky_base64() {
-  static const std::vector<std::string> v = {
-      "", "=", "==", "===", "A", "AA", "AAA", "AAAA", "AA==", "AA=", "AA=A", "AAA=", "AAA=A", "AA==\n", "AA==\nA",
-      "\nAA==", "A\nA==", "AA\n==", "AA=\n=", "AA=\nA", "AAAA\n", "AAAA\r\nAAAA", "A\n", "AB\n", " AAAA", "AAAA ",
-      "AA\x80=", "////", "+/+/", "-_-_", "AAAA====", "AAA==", "A===", "=AAA", "AA==AA==", "AA\r=\r=\r", "AA=\r",
-      "QUJD", "QUI=", "QQ==", "QUJDRA==", "QUJDREU=", "QUJDREVG", "Zm9vYmFy", "Zm9vYmE=", "Zm9vYg==", "Zm9v",
-      "Zm8=", "Zg==", "Zg=", "Zg", "Z", "Zm9vYmFy\n", "Zm9v\nYmFy", "Zm9vYmFyZm9vYmFy!", "AAAAAAAAAAAA",
-      "AAAAAAAA\n\n\n\n", "AAAAAAAAAAA=", "AAAAAAAAAA==", "AAAAAAAAAA=", "\n\n\n", "\r", "AB==", "AB=="};
+  static const std::vector<std::string> v = {"",
+                                             "=",
+                                             "==",
+                                             "===",
+                                             "A",
+                                             "AA",
+                                             "AAA",
+                                             "AAAA",
+                                             "AA==",
+                                             "AA=",
+                                             "AA=A",
+                                             "AAA=",
+                                             "AAA=A",
+                                             "AA==\n",
+                                             "AA==\nA",
+                                             "\nAA==",
+                                             "A\nA==",
+                                             "AA\n==",
+                                             "AA=\n=",
+                                             "AA=\nA",
+                                             "AAAA\n",
+                                             "AAAA\r\nAAAA",
+                                             "A\n",
+                                             "AB\n",
+                                             " AAAA",
+                                             "AAAA ",
+                                             "AA\x80=",
+                                             "////",
+                                             "+/+/",
+                                             "-_-_",
+                                             "AAAA====",
+                                             "AAA==",
+                                             "A===",
+                                             "=AAA",
+                                             "AA==AA==",
+                                             "AA\r=\r=\r",
+                                             "AA=\r",
+                                             "QUJD",
+                                             "QUI=",
+                                             "QQ==",
+                                             "QUJDRA==",
+                                             "QUJDREU=",
+                                             "QUJDREVG",
+                                             "Zm9vYmFy",
+                                             "Zm9vYmE=",
+                                             "Zm9vYg==",
+                                             "Zm9v",
+                                             "Zm8=",
+                                             "Zg==",
+                                             "Zg=",
+                                             "Zg",
+                                             "Z",
+                                             "Zm9vYmFy\n",
+                                             "Zm9v\nYmFy",
+                                             "Zm9vYmFyZm9vYmFy!",
+                                             "AAAAAAAAAAAA",
+                                             "AAAAAAAA\n\n\n\n",
+                                             "AAAAAAAAAAA=",
+                                             "AAAAAAAAAA==",
+                                             "AAAAAAAAAA=",
+                                             "\n\n\n",
+                                             "\r",
+                                             "AB==",
+                                             "AB=="};
   return v;
 }
 
@@ -271,10 +468,10 @@ std::vector<Case> generate_cases() {
   // RFC 3339 times, valid and mutated: Go's time.Parse port has many paths.
   static const char* time_alphabet = "0123456789-+:.,TZz tx";
   for (int i = 0; i < 1500; ++i) {
-    std::string t = cph::gotime::format_rfc3339(static_cast<int64_t>(rng() % 400000000000ULL) - 62135596800LL,
-                                                rng() % 2 ? static_cast<int32_t>(rng() % 1000000000) : 0,
-                                                (static_cast<int32_t>(rng() % 57) - 28) * 3600 + 60 * (rng() % 4),
-                                                false);
+    std::string t =
+        cph::gotime::format_rfc3339(static_cast<int64_t>(rng() % 400000000000ULL) - 62135596800LL,
+                                    rng() % 2 ? static_cast<int32_t>(rng() % 1000000000) : 0,
+                                    (static_cast<int32_t>(rng() % 57) - 28) * 3600 + 60 * (rng() % 4), false);
     for (size_t k = rng() % 3; k > 0 && !t.empty(); --k) {
       const size_t pos = rng() % t.size();
       if (rng() % 2) {
@@ -288,8 +485,8 @@ std::vector<Case> generate_cases() {
   // Base64: valid, then mutated.
   for (int i = 0; i < 800; ++i) cases.push_back({"base64", cph::base64::encode(random_bytes(rng, 30))});
   for (int i = 0; i < 1500; ++i) {
-    std::string b = rng() % 3 == 0 ? tricky_base64()[rng() % tricky_base64().size()]
-                                   : cph::base64::encode(random_bytes(rng, 20));
+    std::string b =
+        rng() % 3 == 0 ? tricky_base64()[rng() % tricky_base64().size()] : cph::base64::encode(random_bytes(rng, 20));
     cases.push_back({"base64", mutate(b, rng)});
   }
   return cases;
@@ -320,8 +517,8 @@ class WireDifferential : public ::testing::Test {
     // Every wait has a deadline: `timeout` bounds the build and the run.
     const std::string build = "cd " + shell_quote(std::string(CPH_SOURCE_DIR) + "/tests/interop/oracle") +
                               " && env -u GOCACHEPROG GOFLAGS=-mod=mod GOTOOLCHAIN=" + go_toolchain() +
-                              " timeout 300 go build -o " +
-                              shell_quote(dir_ + "/oracle") + " . 2>" + shell_quote(dir_ + "/build.log");
+                              " timeout 300 go build -o " + shell_quote(dir_ + "/oracle") + " . 2>" +
+                              shell_quote(dir_ + "/build.log");
     ASSERT_EQ(std::system(build.c_str()), 0) << "building the Go oracle failed:\n" << read_file(dir_ + "/build.log");
   }
   void TearDown() override {
@@ -334,8 +531,8 @@ class WireDifferential : public ::testing::Test {
       std::ofstream in(dir_ + "/in", std::ios::binary);
       for (const auto& c : cases) in << c.mode << ' ' << c.input.size() << '\n' << c.input;
     }
-    const std::string run = "timeout 300 " + shell_quote(dir_ + "/oracle") + " <" + shell_quote(dir_ + "/in") +
-                            " >" + shell_quote(dir_ + "/out") + " 2>" + shell_quote(dir_ + "/err");
+    const std::string run = "timeout 300 " + shell_quote(dir_ + "/oracle") + " <" + shell_quote(dir_ + "/in") + " >" +
+                            shell_quote(dir_ + "/out") + " 2>" + shell_quote(dir_ + "/err");
     EXPECT_EQ(std::system(run.c_str()), 0) << read_file(dir_ + "/err");
     const std::string out = read_file(dir_ + "/out");
     std::vector<std::string> answers;
@@ -382,13 +579,15 @@ TEST_F(WireDifferential, DecodersAgreeWithGoOnTenThousandInputs) {
     if (ours.find("error: ") != std::string::npos) ++rejected;
     if (ours != go[i]) {
       if (dump.is_open()) {
-        dump << "case " << i << " (" << cases[i].mode << ") input: \"" << printable(cases[i].input) << "\"\ngo:  "
-             << go[i] << "cph: " << ours << "\n";
+        dump << "case " << i << " (" << cases[i].mode << ") input: \"" << printable(cases[i].input)
+             << "\"\ngo:  " << go[i] << "cph: " << ours << "\n";
       }
       if (disagreements++ == 0) {
         ADD_FAILURE() << "first disagreement, case " << i << " (" << cases[i].mode << ")\n"
                       << "input: \"" << printable(cases[i].input) << "\"\n"
-                      << "go:\n" << go[i] << "cph:\n" << ours;
+                      << "go:\n"
+                      << go[i] << "cph:\n"
+                      << ours;
       }
       continue;
     }
@@ -396,7 +595,9 @@ TEST_F(WireDifferential, DecodersAgreeWithGoOnTenThousandInputs) {
     if (chunked != ours && disagreements++ == 0) {
       ADD_FAILURE() << "chunked decoding differs, case " << i << " (" << cases[i].mode << ")\n"
                     << "input: \"" << printable(cases[i].input) << "\"\n"
-                    << "one-shot:\n" << ours << "chunked:\n" << chunked;
+                    << "one-shot:\n"
+                    << ours << "chunked:\n"
+                    << chunked;
     }
   }
   EXPECT_EQ(disagreements, 0u) << "of " << cases.size() << " cases";

@@ -74,9 +74,13 @@ TEST_F(Base64FastTest, EncodeAppendKeepsWhatWasThere) {
 
 TEST_F(Base64FastTest, KnownVectors) {
   // RFC 4648 section 10.
-  const std::pair<const char*, const char*> vectors[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (Kernel k : runnable_kernels()) {
     for (auto [plain, coded] : vectors) {
       EXPECT_EQ(encode(plain, k), coded) << kernel_name(k);
@@ -151,10 +155,16 @@ TEST_F(Base64FastTest, MutatedInputsAgree) {
       const char c = interesting[rng() % sizeof interesting];
       switch (rng() % 5) {
         case 0: text.insert(text.begin() + static_cast<std::ptrdiff_t>(pos), c); break;  // insert
-        case 1: if (pos < text.size()) text[pos] = c; break;                             // replace
-        case 2: if (pos < text.size()) text.erase(pos, 1); break;                        // delete
-        case 3: text.resize(pos); break;                                                 // truncate
-        case 4: if (pos < text.size()) text[pos] = static_cast<char>(rng() & 0xff); break;
+        case 1:
+          if (pos < text.size()) text[pos] = c;
+          break;  // replace
+        case 2:
+          if (pos < text.size()) text.erase(pos, 1);
+          break;                          // delete
+        case 3: text.resize(pos); break;  // truncate
+        case 4:
+          if (pos < text.size()) text[pos] = static_cast<char>(rng() & 0xff);
+          break;
       }
     }
     expect_same_decode(text);

@@ -47,8 +47,9 @@ TEST(BaselineParse, FindUsesGlobsInFileOrder) {
 }
 
 TEST(BaselineParse, BadLinesNameFileAndLine) {
-  EXPECT_EQ(error_of("ok/one\nclose/a b\n"),
-            "base.txt:2: unexpected text after case ID \"close/a\": \"b\" (one ID per line; comments start with \"#\")");
+  EXPECT_EQ(
+      error_of("ok/one\nclose/a b\n"),
+      "base.txt:2: unexpected text after case ID \"close/a\": \"b\" (one ID per line; comments start with \"#\")");
   EXPECT_EQ(error_of("close/a # expected:   \n"), "base.txt:1: empty message after \"# expected:\"");
   EXPECT_EQ(error_of("a/b\n# c\na/b # again\n"), "base.txt:3: duplicate entry \"a/b\" (first at line 1)");
   EXPECT_EQ(error_of("a/b#x\n"), "base.txt:1: \"#\" inside case ID \"a/b#x\" (put a space before a comment)");

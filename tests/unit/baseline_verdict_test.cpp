@@ -18,8 +18,7 @@ CaseResult result(std::string id, Status s, Grade g = Grade::must, std::string o
   return r;
 }
 
-RunReport judge_one(CaseResult r, const Baseline* b, bool strict = false,
-                    std::vector<std::string> catalogue = {}) {
+RunReport judge_one(CaseResult r, const Baseline* b, bool strict = false, std::vector<std::string> catalogue = {}) {
   if (catalogue.empty()) catalogue.push_back(r.info.id);
   RunResults run;
   run.results.push_back(std::move(r));

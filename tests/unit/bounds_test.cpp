@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "proc/temp_dir.hpp"
 #include "proc/capped_text.hpp"
+#include "proc/temp_dir.hpp"
 #include "run_program.hpp"
 #include "wire/response_decoder.hpp"
 #include "wire/transcript.hpp"

@@ -59,10 +59,11 @@ TEST(CheckCli, HelperGetsItsArgumentsAsWrittenInOurWorkingDirectory) {
   // A list-form inline script (CLI11 alone would split "[...]" at its
   // commas) and a relative --script (the helper runs in cph's directory, as
   // go runs it) reach cph-fake intact: both make the same finding.
-  const std::string list = R"([{"when":{"command":"get"},"do":{"set":{"DiskPath":"wrong-content"}}},{"when":{"command":"put"},"do":{"delay":"1ms"}}])";
+  const std::string list =
+      R"([{"when":{"command":"get"},"do":{"set":{"DiskPath":"wrong-content"}}},{"when":{"command":"put"},"do":{"delay":"1ms"}}])";
   for (const std::string& script : {list, std::string("scenarios/fake-scripts/wrong-content.json")}) {
-    Ran r = cph({"--only", "get/hit-after-put", "--", CPH_FAKE_BIN, "--dir", "{dir}", "--script", script},
-                CPH_SOURCE_DIR);
+    Ran r =
+        cph({"--only", "get/hit-after-put", "--", CPH_FAKE_BIN, "--dir", "{dir}", "--script", script}, CPH_SOURCE_DIR);
     EXPECT_EQ(r.code, 1) << script << "\n" << r.out;
     EXPECT_NE(r.out.find("FAIL  get/hit-after-put"), std::string::npos) << script << "\n" << r.out;
   }
@@ -79,8 +80,9 @@ TEST(CheckCli, HelperArgumentsAfterDashDashIncludeOptions) {
 
 // (handshake/known-commands-close is INFO: go needs no close.)
 TEST(CheckCli, StrictCountsShouldFailures) {
-  std::vector<std::string> args = {"--only", "get/miss-no-err", "--", CPH_FAKE_BIN, "--script",
-                                   R"({"rules":[{"when":{"command":"get"},"do":{"set":{"Err":"not found"}}}]})"};
+  std::vector<std::string> args = {
+      "--only",     "get/miss-no-err", "--",
+      CPH_FAKE_BIN, "--script",        R"({"rules":[{"when":{"command":"get"},"do":{"set":{"Err":"not found"}}}]})"};
   EXPECT_EQ(cph(args).code, 0);
   args.insert(args.begin(), "--strict");
   EXPECT_EQ(cph(args).code, 1);

@@ -18,10 +18,10 @@ TEST(CheckEvidence, NamesTheCacheDirectoryNotItsTempPath) {
   // Gets without Time fail get/time-plausible, whose observed value shows
   // the reply, DiskPath included.
   const fs::path json = fs::temp_directory_path() / ("cph-check-evidence-" + std::to_string(::getpid()) + ".json");
-  cph::test::Ran r = cph::test::run_program(
-      {CPH_CLI_BIN, "check", "--only", "get/time-plausible", "--json", json.string(), "--", CPH_FAKE_BIN, "--dir",
-       "{dir}", "--script", "scenarios/fake-scripts/get-no-time.json"},
-      {CPH_SOURCE_DIR, {}, std::chrono::seconds(120)});
+  cph::test::Ran r =
+      cph::test::run_program({CPH_CLI_BIN, "check", "--only", "get/time-plausible", "--json", json.string(), "--",
+                              CPH_FAKE_BIN, "--dir", "{dir}", "--script", "scenarios/fake-scripts/get-no-time.json"},
+                             {CPH_SOURCE_DIR, {}, std::chrono::seconds(120)});
   EXPECT_EQ(r.code, 0) << r.out;  // a SHOULD
   std::ifstream in(json);
   auto report = nlohmann::json::parse(in, nullptr, false);

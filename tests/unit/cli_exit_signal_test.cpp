@@ -1,8 +1,8 @@
 // Ctrl-C or kill on cph: its helpers run in their own process groups, so the
 // signal reaches cph alone; cph must kill them and remove its temp
 // directories before it dies of the signal (proc/exit_cleanup.hpp).
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -12,8 +12,8 @@
 #include <filesystem>
 #include <string>
 
-#include "proc/temp_dir.hpp"
 #include "proc/child.hpp"
+#include "proc/temp_dir.hpp"
 
 namespace {
 
@@ -84,7 +84,11 @@ TEST_P(CliExitSignal, KillsWhatTheHelperStartedInItsOwnSession) {
   const std::string fifo = side.path() + "/pid";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   cph::proc::SpawnOptions o;
-  o.argv = {CPH_CLI_BIN, "check", "--", "sh", "-c",
+  o.argv = {CPH_CLI_BIN,
+            "check",
+            "--",
+            "sh",
+            "-c",
             "setsid sh -c 'trap \"\" INT TERM HUP; exec sleep 600' >/dev/null 2>&1 </dev/null & echo $! > " + fifo +
                 "; exec sleep 600"};
   o.env_extra = {"TMPDIR=" + tmp.path()};

@@ -26,9 +26,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
-ShellRun run(const RepoSandbox& box, const std::string& script) {
-  return box.run(script, std::chrono::seconds(30));
-}
+ShellRun run(const RepoSandbox& box, const std::string& script) { return box.run(script, std::chrono::seconds(30)); }
 
 // The subcommand names listed under "Subcommands:" in `cph --help`.
 std::vector<std::string> subcommands(const RepoSandbox& box) {

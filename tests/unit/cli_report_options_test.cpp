@@ -132,8 +132,7 @@ TEST(ReportOptions, BaselineRoundTripNeverGoesStaleSilently) {
   std::string base = dir.file("known.txt");
   auto up = run(cat, {"--baseline", base, "--update-baseline"});
   EXPECT_EQ(up.code, 0) << up.err;
-  EXPECT_NE(slurp(base).find("close/eof # expected: exited pre-Close with\n"), std::string::npos)
-      << slurp(base);
+  EXPECT_NE(slurp(base).find("close/eof # expected: exited pre-Close with\n"), std::string::npos) << slurp(base);
   EXPECT_NE(slurp(base).find("style/should # expected: y\n"), std::string::npos);
 
   auto known = run(cat, {"--baseline", base});
@@ -157,8 +156,8 @@ TEST(ReportOptions, BaselineRoundTripNeverGoesStaleSilently) {
 TEST(ReportOptions, WritesEveryRequestedReport) {
   Catalogue cat;
   TempDir dir;
-  auto r = run(cat, {"--json", dir.file("r.json"), "--junit", dir.file("r.xml"), "--html", dir.file("r.html"),
-                     "--jobs", "3"});
+  auto r = run(
+      cat, {"--json", dir.file("r.json"), "--junit", dir.file("r.xml"), "--html", dir.file("r.html"), "--jobs", "3"});
   EXPECT_EQ(r.code, 1);
   auto j = nlohmann::json::parse(slurp(dir.file("r.json")));
   EXPECT_EQ(j["exit_code"], 1);

@@ -154,7 +154,8 @@ TEST(ClientFake, LargeBodiesAreSummarisedInTheTranscript) {
   const std::string p1_head =
       wire::encode_request(request(p1.id, "put", kAction, wire::sha256(big), static_cast<int64_t>(big.size())), d);
   const std::string p2_all =
-      wire::encode_request(request(p2.id, "put", kAction2, wire::sha256(small), static_cast<int64_t>(small.size())), d) +
+      wire::encode_request(request(p2.id, "put", kAction2, wire::sha256(small), static_cast<int64_t>(small.size())),
+                           d) +
       wire::encode_body_line(small);
   EXPECT_EQ(sent.find(wire::encode_body_line(big)), std::string::npos);
   EXPECT_EQ(sent.rfind(p1_head + p2_all, 0), 0u) << sent.substr(0, 300);
@@ -183,7 +184,8 @@ TEST(ClientFake, PutFileStreamsTheBody) {
   GetBytesResult got = get_bytes(*pc, kAction);
   ASSERT_EQ(got.get.outcome, Outcome::ok());
   EXPECT_TRUE(got.data == body);
-  EXPECT_EQ(pc->put_file(kAction, "/nonexistent/f").outcome, Outcome::error("open /nonexistent/f: no such file or directory"));
+  EXPECT_EQ(pc->put_file(kAction, "/nonexistent/f").outcome,
+            Outcome::error("open /nonexistent/f: no such file or directory"));
   std::remove(path.c_str());
 }
 
@@ -238,14 +240,16 @@ TEST(ClientFake, ExitBeforeHandshakeCountsTheIdZeroSlot) {
 }
 
 TEST(ClientFake, UndeclaredCommandsSendNothing) {
-  auto put_only = ProgCache::start(fake(R"({"rules":[{"when":{"handshake":true},"do":{"set":{"KnownCommands":["put"]}}}]})"));
+  auto put_only =
+      ProgCache::start(fake(R"({"rules":[{"when":{"handshake":true},"do":{"set":{"KnownCommands":["put"]}}}]})"));
   GetResult g = put_only->get(kAction);
   EXPECT_EQ(g.outcome, Outcome::miss());
   EXPECT_EQ(g.id, 0);
   EXPECT_EQ(put_only->close(), Outcome::ok());  // no close request either
   EXPECT_EQ(to_helper(put_only->transcript()), "");
 
-  auto get_only = ProgCache::start(fake(R"({"rules":[{"when":{"handshake":true},"do":{"set":{"KnownCommands":["get"]}}}]})"));
+  auto get_only =
+      ProgCache::start(fake(R"({"rules":[{"when":{"handshake":true},"do":{"set":{"KnownCommands":["get"]}}}]})"));
   PutResult p = get_only->put(kAction, "abc");
   EXPECT_EQ(p.outcome, Outcome::ok());
   EXPECT_EQ(p.id, 0);
@@ -266,9 +270,8 @@ TEST(ClientFake, GetHitWithoutDiskPathIsAMiss) {
 }
 
 TEST(ClientFake, LongOutputIdIsAMissShortIsPadded) {
-  auto pc = ProgCache::start(fake(
-      R"({"rules":[{"when":{"command":"get","nth":1},"do":{"set":{"OutputID":33}}},)"
-      R"({"when":{"command":"get","nth":2},"do":{"set":{"OutputID":16}}}]})"));
+  auto pc = ProgCache::start(fake(R"({"rules":[{"when":{"command":"get","nth":1},"do":{"set":{"OutputID":33}}},)"
+                                  R"({"when":{"command":"get","nth":2},"do":{"set":{"OutputID":16}}}]})"));
   ASSERT_EQ(pc->put(kAction, "abc").outcome, Outcome::ok());
   EXPECT_EQ(pc->get(kAction).outcome, Outcome::miss("incomplete ProgResponse OutputID"));
   GetResult g = pc->get(kAction);
@@ -294,11 +297,11 @@ TEST(ClientFake, PutWithoutDiskPathIsAnError) {
 }
 
 TEST(ClientFake, CallerChecks) {
-  auto pc = ProgCache::start(fake(
-      R"({"rules":[{"when":{"command":"get","nth":1},"do":{"set":{"DiskPath":"wrong-content"}}},)"
-      R"({"when":{"command":"get","nth":2},"do":{"set":{"DiskPath":"wrong-content"}}},)"
-      R"({"when":{"command":"get","nth":3},"do":{"set":{"Size":7}}},)"
-      R"({"when":{"command":"get","nth":4},"do":{"set":{"DiskPath":"/nonexistent/cph-object"}}}]})"));
+  auto pc = ProgCache::start(
+      fake(R"({"rules":[{"when":{"command":"get","nth":1},"do":{"set":{"DiskPath":"wrong-content"}}},)"
+           R"({"when":{"command":"get","nth":2},"do":{"set":{"DiskPath":"wrong-content"}}},)"
+           R"({"when":{"command":"get","nth":3},"do":{"set":{"Size":7}}},)"
+           R"({"when":{"command":"get","nth":4},"do":{"set":{"DiskPath":"/nonexistent/cph-object"}}}]})"));
   ASSERT_EQ(pc->put(kAction, "abc").outcome, Outcome::ok());
   EXPECT_EQ(get_file(*pc, kAction).outcome, Outcome::ok());  // same size: GetFile cannot tell
   EXPECT_EQ(get_bytes(*pc, kAction).get.outcome, Outcome::miss("bad checksum"));
@@ -331,8 +334,7 @@ TEST(ClientFake, TypeMismatchNamesTheProfilesStruct) {
 
 TEST(ClientFake, UnknownIdIsFatal) {
   auto pc = ProgCache::start(fake(R"({"rules":[{"when":{"command":"get"},"do":{"id":"unknown"}}]})"));
-  EXPECT_EQ(pc->get(kAction).outcome,
-            Outcome::fatal("GOCACHEPROG sent response for unknown request ID 1099511627777"));
+  EXPECT_EQ(pc->get(kAction).outcome, Outcome::fatal("GOCACHEPROG sent response for unknown request ID 1099511627777"));
   EXPECT_EQ(pc->pending_ids(), std::vector<int64_t>{1});
 }
 
@@ -345,9 +347,8 @@ TEST(ClientFake, DuplicateReplyIsAnUnknownId) {
 }
 
 TEST(ClientFake, ExitMidSessionCountsPendingRequests) {
-  auto pc = ProgCache::start(fake(
-      R"({"rules":[{"when":{"command":"get","nth":1},"do":{"drop":true}},)"
-      R"({"when":{"command":"get","nth":2},"do":{"exit":1}}]})"));
+  auto pc = ProgCache::start(fake(R"({"rules":[{"when":{"command":"get","nth":1},"do":{"drop":true}},)"
+                                  R"({"when":{"command":"get","nth":2},"do":{"exit":1}}]})"));
   // The first get is cancelled by its deadline but stays in flight, as in Go.
   GetResult first = pc->get(kAction, Context::with_timeout(50ms));
   EXPECT_EQ(first.outcome, Outcome::cancelled("context deadline exceeded"));
@@ -452,7 +453,8 @@ TEST(ClientFake, FailedBase64CloseIsIgnoredBefore127) {
     for (int64_t n = first;; ++n) {
       if (n % 3 == 0) continue;
       wire::Request r = request(1, "put", kAction, std::string(32, '\0'), n);
-      const uint64_t tail = wire::encode_request(r, wire::Dialect::output_id).size() + 1 + static_cast<uint64_t>(n / 3) * 4;
+      const uint64_t tail =
+          wire::encode_request(r, wire::Dialect::output_id).size() + 1 + static_cast<uint64_t>(n / 3) * 4;
       if (tail >= 4093 && tail <= 4096) return std::string(static_cast<size_t>(n), 'b');
     }
   };

@@ -105,9 +105,8 @@ TEST(ClientParts, WaitGivesEachEndItsOutcome) {
   });
   EXPECT_TRUE(closed.closed);
   EXPECT_EQ(closed.outcome, Outcome::error("GOCACHEPROG program closed unexpectedly"));
-  const SendResult failed = answer([](Slot& s) {
-    s.settle(Slot::Write::failed, Clock::now(), Outcome::error("write |1: broken pipe"));
-  });
+  const SendResult failed =
+      answer([](Slot& s) { s.settle(Slot::Write::failed, Clock::now(), Outcome::error("write |1: broken pipe")); });
   EXPECT_EQ(failed.outcome, Outcome::error("write |1: broken pipe"));
   EXPECT_FALSE(failed.closed);
 }

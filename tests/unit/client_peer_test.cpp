@@ -54,8 +54,9 @@ TEST(ClientPeer, GarbageAfterHandshakeIsADecodeFatal) {
   auto pc = ProgCache::start(sh_peer("printf %s\\\\n \"" + std::string(R"({\"ID\":0,\"KnownCommands\":[\"get\"]})") +
                                      "\"; printf garbage; read x; sleep 5"));
   EXPECT_EQ(pc->start_outcome(), Outcome::ok());
-  EXPECT_EQ(pc->get(kAction).outcome,
-            Outcome::fatal("error reading JSON from GOCACHEPROG: invalid character 'g' looking for beginning of value"));
+  EXPECT_EQ(
+      pc->get(kAction).outcome,
+      Outcome::fatal("error reading JSON from GOCACHEPROG: invalid character 'g' looking for beginning of value"));
 }
 
 TEST(ClientPeer, SecondHelloIsAnUnknownIdZero) {
@@ -66,8 +67,8 @@ TEST(ClientPeer, SecondHelloIsAnUnknownIdZero) {
 }
 
 TEST(ClientPeer, ExitAfterReadingARequest) {
-  auto pc = ProgCache::start(sh_peer("printf %s\\\\n \"" + std::string(R"({\"ID\":0,\"KnownCommands\":[\"get\"]})") +
-                                     "\"; read x; exit 0"));
+  auto pc = ProgCache::start(
+      sh_peer("printf %s\\\\n \"" + std::string(R"({\"ID\":0,\"KnownCommands\":[\"get\"]})") + "\"; read x; exit 0"));
   GetResult g = pc->get(kAction);
   EXPECT_EQ(g.outcome, Outcome::fatal("GOCACHEPROG exited pre-Close with 1 pending requests"));
   EXPECT_EQ(g.id, 1);
@@ -122,9 +123,9 @@ TEST(ClientPeer, AFailedWriteFailsEveryRequestQueuedBehindIt) {
   // reads nothing) and gets queue behind it. Then the helper closes its
   // stdin: the put fails with EPIPE and every get with bufio's sticky copy
   // of it, as Go's writes would; none is left waiting for a reply.
-  auto pc = ProgCache::start(sh_peer(
-      "trap \"exec <&-\" USR1; printf \"%s\\n\" \"" + std::string(R"({\"ID\":0,\"KnownCommands\":[\"get\",\"put\"]})") +
-      "\"; while :; do sleep 30 & wait; done"));
+  auto pc = ProgCache::start(sh_peer("trap \"exec <&-\" USR1; printf \"%s\\n\" \"" +
+                                     std::string(R"({\"ID\":0,\"KnownCommands\":[\"get\",\"put\"]})") +
+                                     "\"; while :; do sleep 30 & wait; done"));
   ASSERT_EQ(pc->start_outcome(), Outcome::ok());
   const std::string big(4 << 20, 'z');
   PutResult put;

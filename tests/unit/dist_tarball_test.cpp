@@ -49,7 +49,10 @@ T read_le(const std::string& b, size_t at) {
 std::string not_static(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::string b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (b.size() < 64 || b.compare(0, 4, "\x7f" "ELF") != 0) return "not an ELF file";
+  if (b.size() < 64 || b.compare(0, 4,
+                                 "\x7f"
+                                 "ELF") != 0)
+    return "not an ELF file";
   if (b[4] != 2 || b[5] != 1) return "not a little-endian ELF64 file";
   const auto phoff = read_le<uint64_t>(b, 0x20);
   const auto phentsize = read_le<uint16_t>(b, 0x36);
@@ -76,9 +79,8 @@ TEST(DistTarballSlow, UnpackedAnywhereItChecksRunsTheCatalogueAndFuzzesWithStati
   using cph::test::run_program;
   cph::test::RunOptions o;
   o.deadline = std::chrono::seconds(240);
-  auto packed = run_program({"/bin/bash", std::string(CPH_SOURCE_DIR) + "/scripts/dist.sh", CPH_BINARY_DIR,
-                             (tmp.path / "out").string()},
-                            o);
+  auto packed = run_program(
+      {"/bin/bash", std::string(CPH_SOURCE_DIR) + "/scripts/dist.sh", CPH_BINARY_DIR, (tmp.path / "out").string()}, o);
   ASSERT_EQ(packed.code, 0) << packed.out;
   std::string tarball = packed.stdout_text.substr(0, packed.stdout_text.find('\n'));
   ASSERT_TRUE(fs::is_regular_file(tarball)) << packed.out;

@@ -15,8 +15,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "run_program.hpp"
@@ -46,7 +46,8 @@ Ran shell(const std::string& script, const fs::path& cwd, int seconds = 60) {
   cph::test::RunOptions o;
   o.cwd = cwd.string();
   o.deadline = std::chrono::seconds(seconds);
-  return cph::test::run_program({"/usr/bin/env", "PATH=/usr/bin:/bin", "/bin/bash", "-euo", "pipefail", "-c", script}, o);
+  return cph::test::run_program({"/usr/bin/env", "PATH=/usr/bin:/bin", "/bin/bash", "-euo", "pipefail", "-c", script},
+                                o);
 }
 
 std::string missing_tools() {
@@ -96,10 +97,11 @@ TEST(DocsAction, StepsRunLocallyWithATarballForTheDownload) {
     const fs::path work = tmp.path / "ok";
     fs::create_directories(work);
     std::string log;
-    auto report = run_action(work, {{"helper", "cph-fake --dir {dir}"},
-                                    {"args", "--jobs 2 --only handshake/** --only get/** --only put/**"},
-                                    {"fuzz-iterations", "100"},
-                                    {"release-url", url}},
+    auto report = run_action(work,
+                             {{"helper", "cph-fake --dir {dir}"},
+                              {"args", "--jobs 2 --only handshake/** --only get/** --only put/**"},
+                              {"fuzz-iterations", "100"},
+                              {"release-url", url}},
                              log);
     ASSERT_TRUE(report.contains("steps")) << log;
     EXPECT_EQ(step(report, "Install cph")["code"], 0) << log;
@@ -132,9 +134,10 @@ TEST(DocsAction, StepsRunLocallyWithATarballForTheDownload) {
     fs::create_directories(work);
     std::string log;
     const std::string script = (kSource / "scenarios/fake-scripts/wrong-content.json").string();
-    auto report = run_action(work, {{"helper", "cph-fake --dir {dir} --script '" + script + "'"},
-                                    {"args", "--only put/reply --only get/hit-after-put"},
-                                    {"release-url", url}},
+    auto report = run_action(work,
+                             {{"helper", "cph-fake --dir {dir} --script '" + script + "'"},
+                              {"args", "--only put/reply --only get/hit-after-put"},
+                              {"release-url", url}},
                              log);
     ASSERT_TRUE(report.contains("steps")) << log;
     EXPECT_EQ(step(report, "cph check")["code"], 1) << log;
@@ -158,11 +161,17 @@ TEST(DocsAction, WithoutAReleaseTheInstallStepBuildsFromSource) {
   const fs::path stub = tmp.path / "stub";
   fs::create_directories(stub);
   std::ofstream(stub / "cmake") << "#!/bin/bash\n"
-                                   "echo \"$*\" >> '" << (tmp.path / "cmake-calls").string() << "'\n"
+                                   "echo \"$*\" >> '"
+                                << (tmp.path / "cmake-calls").string()
+                                << "'\n"
                                    "if [[ $1 == --build ]]; then\n"
                                    "  mkdir -p \"$2/harness\" \"$2/fakes\"\n"
-                                   "  cp '" << CPH_CLI_BIN << "' \"$2/harness/\"\n"
-                                   "  cp '" << CPH_FAKE_BIN << "' \"$2/fakes/\"\n"
+                                   "  cp '"
+                                << CPH_CLI_BIN
+                                << "' \"$2/harness/\"\n"
+                                   "  cp '"
+                                << CPH_FAKE_BIN
+                                << "' \"$2/fakes/\"\n"
                                    "fi\n";
   fs::permissions(stub / "cmake", fs::perms::owner_all);
   const fs::path work = tmp.path / "work";

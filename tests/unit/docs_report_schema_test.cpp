@@ -16,8 +16,8 @@
 
 namespace {
 
-using nlohmann::json;
 using cph::docs_test::RepoSandbox;
+using nlohmann::json;
 
 std::string type_of(const json& v) {
   if (v.is_null()) return "null";
@@ -31,8 +31,10 @@ std::string type_of(const json& v) {
 
 bool type_allowed(const json& schema_type, const json& v) {
   std::vector<std::string> allowed;
-  if (schema_type.is_string()) allowed.push_back(schema_type);
-  else for (const auto& t : schema_type) allowed.push_back(t);
+  if (schema_type.is_string())
+    allowed.push_back(schema_type);
+  else
+    for (const auto& t : schema_type) allowed.push_back(t);
   const std::string t = type_of(v);
   for (const auto& a : allowed) {
     if (a == t || (a == "number" && t == "integer")) return true;
@@ -99,8 +101,10 @@ std::vector<json> real_reports(const RepoSandbox& box) {
       "printf 'handshake/known-commands-close\\nget/miss-no-err # expected: no such message\\ngone/case\\n' "
       "> known.txt\n"
       "cph check --strict --baseline known.txt --only 'handshake/**' --only 'get/**' --json check.json -- "
-      "cph-fake --dir {dir} --script " + script + " || test $? -eq 1\n"
-      "cph scenarios --only 'close/*' --profile go1.26 --json scenarios.json\n",
+      "cph-fake --dir {dir} --script " +
+          script +
+          " || test $? -eq 1\n"
+          "cph scenarios --only 'close/*' --profile go1.26 --json scenarios.json\n",
       std::chrono::seconds(90));
   EXPECT_EQ(run.code, 0) << run.output;
   std::vector<json> out;
@@ -139,11 +143,25 @@ TEST(DocsReportSchema, RealReportsValidateAndUseEveryDescribedProperty) {
 // unknown verdict is rejected, naming the place.
 TEST(DocsReportSchema, TheValidatorRejectsWhatTheSchemaForbids) {
   const json schema = the_schema();
-  json report = {{"schema", "cph-report/1"}, {"suite", "check"}, {"go", "go1.27"}, {"strict", false}, {"baseline", nullptr},
-                 {"duration_s", 1.5}, {"exit_code", 0},
-                 {"summary", {{"total", 0}, {"passed", 0}, {"failed", 0}, {"errors", 0}, {"skipped", 0},
-                              {"known_failures", 0}, {"tolerated", 0}, {"unexpected", 0}, {"stale", 0}}},
-                 {"stale_baseline_entries", json::array()}, {"cases", json::array()}};
+  json report = {{"schema", "cph-report/1"},
+                 {"suite", "check"},
+                 {"go", "go1.27"},
+                 {"strict", false},
+                 {"baseline", nullptr},
+                 {"duration_s", 1.5},
+                 {"exit_code", 0},
+                 {"summary",
+                  {{"total", 0},
+                   {"passed", 0},
+                   {"failed", 0},
+                   {"errors", 0},
+                   {"skipped", 0},
+                   {"known_failures", 0},
+                   {"tolerated", 0},
+                   {"unexpected", 0},
+                   {"stale", 0}}},
+                 {"stale_baseline_entries", json::array()},
+                 {"cases", json::array()}};
   std::set<std::string> seen;
   std::vector<std::string> errors;
   validate(schema, report, "$", errors, seen);

@@ -108,8 +108,8 @@ TEST(DocsRunnable, MarkersAreSpeltRight) {
   for (const auto& b : all_blocks()) {
     for (const auto& w : words(b.info)) {
       if (w.find("run") != std::string::npos && !is_marker(w)) {
-        ADD_FAILURE() << b.file << ":" << b.line << ": unknown marker \"" << w << "\" (want \"" << kRunnable
-                      << "\", \"" << kRunnableNeedsGo << "\" or \"" << kRunnableSlow << "\")";
+        ADD_FAILURE() << b.file << ":" << b.line << ": unknown marker \"" << w << "\" (want \"" << kRunnable << "\", \""
+                      << kRunnableNeedsGo << "\" or \"" << kRunnableSlow << "\")";
       }
     }
   }
@@ -136,8 +136,7 @@ TEST_P(DocsBlock, Runs) {
   RepoSandbox box;
   const auto limit = std::chrono::seconds(b.marker == kRunnable ? 90 : 300);
   ShellRun r = box.run(b.text, limit);
-  EXPECT_FALSE(r.timed_out) << b.file << ":" << b.line << ": the block did not end within " << limit.count()
-                            << " s:\n"
+  EXPECT_FALSE(r.timed_out) << b.file << ":" << b.line << ": the block did not end within " << limit.count() << " s:\n"
                             << b.text << "--- output:\n"
                             << r.output;
   EXPECT_EQ(r.code, 0) << b.file << ":" << b.line << ": the block exited " << r.code << ":\n"

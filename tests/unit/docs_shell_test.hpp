@@ -22,9 +22,9 @@ namespace cph::docs_test {
 namespace fs = std::filesystem;
 
 struct ShellRun {
-  int code = -1;          // exit code; -1 on a signal or the deadline
+  int code = -1;  // exit code; -1 on a signal or the deadline
   bool timed_out = false;
-  std::string output;     // stdout and stderr, interleaved
+  std::string output;  // stdout and stderr, interleaved
 };
 
 inline bool go_available() {
@@ -61,8 +61,8 @@ class RepoSandbox {
     const char* path = std::getenv("PATH");
     test::RunOptions o;
     o.cwd = root_.string();
-    o.env = {"PATH=" + std::string(CPH_BINARY_DIR) + "/harness:" + CPH_BINARY_DIR + "/fakes:" +
-             (path ? path : "/usr/bin:/bin")};
+    o.env = {"PATH=" + std::string(CPH_BINARY_DIR) + "/harness:" + CPH_BINARY_DIR +
+             "/fakes:" + (path ? path : "/usr/bin:/bin")};
     o.deadline = limit;
     // The script's first line merges its stderr into stdout, in order.
     test::Ran r = test::run_program({"/bin/bash", "-euo", "pipefail", "-c", "exec 2>&1\n" + script}, o);

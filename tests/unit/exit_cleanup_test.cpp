@@ -12,9 +12,9 @@
 #include <memory>
 #include <mutex>
 
-#include "proc/temp_dir.hpp"
 #include "proc/child.hpp"
 #include "proc/exit_cleanup.hpp"
+#include "proc/temp_dir.hpp"
 #include "runner/runner.hpp"
 
 namespace {

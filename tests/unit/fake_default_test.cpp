@@ -35,8 +35,7 @@ TEST(FakeDefault, HandshakeAtOnceThenPutGetMissClose) {
   ASSERT_TRUE(rs[2].time.has_value());
   EXPECT_LE(std::abs(rs[2].time->unix_seconds - wire::Time::now().unix_seconds), 60);
   // Field order and encoding exactly as a Go helper's json.Encoder.
-  EXPECT_EQ(f.after_handshake().substr(f.after_handshake().find('\n') + 1),
-            wire::encode_response(rs[2]));
+  EXPECT_EQ(f.after_handshake().substr(f.after_handshake().find('\n') + 1), wire::encode_response(rs[2]));
 
   ASSERT_TRUE(f.send(get_req(3, action(0xcd))));
   ASSERT_TRUE(f.read_lines(4));
@@ -92,7 +91,8 @@ TEST(FakeDefault, RequestsRunConcurrently) {
   FakeProc f({});
   std::vector<std::string> bodies;
   for (int i = 0; i < 20; ++i) bodies.push_back(std::string(1000 + i, static_cast<char>('a' + i)));
-  for (int i = 0; i < 20; ++i) ASSERT_TRUE(f.send(put_req(i + 1, action(static_cast<unsigned char>(i)), bodies[i]), bodies[i]));
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(f.send(put_req(i + 1, action(static_cast<unsigned char>(i)), bodies[i]), bodies[i]));
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(f.send(get_req(100 + i, action(static_cast<unsigned char>(i)))));
   ASSERT_TRUE(f.read_lines(41));
   auto rs = f.responses();
@@ -175,8 +175,11 @@ TEST(FakeDefault, TheDefaultDirectoryIsRemovedAtExitUnlessKept) {
     ASSERT_TRUE(child) << err;
     std::string body = "temporary";
     wire::Request r = put_req(1, action(1), body);
-    ASSERT_EQ(child->write_stdin(wire::encode_request(r, wire::Dialect::output_id) + wire::encode_body_line(body),
-                                 proc::deadline_in(5s)).status, proc::IoStatus::ok);
+    ASSERT_EQ(child
+                  ->write_stdin(wire::encode_request(r, wire::Dialect::output_id) + wire::encode_body_line(body),
+                                proc::deadline_in(5s))
+                  .status,
+              proc::IoStatus::ok);
     std::string out;
     char buf[4096];
     auto deadline = proc::deadline_in(10s);
@@ -200,7 +203,9 @@ TEST(FakeDefault, TheDefaultDirectoryIsRemovedAtExitUnlessKept) {
 TEST(FakeDefault, StatsCountRequestsHitsMissesBytesAndRules) {
   TempDir tmp;
   std::string stats = tmp.path() + "/stats.json";
-  FakeProc f({"--stats", stats, "--script", R"([{"when": {"command": "get"}, "do": {"delay": 1}}, {"when": {"command": "nope"}, "do": {"drop": true}}])"});
+  FakeProc f(
+      {"--stats", stats, "--script",
+       R"([{"when": {"command": "get"}, "do": {"delay": 1}}, {"when": {"command": "nope"}, "do": {"drop": true}}])"});
   ASSERT_TRUE(f.send(put_req(1, action(1), "abc"), "abc"));
   ASSERT_TRUE(f.read_lines(2));
   ASSERT_TRUE(f.send(get_req(2, action(1))));
@@ -303,8 +308,8 @@ TEST(FakeDefault, GarbageOnStdinIsAClearErrorNotACrash) {
 TEST(FakeDefault, EofInsideAPutBodyIsAnErrorNotAHang) {
   FakeProc f({});
   std::string body(300000, 'b');
-  std::string bytes = wire::encode_request(put_req(1, action(1), body), wire::Dialect::output_id) +
-                      wire::encode_body_line(body);
+  std::string bytes =
+      wire::encode_request(put_req(1, action(1), body), wire::Dialect::output_id) + wire::encode_body_line(body);
   ASSERT_TRUE(f.send(std::string_view(bytes).substr(0, bytes.size() / 2)));
   auto st = f.finish();
   ASSERT_TRUE(st);
@@ -322,8 +327,11 @@ TEST(FakeDefault, ARelativeNestedDirGivesAbsoluteDiskPaths) {
   std::string err;
   auto child = proc::Child::spawn(opts, err);
   ASSERT_TRUE(child) << err;
-  ASSERT_EQ(child->write_stdin(wire::encode_request(put_req(1, action(1), ""), wire::Dialect::output_id),
-                               proc::deadline_in(5s)).status, proc::IoStatus::ok);
+  ASSERT_EQ(child
+                ->write_stdin(wire::encode_request(put_req(1, action(1), ""), wire::Dialect::output_id),
+                              proc::deadline_in(5s))
+                .status,
+            proc::IoStatus::ok);
   child->close_stdin();
   std::string out;
   char buf[4096];

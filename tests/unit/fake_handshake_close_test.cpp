@@ -5,8 +5,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "proc/temp_dir.hpp"
 #include "fake_peer_test.hpp"
+#include "proc/temp_dir.hpp"
 #include "test_scale.hpp"
 #include "wire/transcript.hpp"
 
@@ -26,12 +26,19 @@ TEST(FakeHandshake, Delay) {
 }
 
 TEST(FakeHandshake, KnownCommandsSubsetEmptyOrMissing) {
-  struct Case { const char* script; const char* want; };
-  for (const Case& c : {Case{R"([{"when": {"handshake": true}, "do": {"set": {"KnownCommands": ["get"]}}}])", "{\"ID\":0,\"KnownCommands\":[\"get\"]}\n"},
-                        Case{R"([{"when": {"handshake": true}, "do": {"set": {"KnownCommands": []}}}])", "{\"ID\":0,\"KnownCommands\":[]}\n"},
+  struct Case {
+    const char* script;
+    const char* want;
+  };
+  for (const Case& c : {Case{R"([{"when": {"handshake": true}, "do": {"set": {"KnownCommands": ["get"]}}}])",
+                             "{\"ID\":0,\"KnownCommands\":[\"get\"]}\n"},
+                        Case{R"([{"when": {"handshake": true}, "do": {"set": {"KnownCommands": []}}}])",
+                             "{\"ID\":0,\"KnownCommands\":[]}\n"},
                         Case{R"([{"when": {"handshake": true}, "do": {"omit": "KnownCommands"}}])", "{\"ID\":0}\n"},
-                        Case{R"([{"when": {"handshake": true}, "do": {"id": 7}}])", "{\"ID\":7,\"KnownCommands\":[\"get\",\"put\",\"close\"]}\n"},
-                        Case{R"([{"when": {"handshake": true}, "do": {"prefix": "garbage\n"}}])", "garbage\n{\"ID\":0,\"KnownCommands\":[\"get\",\"put\",\"close\"]}\n"}}) {
+                        Case{R"([{"when": {"handshake": true}, "do": {"id": 7}}])",
+                             "{\"ID\":7,\"KnownCommands\":[\"get\",\"put\",\"close\"]}\n"},
+                        Case{R"([{"when": {"handshake": true}, "do": {"prefix": "garbage\n"}}])",
+                             "garbage\n{\"ID\":0,\"KnownCommands\":[\"get\",\"put\",\"close\"]}\n"}}) {
     FakeProc f(script(c.script));
     ASSERT_TRUE(f.read_until([&](const std::string& s) { return s.size() >= std::string(c.want).size(); })) << c.script;
     EXPECT_EQ(f.out(), c.want) << c.script;
@@ -115,8 +122,9 @@ TEST(FakeClose, NeverExitFinishesStatsAndTheTempDirBeforeClosingStdout) {
   std::string err;
   auto child = proc::Child::spawn(opts, err);
   ASSERT_TRUE(child) << err;
-  ASSERT_EQ(child->write_stdin(wire::encode_request(close_req(1), wire::Dialect::output_id), proc::deadline_in(5s)).status,
-            proc::IoStatus::ok);
+  ASSERT_EQ(
+      child->write_stdin(wire::encode_request(close_req(1), wire::Dialect::output_id), proc::deadline_in(5s)).status,
+      proc::IoStatus::ok);
   std::string out;
   char buf[4096];
   auto deadline = proc::deadline_in(10s);
@@ -227,8 +235,7 @@ TEST(FakeProcess, HangStopsReadingAndWriting) {
     ASSERT_TRUE(f.send(get_req(2, action(2))));
     if (!f.quiet_for(delay + 300ms)) {
       const double gap = rule_to_hang(transcript);
-      ASSERT_GE(gap, std::chrono::duration<double>(delay).count())
-          << "a reply was written after the hang: " << f.out();
+      ASSERT_GE(gap, std::chrono::duration<double>(delay).count()) << "a reply was written after the hang: " << f.out();
       ASSERT_LT(delay, 10s) << "request 2 never reached the fake in time";
       continue;  // request 2 came after the delay: no test of the hang; again, longer
     }

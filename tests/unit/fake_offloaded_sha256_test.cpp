@@ -23,8 +23,8 @@ TEST(OffloadedSha256, EqualsSha256AroundTheOffloadPoint) {
   constexpr size_t kBlock = OffloadedSha256::kBlock;
   const std::string body = random_bytes(kInline + 3 * kBlock + 12345, 1);
   std::mt19937_64 rng(2);
-  for (size_t size : {size_t{0}, size_t{1}, kInline - 1, kInline, kInline + 1, kInline + kBlock,
-                      kInline + kBlock + 1, body.size()}) {
+  for (size_t size :
+       {size_t{0}, size_t{1}, kInline - 1, kInline, kInline + 1, kInline + kBlock, kInline + kBlock + 1, body.size()}) {
     for (size_t max_piece : {size_t{1} << 10, size_t{1} << 16, size_t{3} << 20}) {
       if (max_piece < 64 << 10 && size > kInline + kBlock + 1) continue;  // enough small-piece cases
       OffloadedSha256 h;

@@ -101,7 +101,9 @@ class FakeProc {
   proc::Child& child() { return *child_; }
   const std::string& store() const { return store_; }
   std::string tmp(const std::string& name) const { return dir_.path() + "/" + name; }
-  std::string object_path(std::string_view body) const { return store_ + "/objects/" + wire::to_hex(wire::sha256(body)); }
+  std::string object_path(std::string_view body) const {
+    return store_ + "/objects/" + wire::to_hex(wire::sha256(body));
+  }
 
   // Writes bytes to the fake's stdin; false when not all went in time.
   bool send(std::string_view bytes, std::chrono::milliseconds limit = 10s) {
@@ -134,8 +136,8 @@ class FakeProc {
   }
   // Reads until stdout holds at least n lines.
   bool read_lines(size_t n, std::chrono::milliseconds limit = 10s) {
-    return read_until([n](const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')) >= n; },
-                      limit);
+    return read_until(
+        [n](const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')) >= n; }, limit);
   }
   // Reads until EOF on stdout.
   bool read_to_eof(std::chrono::milliseconds limit = 10s) {

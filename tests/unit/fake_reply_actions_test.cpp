@@ -49,7 +49,8 @@ TEST(FakeReplyActions, HoldReleasesReversed) {
 }
 
 TEST(FakeReplyActions, HoldShuffledReleasesAllAtOnceAndHeldRepliesGoOutAtClose) {
-  FakeProc f({"--seed", "7", "--script", R"([{"when": {"command": "get"}, "do": {"hold": {"count": 5, "order": "shuffled"}}}])"});
+  FakeProc f({"--seed", "7", "--script",
+              R"([{"when": {"command": "get"}, "do": {"hold": {"count": 5, "order": "shuffled"}}}])"});
   for (int i = 1; i <= 5; ++i) ASSERT_TRUE(f.send(get_req(i, action(static_cast<unsigned char>(i)))));
   ASSERT_TRUE(f.read_lines(6));
   std::set<int64_t> ids;
@@ -118,7 +119,8 @@ TEST(FakeReplyActions, SetMissErrSizeTimeAndOutputIdLength) {
   std::string obj = wire::go_quote(p.f.object_path(p.body));
   std::string out = p.since();
   std::string line1 = "{\"ID\":2,\"Err\":\"disk \\u003con\\u003e fire\",\"Miss\":true}\n";
-  std::string line2 = "{\"ID\":3,\"OutputID\":\"" + base64::encode(id33) + "\",\"Size\":5,\"Time\":\"yesterday\",\"DiskPath\":" + obj + "}\n";
+  std::string line2 = "{\"ID\":3,\"OutputID\":\"" + base64::encode(id33) +
+                      "\",\"Size\":5,\"Time\":\"yesterday\",\"DiskPath\":" + obj + "}\n";
   ASSERT_EQ(out.substr(0, line1.size() + line2.size()), line1 + line2);
   std::string line3 = out.substr(line1.size() + line2.size());
   std::string head = "{\"ID\":4,\"OutputID\":\"AQI=\",\"Size\":\"ten\",\"Time\":\"";
@@ -160,14 +162,16 @@ TEST(FakeReplyActions, RawKeywords) {
   auto one = [&](int64_t id) {
     size_t before = p.f.out().size();
     EXPECT_TRUE(p.f.send(get_req(id, action(id == 4 ? 0xaa : 0x01))));
-    EXPECT_TRUE(p.f.read_until([&](const std::string& s) { return s.size() > before && s.back() == '\n' &&
-                                                                  (id != 4 || s.substr(before).find("}\n") != std::string::npos); }));
+    EXPECT_TRUE(p.f.read_until([&](const std::string& s) {
+      return s.size() > before && s.back() == '\n' && (id != 4 || s.substr(before).find("}\n") != std::string::npos);
+    }));
     return p.f.out().substr(before);
   };
   EXPECT_EQ(one(2), "{\"ID\":2,\"Miss\":true,}\n");
   EXPECT_EQ(one(3), std::string("{\"ID\":3,\"Miss\":true}").substr(0, 10) + "\n");
   std::string pretty = one(4);
-  std::string head = "{\n  \"ID\": 4,\n  \"OutputID\": \"" + base64::encode(wire::sha256(p.body)) + "\",\n  \"Size\": 12,\n  \"Time\": \"";
+  std::string head = "{\n  \"ID\": 4,\n  \"OutputID\": \"" + base64::encode(wire::sha256(p.body)) +
+                     "\",\n  \"Size\": 12,\n  \"Time\": \"";
   EXPECT_EQ(pretty.substr(0, head.size()), head) << pretty;
   EXPECT_EQ(std::count(pretty.begin(), pretty.end(), '\n'), 7) << pretty;
   std::string tail = "\",\n  \"DiskPath\": " + wire::go_quote(p.f.object_path(p.body)) + "\n}\n";

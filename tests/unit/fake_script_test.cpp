@@ -28,7 +28,8 @@ TEST(FakeScript, ParsesEveryConditionAndTheRuleKnobs) {
     /* block comment */
     {"when": {"handshake": true}, "do": [{"drop": true}]},
     {"when": {"close": true}, "do": [{"never_exit": true}]}
-  ]})", "t.json");
+  ]})",
+                          "t.json");
   ASSERT_EQ(s.rules.size(), 3u);
   const Rule& r = s.rules[0];
   EXPECT_EQ(r.path, "rules[0]");
@@ -58,7 +59,8 @@ TEST(FakeScript, ParsesEveryActionInWrittenOrder) {
     {"prefix": "junk"}, {"exit": 3}, {"kill": "SIGSEGV"}, {"kill": "TERM"}, {"kill": 9},
     {"close_stdout": true}, {"hang": true}, {"stop_reading": "100us"}, {"stderr": "oops\n"},
     {"never_exit": true, "keep_stdout": true}
-  ]}])", "t.json");
+  ]}])",
+                          "t.json");
   const auto& a = s.rules.at(0).actions;
   ASSERT_EQ(a.size(), 29u);
   EXPECT_EQ(std::get<Delay>(a[0]).d, std::chrono::seconds(2));
@@ -147,7 +149,8 @@ TEST(FakeScript, BadValuesNameTheirPath) {
   EXPECT_EQ(error_of(R"([{"do": {"omit": ["DiskPth"]}}])"),
             "t.json: rules[0].do[0]: unknown field \"DiskPth\"; did you mean \"DiskPath\"?");
   EXPECT_EQ(error_of(R"([{"do": {"set": {"DiskPath": "mising"}}}])"),
-            "t.json: rules[0].do.DiskPath: unknown DiskPath keyword \"mising\"; did you mean \"missing\"? or an absolute path");
+            "t.json: rules[0].do.DiskPath: unknown DiskPath keyword \"mising\"; did you mean \"missing\"? or an "
+            "absolute path");
   EXPECT_EQ(error_of(R"([{"do": {"set": {"OutputID": "xyz"}}}])"),
             "t.json: rules[0].do.OutputID: want hex bytes or a length, got \"xyz\"");
   EXPECT_EQ(error_of(R"([{"do": {"kill": "SIGFOO"}}])").rfind("t.json: rules[0].do: unknown signal \"SIGFOO\"", 0), 0u);
@@ -157,7 +160,8 @@ TEST(FakeScript, BadValuesNameTheirPath) {
   EXPECT_EQ(error_of(R"([{"do": {"drop": false}}])"), "t.json: rules[0].do: want true, got false");
   EXPECT_EQ(error_of(R"({"rule": []})"), "t.json: (top): unknown key \"rule\"; did you mean \"rules\"?");
   EXPECT_EQ(error_of(R"(42)"), "t.json: (top): want a list of rules, got number");
-  EXPECT_EQ(error_of(R"([{"do": {"hold": {"count": 0}}}])"), "t.json: rules[0].do.count: want an integer in 1..1048576, got 0");
+  EXPECT_EQ(error_of(R"([{"do": {"hold": {"count": 0}}}])"),
+            "t.json: rules[0].do.count: want an integer in 1..1048576, got 0");
 }
 
 TEST(FakeScript, DeepNestingIsRefusedNotRecursedInto) {

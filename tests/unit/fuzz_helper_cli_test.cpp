@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "proc/temp_dir.hpp"
 #include "fuzzer/fuzz_input.hpp"
 #include "fuzzer/trace_file.hpp"
+#include "proc/temp_dir.hpp"
 #include "run_program.hpp"
 
 namespace {
@@ -89,8 +89,8 @@ TEST(FuzzHelperCli, FuzzExportsSeedsAndRunsACorpusFirst) {
   const std::string corpus = d.path() + "/corpus";
   std::filesystem::create_directories(corpus);
   write(corpus + "/three-puts", {1, 0x00, 3, 1, 0x00, 4, 2, 0x00, 5, 3});
-  Ran f = cph({"fuzz", "--corpus", corpus, "--iterations", "3", "--out", d.path() + "/out", "--", CPH_FAKE_BIN,
-               "--dir", "{dir}", "--script", kCrashOnThirdPut});
+  Ran f = cph({"fuzz", "--corpus", corpus, "--iterations", "3", "--out", d.path() + "/out", "--", CPH_FAKE_BIN, "--dir",
+               "{dir}", "--script", kCrashOnThirdPut});
   EXPECT_EQ(f.code, 1) << f.out;
   EXPECT_TRUE(has(f.out, "FAIL fuzz/round-0000: crash")) << f.out;
   EXPECT_TRUE(has(f.out, "the first 1 rounds: the inputs of")) << f.out;

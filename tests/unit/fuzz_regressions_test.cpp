@@ -28,8 +28,8 @@ std::string read_input(const std::string& dir, const std::string& target, const 
 // The error text of a strict-mode reader fed `bytes` in pieces of `chunk`.
 std::string strict_error(std::string_view bytes, size_t chunk) {
   using cph::wire::RequestStreamReader;
-  RequestStreamReader r(RequestStreamReader::Mode::strict, {[](const cph::wire::Request&) {},
-                                                            [](std::string_view) {}, [] {}});
+  RequestStreamReader r(RequestStreamReader::Mode::strict,
+                        {[](const cph::wire::Request&) {}, [](std::string_view) {}, [] {}});
   for (size_t i = 0; i < bytes.size(); i += chunk)
     if (r.feed(bytes.substr(i, chunk)) == RequestStreamReader::Status::error) return r.error();
   r.finish();
@@ -87,13 +87,9 @@ std::string decoded(std::string_view text, bool fast) {
     cph::wire::Response r;
     std::string err;
     switch (d.next(r, err)) {
-      case cph::wire::ResponseStreamDecoder::Status::value:
-        out += "ID " + std::to_string(r.id) + ";";
-        continue;
-      case cph::wire::ResponseStreamDecoder::Status::error:
-        return out + "error " + err;
-      default:
-        return out + "end";
+      case cph::wire::ResponseStreamDecoder::Status::value: out += "ID " + std::to_string(r.id) + ";"; continue;
+      case cph::wire::ResponseStreamDecoder::Status::error: return out + "error " + err;
+      default: return out + "end";
     }
   }
 }

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "proc/temp_dir.hpp"
 #include "fuzzer/trace_file.hpp"
+#include "proc/temp_dir.hpp"
 #include "run_program.hpp"
 
 namespace {
@@ -47,8 +47,8 @@ TEST(FuzzerCli, HelpFollowsTheConvention) {
 
 TEST(FuzzerCli, CleanRunExits0WithSummary) {
   cph::proc::TempDir out;
-  Ran r = cph({"fuzz", "--iterations", "500", "--out", out.path(), "--json", out.path() + "/r.json", "--",
-               CPH_FAKE_BIN, "--dir", "{dir}"});
+  Ran r = cph({"fuzz", "--iterations", "500", "--out", out.path(), "--json", out.path() + "/r.json", "--", CPH_FAKE_BIN,
+               "--dir", "{dir}"});
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(has(r.out, "500 operations")) << r.out;
   EXPECT_TRUE(has(r.out, "ops/s")) << r.out;

@@ -9,17 +9,15 @@
 #include <filesystem>
 #include <string>
 
-#include "proc/temp_dir.hpp"
 #include "fuzzer/campaign.hpp"
 #include "fuzzer/minimizer.hpp"
+#include "proc/temp_dir.hpp"
 #include "sanitized_build.hpp"
 
 namespace cph::fuzzer {
 namespace {
 
-std::string script(const std::string& name) {
-  return std::string(CPH_SOURCE_DIR) + "/scenarios/fake-scripts/" + name;
-}
+std::string script(const std::string& name) { return std::string(CPH_SOURCE_DIR) + "/scenarios/fake-scripts/" + name; }
 
 std::vector<std::string> fake(const std::string& script_name = "") {
   std::vector<std::string> argv = {CPH_FAKE_BIN, "--dir", "{dir}", "--seed", "{seed}"};
@@ -128,20 +126,20 @@ TEST_P(FuzzerFault, FoundWithinBoundWithTheRightClass) {
   EXPECT_EQ(rr.failure->cls, f.cls) << describe(*rr.failure);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    IssueFaults, FuzzerFault,
-    ::testing::Values(Fault{"fuzz-corrupt-get.jsonc", FailureClass::corruption, 40000},
-                      Fault{"fuzz-crash-put-300.jsonc", FailureClass::crash, 40000},
-                      Fault{"fuzz-drop-reply.jsonc", FailureClass::hang, 40000},
-                      Fault{"fuzz-wrong-id.jsonc", FailureClass::protocol, 40000},
-                      // Issue 22: within the default iterations (10,000), by the model alone (the put replies are right).
-                      Fault{"fuzz-reput-keeps-old.jsonc", FailureClass::corruption, 10000}),
-    [](const auto& info) {
-      std::string n = info.param.script;
-      n = n.substr(5, n.find('.') - 5);
-      for (auto& c : n) c = c == '-' ? '_' : c;
-      return n;
-    });
+INSTANTIATE_TEST_SUITE_P(IssueFaults, FuzzerFault,
+                         ::testing::Values(Fault{"fuzz-corrupt-get.jsonc", FailureClass::corruption, 40000},
+                                           Fault{"fuzz-crash-put-300.jsonc", FailureClass::crash, 40000},
+                                           Fault{"fuzz-drop-reply.jsonc", FailureClass::hang, 40000},
+                                           Fault{"fuzz-wrong-id.jsonc", FailureClass::protocol, 40000},
+                                           // Issue 22: within the default iterations (10,000), by the model alone (the
+                                           // put replies are right).
+                                           Fault{"fuzz-reput-keeps-old.jsonc", FailureClass::corruption, 10000}),
+                         [](const auto& info) {
+                           std::string n = info.param.script;
+                           n = n.substr(5, n.find('.') - 5);
+                           for (auto& c : n) c = c == '-' ? '_' : c;
+                           return n;
+                         });
 
 class FuzzerMinimize : public ::testing::TestWithParam<Fault> {};
 
@@ -162,8 +160,8 @@ TEST_P(FuzzerMinimize, ShrinksToAtMostTenOpsThatReplay) {
   EXPECT_LE(m.trace.ops.size(), 10u) << render_trace(m.trace);
   ASSERT_TRUE(m.trace.failure);
   EXPECT_EQ(m.trace.failure->cls, f.cls);
-  std::printf("[ measured ] %s: %zu -> %zu operations in %zu replays\n", f.script, found.ops.size(),
-              m.trace.ops.size(), m.replays);
+  std::printf("[ measured ] %s: %zu -> %zu operations in %zu replays\n", f.script, found.ops.size(), m.trace.ops.size(),
+              m.replays);
   Trace again = m.trace;
   again.failure.reset();
   ExecResult rr = execute(again, mo.exec, nullptr);
@@ -171,18 +169,17 @@ TEST_P(FuzzerMinimize, ShrinksToAtMostTenOpsThatReplay) {
   EXPECT_EQ(rr.failure->cls, f.cls);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    ShortFaults, FuzzerMinimize,
-    ::testing::Values(Fault{"fuzz-min-corrupt-get.jsonc", FailureClass::corruption, 5000},
-                      Fault{"fuzz-min-crash-put.jsonc", FailureClass::crash, 5000},
-                      Fault{"fuzz-min-drop-reply.jsonc", FailureClass::hang, 5000},
-                      Fault{"fuzz-min-wrong-id.jsonc", FailureClass::protocol, 5000}),
-    [](const auto& info) {
-      std::string n = info.param.script;
-      n = n.substr(9, n.find('.') - 9);
-      for (auto& c : n) c = c == '-' ? '_' : c;
-      return n;
-    });
+INSTANTIATE_TEST_SUITE_P(ShortFaults, FuzzerMinimize,
+                         ::testing::Values(Fault{"fuzz-min-corrupt-get.jsonc", FailureClass::corruption, 5000},
+                                           Fault{"fuzz-min-crash-put.jsonc", FailureClass::crash, 5000},
+                                           Fault{"fuzz-min-drop-reply.jsonc", FailureClass::hang, 5000},
+                                           Fault{"fuzz-min-wrong-id.jsonc", FailureClass::protocol, 5000}),
+                         [](const auto& info) {
+                           std::string n = info.param.script;
+                           n = n.substr(9, n.find('.') - 9);
+                           for (auto& c : n) c = c == '-' ? '_' : c;
+                           return n;
+                         });
 
 // Issue 22: a finding that reproduces in about 1 replay of 6 (the re-put bug
 // on one put in six, drawn from the helper's --seed, which differs on every

@@ -30,7 +30,7 @@ TEST(FuzzerModel, InFlightAndRefusedPutsReplaceNothing) {
   m.put_answered(m.put(1, obj("b1")), true);
   const size_t flight = m.put(1, obj("b2"));
   EXPECT_EQ(m.candidates(1, m.now()).size(), 2u);  // b2 in flight: either
-  m.put_answered(flight, false);                    // refused (an Err)
+  m.put_answered(flight, false);                   // refused (an Err)
   EXPECT_EQ(m.candidates(1, m.now()).size(), 2u);  // b1 stays; b2 may have been kept anyway
   // Two re-puts in one burst: both answered, either may be the last stored.
   const size_t x = m.put(2, obj("x")), y = m.put(2, obj("y"));

@@ -42,8 +42,8 @@ TEST(FuzzerOpBytes, LayoutIsPinned) {
   // seed 7; put k0 5B body 1; re-put k0 same; re-put k0 new (200 -> 9*1024+2, body 3);
   // get k0 async; get never-put (k1); close; hostile kind 1; kill-put k2 (size 0 -> 2);
   // storage fault on stored[0] (key byte 1); re-put burst on k0: 2 + 1 % 5 = 3 puts, then a get.
-  const std::string in = bytes({7, 0x00, 5, 1, 0x04, 0, 0x06, 0, 200, 3, 0x87, 0, 0x0a, 0x0b, 0x0c, 1, 0x0d, 0, 4,
-                                0x0e, 1, 10, 5, 0x0f, 0, 1, 1, 1, 2, 2, 3, 3});
+  const std::string in = bytes({7,    0x00, 5, 1,    0x04, 0,  0x06, 0,    200, 3, 0x87, 0, 0x0a, 0x0b, 0x0c, 1,
+                                0x0d, 0,    4, 0x0e, 1,    10, 5,    0x0f, 0,   1, 1,    1, 2,    2,    3,    3});
   const DecodedOps d = decode_ops(in);
   EXPECT_EQ(d.seed, 7u);
   std::vector<Op> want = {put(0, 5, 1), put(0, 5, 1), put(0, 9 * 1024 + 2, 3), get(0, true), get(1)};

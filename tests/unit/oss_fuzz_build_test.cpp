@@ -69,7 +69,8 @@ class TempDir {
 };
 
 TEST(OssFuzzBuildSlow, EveryTargetBuildsRunsOneInputAndHasItsSeedCorpus) {
-  if (!on_path("clang++-14") || !on_path("clang-14")) GTEST_SKIP() << "clang++-14 is not on PATH; the OSS-Fuzz build needs it";
+  if (!on_path("clang++-14") || !on_path("clang-14"))
+    GTEST_SKIP() << "clang++-14 is not on PATH; the OSS-Fuzz build needs it";
   if (!on_path("timeout")) GTEST_SKIP() << "coreutils timeout is not on PATH";
   const fs::path src = CPH_SOURCE_DIR;
   const fs::path work = fs::path(CPH_BINARY_DIR) / "oss-fuzz-work";
@@ -77,17 +78,20 @@ TEST(OssFuzzBuildSlow, EveryTargetBuildsRunsOneInputAndHasItsSeedCorpus) {
   TempDir out;
   ASSERT_FALSE(out.path().empty()) << "mkdtemp failed";
 
-  const std::string env = "CC=clang-14 CXX=clang++-14 CFLAGS=-fsanitize=address,fuzzer-no-link "
-                          "CXXFLAGS=-fsanitize=address,fuzzer-no-link LIB_FUZZING_ENGINE=-fsanitize=fuzzer "
-                          "OUT=" + shell_quote(out.path().string()) + " WORK=" + shell_quote(work.string());
+  const std::string env =
+      "CC=clang-14 CXX=clang++-14 CFLAGS=-fsanitize=address,fuzzer-no-link "
+      "CXXFLAGS=-fsanitize=address,fuzzer-no-link LIB_FUZZING_ENGINE=-fsanitize=fuzzer "
+      "OUT=" +
+      shell_quote(out.path().string()) + " WORK=" + shell_quote(work.string());
   const fs::path build_log = work / "build.log";
   // ctest's deadline for *Slow* tests is 900 s on an idle machine
   // (tests/CMakeLists.txt), stretched by the load it started at: the build
   // gets 80% of it (at load 22 on 2 cores, 33 of 106 objects took 720 s).
   const int deadline = static_cast<int>(720 * cph::test::load_scale());
-  const int built = run("env " + env + " bash " + shell_quote((src / "fuzz/oss-fuzz/build.sh").string()), deadline,
-                        build_log);
-  ASSERT_EQ(built, 0) << "fuzz/oss-fuzz/build.sh failed (124: took over " << deadline << " s); log " << build_log << ":\n"
+  const int built =
+      run("env " + env + " bash " + shell_quote((src / "fuzz/oss-fuzz/build.sh").string()), deadline, build_log);
+  ASSERT_EQ(built, 0) << "fuzz/oss-fuzz/build.sh failed (124: took over " << deadline << " s); log " << build_log
+                      << ":\n"
                       << read_file(build_log).substr(0, 20000);
 
   std::vector<std::string> targets;

@@ -45,8 +45,9 @@ TEST(ProcCrashReport, PlainMessagesAreNoCrash) {
   EXPECT_EQ(crash_report(exited(0), ""), "");
   EXPECT_EQ(crash_report(std::nullopt, "helper: panic: not at the start of a line\n"), "");
   // A message quoting a crash is none (cph-fake naming a bad script).
-  EXPECT_EQ(crash_report(exited(2), "cph-fake: <inline script>:1:120: syntax error; last read: '\"panic: runtime "
-                                    "error: index out of range'\n"),
+  EXPECT_EQ(crash_report(exited(2),
+                         "cph-fake: <inline script>:1:120: syntax error; last read: '\"panic: runtime "
+                         "error: index out of range'\n"),
             "");
 }
 

@@ -25,17 +25,17 @@ TEST_P(QuotedSplitTest, MatchesGo) {
 }
 
 // The first rows are Go's own TestSplit table (quoted_test.go).
-INSTANTIATE_TEST_SUITE_P(
-    GoTable, QuotedSplitTest,
-    ::testing::Values(SplitCase{"", {}, ""}, SplitCase{"a", {"a"}, ""}, SplitCase{" a ", {"a"}, ""},
-                      SplitCase{"a b", {"a", "b"}, ""}, SplitCase{"\t a \n b \r", {"a", "b"}, ""},
-                      SplitCase{"'a b'", {"a b"}, ""}, SplitCase{"\"a b\"", {"a b"}, ""},
-                      SplitCase{"'a' b", {"a", "b"}, ""}, SplitCase{"a 'b'", {"a", "b"}, ""},
-                      SplitCase{"a'b c'", {"a'b", "c'"}, ""}, SplitCase{"'a", {}, "unterminated ' string"},
-                      SplitCase{"\"a", {}, "unterminated \" string"},
-                      SplitCase{"ok 'bad", {}, "unterminated ' string"},
-                      SplitCase{"'' \"\"", {"", ""}, ""}, SplitCase{"'a\\'", {"a\\"}, ""},
-                      SplitCase{"'a''b'", {"a", "b"}, ""}, SplitCase{"\v", {"\v"}, ""}));
+INSTANTIATE_TEST_SUITE_P(GoTable, QuotedSplitTest,
+                         ::testing::Values(SplitCase{"", {}, ""}, SplitCase{"a", {"a"}, ""},
+                                           SplitCase{" a ", {"a"}, ""}, SplitCase{"a b", {"a", "b"}, ""},
+                                           SplitCase{"\t a \n b \r", {"a", "b"}, ""}, SplitCase{"'a b'", {"a b"}, ""},
+                                           SplitCase{"\"a b\"", {"a b"}, ""}, SplitCase{"'a' b", {"a", "b"}, ""},
+                                           SplitCase{"a 'b'", {"a", "b"}, ""}, SplitCase{"a'b c'", {"a'b", "c'"}, ""},
+                                           SplitCase{"'a", {}, "unterminated ' string"},
+                                           SplitCase{"\"a", {}, "unterminated \" string"},
+                                           SplitCase{"ok 'bad", {}, "unterminated ' string"},
+                                           SplitCase{"'' \"\"", {"", ""}, ""}, SplitCase{"'a\\'", {"a\\"}, ""},
+                                           SplitCase{"'a''b'", {"a", "b"}, ""}, SplitCase{"\v", {"\v"}, ""}));
 
 }  // namespace
 }  // namespace cph::proc

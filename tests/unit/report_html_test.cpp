@@ -29,8 +29,12 @@ RunReport sample() {
   report.cases.push_back(pass);
 
   JudgedCase fail;
-  fail.result.info = {"close/exit-after-reply", "exits after its close reply",
-                      "The helper MUST reply to close before it exits.", "golang/go#70848", Grade::must, {}};
+  fail.result.info = {"close/exit-after-reply",
+                      "exits after its close reply",
+                      "The helper MUST reply to close before it exits.",
+                      "golang/go#70848",
+                      Grade::must,
+                      {}};
   fail.result.status = Status::fail;
   fail.result.expected = "a reply to close";
   fail.result.observed = "<script>alert(1)</script> & \x01";
@@ -115,8 +119,8 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
   std::string cmd = std::string("timeout 90 ") + chromium +
                     " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
                     " --disable-background-networking --disable-component-update --disable-sync"
-                    " --user-data-dir=" + (dir.path / "profile").string() + " --dump-dom file://" +
-                    file.string() + " 2>/dev/null";
+                    " --user-data-dir=" +
+                    (dir.path / "profile").string() + " --dump-dom file://" + file.string() + " 2>/dev/null";
   std::string dom = run_capture(cmd);
   ASSERT_NE(dom.find("data-rendered=\"yes\""), std::string::npos) << "the page's script did not run:\n" << dom;
   EXPECT_NE(dom.find("<table id=\"summary\">"), std::string::npos);

@@ -124,26 +124,31 @@ TEST(Runner, OneJobRunsOneCaseAtATime) {
 
 TEST(Runner, DeadlineCancelsTheCaseWhichReportsWhatItSaw) {
   std::vector<CaseDescriptor> cases;
-  cases.push_back(make_case("slow/honours", [](CaseContext& ctx) {
-    ctx.cancel.wait();  // a wait with nothing else to end it
-    return CaseOutcome::fail("a reply", "no reply before the deadline");
-  }, 50ms));
+  cases.push_back(make_case(
+      "slow/honours",
+      [](CaseContext& ctx) {
+        ctx.cancel.wait();  // a wait with nothing else to end it
+        return CaseOutcome::fail("a reply", "no reply before the deadline");
+      },
+      50ms));
   auto start = Clock::now();
   auto run = run_cases(all(cases), {});
   EXPECT_LT(Clock::now() - start, 5s);
   ASSERT_EQ(run.results.size(), 1u);
   EXPECT_EQ(run.results[0].status, Status::fail);
   EXPECT_EQ(run.results[0].observed, "no reply before the deadline");
-  EXPECT_NE(run.results[0].details.find("reached its deadline of 0.05 s"), std::string::npos)
-      << run.results[0].details;
+  EXPECT_NE(run.results[0].details.find("reached its deadline of 0.05 s"), std::string::npos) << run.results[0].details;
 }
 
 TEST(Runner, PassingAfterTheDeadlineIsATimeoutError) {
   std::vector<CaseDescriptor> cases;
-  cases.push_back(make_case("slow/pass", [](CaseContext& ctx) {
-    ctx.cancel.wait();
-    return CaseOutcome::pass();
-  }, 30ms));
+  cases.push_back(make_case(
+      "slow/pass",
+      [](CaseContext& ctx) {
+        ctx.cancel.wait();
+        return CaseOutcome::pass();
+      },
+      30ms));
   auto run = run_cases(all(cases), {});
   EXPECT_EQ(run.results[0].status, Status::error);
   EXPECT_EQ(run.results[0].observed, "timeout");
@@ -152,10 +157,13 @@ TEST(Runner, PassingAfterTheDeadlineIsATimeoutError) {
 TEST(Runner, ACaseIgnoringCancellationIsAbandonedAsHangAndTheRunGoesOn) {
   auto gate = std::make_shared<Gate>();
   std::vector<CaseDescriptor> cases;
-  cases.push_back(make_case("hang/ignores-token", [gate](CaseContext&) {
-    gate->wait(60s);  // ignores its token; the test opens the gate at the end
-    return CaseOutcome::pass();
-  }, 50ms));
+  cases.push_back(make_case(
+      "hang/ignores-token",
+      [gate](CaseContext&) {
+        gate->wait(60s);  // ignores its token; the test opens the gate at the end
+        return CaseOutcome::pass();
+      },
+      50ms));
   cases.push_back(make_case("hang/next", [](CaseContext&) { return CaseOutcome::pass(); }));
   RunOptions o;
   o.jobs = 1;
@@ -175,11 +183,14 @@ TEST(Runner, ACaseIgnoringCancellationIsAbandonedAsHangAndTheRunGoesOn) {
 TEST(Runner, TimeoutScaleStretchesDeadlines) {
   std::vector<CaseDescriptor> cases;
   std::chrono::milliseconds scaled{0};
-  cases.push_back(make_case("scale/x", [&](CaseContext& ctx) {
-    scaled = ctx.scaled(100ms);
-    // 80 ms of work against a 20 ms timeout: fine only when scaled by 10.
-    return ctx.cancel.sleep_for(80ms) ? CaseOutcome::pass() : CaseOutcome::fail("80 ms", "cancelled");
-  }, 20ms));
+  cases.push_back(make_case(
+      "scale/x",
+      [&](CaseContext& ctx) {
+        scaled = ctx.scaled(100ms);
+        // 80 ms of work against a 20 ms timeout: fine only when scaled by 10.
+        return ctx.cancel.sleep_for(80ms) ? CaseOutcome::pass() : CaseOutcome::fail("80 ms", "cancelled");
+      },
+      20ms));
   RunOptions o;
   o.timeout_scale = 10;
   auto run = run_cases(all(cases), o);

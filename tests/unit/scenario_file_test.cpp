@@ -150,7 +150,8 @@ TEST(ScenarioFile, SemanticErrorsNameTheJsonPath) {
   EXPECT_EQ(error_of(with(R"("profile": ["go1.21"])")),
             "s.jsonc: profile: unknown key \"profile\"; did you mean \"profiles\"?");
   EXPECT_EQ(error_of(with(R"("profiles": ["go1.2"])")),
-            "s.jsonc: profiles[0]: unknown profile \"go1.2\"; did you mean \"go1.21\"? (known: go1.21, go1.24, go1.25, go1.26, go1.27)");
+            "s.jsonc: profiles[0]: unknown profile \"go1.2\"; did you mean \"go1.21\"? (known: go1.21, go1.24, go1.25, "
+            "go1.26, go1.27)");
   EXPECT_EQ(error_of(with("", R"([{"gte": "ab"}])")),
             "s.jsonc: steps[0].gte: unknown key \"gte\"; did you mean \"get\"?");
   EXPECT_EQ(error_of(with("", R"([{"get": "ab", "put": {"action": "cd"}}])")),
@@ -172,7 +173,8 @@ TEST(ScenarioFile, SemanticErrorsNameTheJsonPath) {
             "s.jsonc: expect: give message or message_regex, not both");
   EXPECT_EQ(error_of(with(R"("expect": {"pending": [1, "2"]})")),
             "s.jsonc: expect.pending[1]: want an integer, got a string");
-  EXPECT_EQ(error_of(with(R"("expect": {"message_regex": "("})")).rfind("s.jsonc: expect.message_regex: bad regular expression: ", 0),
+  EXPECT_EQ(error_of(with(R"("expect": {"message_regex": "("})"))
+                .rfind("s.jsonc: expect.message_regex: bad regular expression: ", 0),
             0u);
   EXPECT_EQ(error_of(R"({"title": "t", "pins": "p", "steps": []})"), "s.jsonc: id: missing");
   EXPECT_EQ(error_of(R"({"id": "a b", "title": "t", "pins": "p", "steps": []})"),
@@ -180,7 +182,8 @@ TEST(ScenarioFile, SemanticErrorsNameTheJsonPath) {
   EXPECT_EQ(error_of(R"({"id": "a", "title": "t", "pins": "p"})"),
             "s.jsonc: steps: missing (a list of get, put, close, parallel, wait_event steps)");
   EXPECT_EQ(error_of("[1]"), "s.jsonc: want a JSON object with \"id\", \"steps\", ...");
-  EXPECT_EQ(error_of(with(R"("fake": "nope.json")"), "dir/s.jsonc"), "dir/s.jsonc: fake: no such script file dir/nope.json");
+  EXPECT_EQ(error_of(with(R"("fake": "nope.json")"), "dir/s.jsonc"),
+            "dir/s.jsonc: fake: no such script file dir/nope.json");
 }
 
 TEST(ScenarioFile, GoBlockSaysWhatGoBuildDoes) {
@@ -198,8 +201,9 @@ TEST(ScenarioFile, GoBlockSaysWhatGoBuildDoes) {
   EXPECT_EQ(error_of(with(R"("go": {"stderr": "x"})")), "s.jsonc: go.exit: want go's exit status, a number");
   EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "stdrr": "x"})")),
             "s.jsonc: go.stdrr: unknown key \"stdrr\"; did you mean \"stderr\"?");
-  EXPECT_EQ(error_of(with(R"("go": {"exit": 1, "stderr": "("})")).rfind("s.jsonc: go.stderr: bad regular expression: ", 0),
-            0u);
+  EXPECT_EQ(
+      error_of(with(R"("go": {"exit": 1, "stderr": "("})")).rfind("s.jsonc: go.stderr: bad regular expression: ", 0),
+      0u);
 }
 
 // The go block per condition: the plain form holds wherever no key
@@ -234,12 +238,13 @@ TEST(ScenarioFile, GoBlockPerCondition) {
   EXPECT_NO_THROW(parse_scenario(
       with(R"("go": {"exit": 0, "old-module": {"exit": 1}, "cold": {"exit": 2}, "old-module+cold": {"exit": 3}})"),
       "s.jsonc"));
-  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "cld": {"exit": 1}})")).rfind(
-                "s.jsonc: go.cld: unknown condition \"cld\"; did you mean \"cold\"?", 0),
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "cld": {"exit": 1}})"))
+                .rfind("s.jsonc: go.cld: unknown condition \"cld\"; did you mean \"cold\"?", 0),
             0u);
   EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "cold+warm": {"exit": 1}})")),
             "s.jsonc: go.cold+warm: \"cold+warm\" names two values of one axis (module age, store, command)");
-  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "vet": {"exit": "1"}})")), "s.jsonc: go.vet.exit: want go's exit status, a number");
+  EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "vet": {"exit": "1"}})")),
+            "s.jsonc: go.vet.exit: want go's exit status, a number");
   EXPECT_EQ(error_of(with(R"("go": {"exit": 0, "vet": 1})")),
             "s.jsonc: go.vet: want {\"exit\": N, \"stderr\": \"regex\"} or {\"hang\": true}, got a number");
 }

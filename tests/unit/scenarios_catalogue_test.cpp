@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "proc/child.hpp"
@@ -45,9 +45,9 @@ TEST(ScenariosCatalogue, IdsAreUniqueAndEqualTheirPaths) {
 TEST(ScenariosCatalogue, CoversEveryRequiredGroup) {
   std::map<std::string, int> groups;
   for (const auto& s : load_scenario_dir(kScenarios.string())) ++groups[s.id.substr(0, s.id.find('/'))];
-  for (const char* g : {"out-of-order", "early-exit", "unknown-id", "missing-diskpath", "slow-capabilities", "cancel",
-                        "malformed", "framing", "err", "outputid", "size", "diskpath", "known-commands", "close",
-                        "stderr"}) {
+  for (const char* g :
+       {"out-of-order", "early-exit", "unknown-id", "missing-diskpath", "slow-capabilities", "cancel", "malformed",
+        "framing", "err", "outputid", "size", "diskpath", "known-commands", "close", "stderr"}) {
     EXPECT_GE(groups[g], 1) << "no scenario in group " << g;
   }
   EXPECT_GE(groups["early-exit"], 8);
@@ -89,8 +89,8 @@ TEST(ScenariosCatalogue, EveryScenarioPassesUnderEveryProfile) {
                   << "\n  observed: " << r.observed << "\n  details: " << r.details;
   }
   const double seconds = std::chrono::duration<double>(results.wall).count();
-  std::cout << "[ catalogue ] " << cases.size() << " cases (" << all.size() << " scenarios) in " << seconds
-            << " s, " << failed << " failed\n";
+  std::cout << "[ catalogue ] " << cases.size() << " cases (" << all.size() << " scenarios) in " << seconds << " s, "
+            << failed << " failed\n";
 }
 
 // `cph scenarios` end to end: its exit status and what it printed.
@@ -158,7 +158,8 @@ TEST(ScenariosCli, BadExpectationExits2NamingItsPath) {
 }
 
 TEST(ScenariosCli, SelectsByGroupAndProfileAndReportsJson) {
-  std::string json_path = (fs::temp_directory_path() / ("cph-scenarios-" + std::to_string(::getpid()) + ".json")).string();
+  std::string json_path =
+      (fs::temp_directory_path() / ("cph-scenarios-" + std::to_string(::getpid()) + ".json")).string();
   CliRun r = run_cph({"--only", "unknown-id", "--profile", "go1.21", "--json", json_path});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   std::ifstream in(json_path);

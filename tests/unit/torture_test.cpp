@@ -20,10 +20,10 @@
 #include <thread>
 #include <vector>
 
-#include "proc/temp_dir.hpp"
 #include "client/prog_cache.hpp"
 #include "proc/child.hpp"
 #include "proc/descendants.hpp"
+#include "proc/temp_dir.hpp"
 #include "run_program.hpp"
 #include "sanitized_build.hpp"
 #include "test_scale.hpp"
@@ -54,8 +54,8 @@ const std::string kHello = "printf '{\"ID\":0,\"KnownCommands\":[\"get\",\"put\"
 
 struct Row {
   std::string name;
-  std::string script;         // sh, after #!/bin/sh
-  bool bad_utf8_path = false; // the script's file name holds a byte 0xff
+  std::string script;          // sh, after #!/bin/sh
+  bool bad_utf8_path = false;  // the script's file name holds a byte 0xff
 };
 
 void PrintTo(const Row& r, std::ostream* os) { *os << r.name; }
@@ -207,10 +207,10 @@ class Torture : public ::testing::TestWithParam<Row> {
 // Three cases (a handshake, a 64 KiB put, a close) at --timeout-scale 0.2:
 // each case at most 10 s x 0.2 plus the 2 s x 0.2 grace.
 TEST_P(Torture, Check) {
-  const auto r = run_cph({"check", "--timeout-scale", "0.2", "--only", "handshake/id0-first", "--only",
-                          "bodies/size-64k", "--only", "close/exit-after-reply", "--json", work_.path() + "/r.json",
-                          "--", helper_},
-                         15s);
+  const auto r =
+      run_cph({"check", "--timeout-scale", "0.2", "--only", "handshake/id0-first", "--only", "bodies/size-64k",
+               "--only", "close/exit-after-reply", "--json", work_.path() + "/r.json", "--", helper_},
+              15s);
   ASSERT_FALSE(r.timed_out) << r.out;
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_LT(wall_, cph::test::scaled(3 * 2400ms + 5s)) << r.out;
@@ -268,8 +268,7 @@ TEST_P(Torture, Client) {
   expect_clean("the client");
 }
 
-INSTANTIATE_TEST_SUITE_P(Rows, Torture, ::testing::ValuesIn(rows()),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Rows, Torture, ::testing::ValuesIn(rows()), [](const auto& info) { return info.param.name; });
 
 // The endless line against a small --max-reply-bytes: the protocol failure
 // names the bound, and cph's peak stays far under what the line would take
@@ -277,7 +276,8 @@ INSTANTIATE_TEST_SUITE_P(Rows, Torture, ::testing::ValuesIn(rows()),
 TEST(TortureLine, TheBoundIsTheFlagsAndNamedInTheFailure) {
   cph::proc::TempDir work, tmp;
   const std::string helper = work.path() + "/line.sh";
-  std::ofstream(helper) << "#!/bin/sh\n" << kHello << "printf '{\"ID\":1,\"Err\":\"'\nexec 3<&0\nexec tr '\\000' y </dev/zero\n";
+  std::ofstream(helper) << "#!/bin/sh\n"
+                        << kHello << "printf '{\"ID\":1,\"Err\":\"'\nexec 3<&0\nexec tr '\\000' y </dev/zero\n";
   ::chmod(helper.c_str(), 0755);
   const Measured m = run_measured({"check", "--timeout-scale", "0.3", "--max-reply-bytes", "4194304", "--only",
                                    "handshake/id0-first", "--only", "bodies/size-64k", "--", helper},
@@ -297,8 +297,8 @@ TEST(TortureSlow, OneGibOnStderrIsReadInBoundedMemory) {
   const std::string helper = work.path() + "/flood.sh";
   std::ofstream(helper) << "#!/bin/sh\nhead -c 1073741824 /dev/zero | tr '\\000' e >&2\n" << kHello << "exit 0\n";
   ::chmod(helper.c_str(), 0755);
-  const Measured m = run_measured({"check", "--timeout-scale", std::to_string(6 * cph::test::timeout_scale()), "--only", "handshake/id0-first", "--json",
-                                   work.path() + "/r.json", "--", helper},
+  const Measured m = run_measured({"check", "--timeout-scale", std::to_string(6 * cph::test::timeout_scale()), "--only",
+                                   "handshake/id0-first", "--json", work.path() + "/r.json", "--", helper},
                                   {"TMPDIR=" + tmp.path()}, 60s);
   ASSERT_FALSE(m.ran.timed_out) << m.ran.out;
   EXPECT_EQ(m.ran.code, 0) << "the handshake came after the flood: " << m.ran.out;

@@ -12,9 +12,13 @@ using cph::base64::decode;
 using cph::base64::encode;
 
 TEST(WireBase64, Rfc4648Vectors) {
-  const std::pair<const char*, const char*> vectors[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, coded] : vectors) {
     EXPECT_EQ(encode(plain), coded);
     EXPECT_EQ(cph::base64::encoded_len(std::string_view(plain).size()), std::string_view(coded).size());
@@ -40,14 +44,35 @@ std::string hex(const std::string& s) {
 
 // From base64.StdEncoding.DecodeString (Go 1.26).
 const GoCase kGoCases[] = {
-    {"", "", -1},          {"A", "", 0},           {"AA", "", 0},         {"AAA", "", 0},
-    {"AAAA", "000000", -1}, {"AA==", "00", -1},    {"AA=", "", 3},        {"AA=A", "", 2},
-    {"AAA=", "0000", -1},  {"AAA=A", "0000", 4},   {"AA==\n", "00", -1},  {"AA==\nA", "00", 5},
-    {"\nAA==", "00", -1},  {"AA\n==", "00", -1},   {"AA=\n=", "00", -1},  {"AA=\nA", "", 3},
-    {"A\n", "", 1},        {"AB\n", "", 1},        {" AAAA", "", 0},      {"AAAA ", "000000", 4},
-    {"=", "", 0},          {"==", "", 0},          {"A===", "", 1},       {"AAAA====", "000000", 4},
-    {"AA==AA==", "00", 4}, {"QUJD", "414243", -1}, {"AAAA\r\nAAAA", "000000000000", -1},
-    {"AA\r=\r=\r", "00", -1}, {"Zm9vYmFyZm9vYmFy!", "666f6f626172666f6f626172", 16},
+    {"", "", -1},
+    {"A", "", 0},
+    {"AA", "", 0},
+    {"AAA", "", 0},
+    {"AAAA", "000000", -1},
+    {"AA==", "00", -1},
+    {"AA=", "", 3},
+    {"AA=A", "", 2},
+    {"AAA=", "0000", -1},
+    {"AAA=A", "0000", 4},
+    {"AA==\n", "00", -1},
+    {"AA==\nA", "00", 5},
+    {"\nAA==", "00", -1},
+    {"AA\n==", "00", -1},
+    {"AA=\n=", "00", -1},
+    {"AA=\nA", "", 3},
+    {"A\n", "", 1},
+    {"AB\n", "", 1},
+    {" AAAA", "", 0},
+    {"AAAA ", "000000", 4},
+    {"=", "", 0},
+    {"==", "", 0},
+    {"A===", "", 1},
+    {"AAAA====", "000000", 4},
+    {"AA==AA==", "00", 4},
+    {"QUJD", "414243", -1},
+    {"AAAA\r\nAAAA", "000000000000", -1},
+    {"AA\r=\r=\r", "00", -1},
+    {"Zm9vYmFyZm9vYmFy!", "666f6f626172666f6f626172", 16},
     {"-_-_", "", 0},
 };
 

@@ -58,7 +58,8 @@ TEST(WireDecodeCli, ProfilePicksTheStructName) {
       "\"DiskPath\":\"\"}\n";
   auto r21 = decode("response --profile go1.21", in);
   EXPECT_EQ(r21.exit_code, 1);
-  EXPECT_EQ(r21.out, first + "error: json: cannot unmarshal string into Go struct field ProgResponse.ID of type int64\n");
+  EXPECT_EQ(r21.out,
+            first + "error: json: cannot unmarshal string into Go struct field ProgResponse.ID of type int64\n");
   auto r26 = decode("response --profile go1.26", in);
   EXPECT_EQ(r26.exit_code, 1);
   EXPECT_EQ(r26.out, first + "error: json: cannot unmarshal string into Go struct field Response.ID of type int64\n");

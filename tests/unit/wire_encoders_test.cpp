@@ -53,8 +53,8 @@ TEST(WireEncoders, GoStringEscaping) {
   // Go: {"ID":9,"Command":"\u003ca\u0026b\u003e\u2028\u2029\u0000\u001f\b\f\n\r\t\"\\<DEL>\ufffd\ufffdé😀"}
   Request r;
   r.id = 9;
-  r.command = "<a&b>\xe2\x80\xa8\xe2\x80\xa9" + std::string(1, '\0') +
-              "\x1f\b\f\n\r\t\"\\\x7f\xff\xc3\xc3\xa9\xf0\x9f\x98\x80";
+  r.command =
+      "<a&b>\xe2\x80\xa8\xe2\x80\xa9" + std::string(1, '\0') + "\x1f\b\f\n\r\t\"\\\x7f\xff\xc3\xc3\xa9\xf0\x9f\x98\x80";
   EXPECT_EQ(cph::wire::encode_request(r, Dialect::output_id),
             "{\"ID\":9,\"Command\":\"\\u003ca\\u0026b\\u003e\\u2028\\u2029\\u0000\\u001f\\b\\f\\n\\r\\t\\\"\\\\\x7f"
             "\\ufffd\\ufffd\xc3\xa9\xf0\x9f\x98\x80\"}\n\n");

@@ -23,8 +23,8 @@ struct Log {
   size_t pieces = 0;
   RequestStreamReader::Callbacks callbacks() {
     return {[this](const Request& r) {
-              events += "req id=" + std::to_string(r.id) + " cmd=" + r.command + " action=" +
-                        cph::wire::to_hex(r.action_id) + " out=" + cph::wire::to_hex(r.output_id) +
+              events += "req id=" + std::to_string(r.id) + " cmd=" + r.command +
+                        " action=" + cph::wire::to_hex(r.action_id) + " out=" + cph::wire::to_hex(r.output_id) +
                         " size=" + std::to_string(r.body_size) + " had_out=" + std::to_string(r.had_output_id) +
                         " had_obj=" + std::to_string(r.had_object_id) + "\n";
               body.clear();
@@ -65,8 +65,8 @@ std::string go_stream(Dialect d) {
   Request close;
   close.id = 3;
   close.command = "close";
-  return cph::wire::encode_request(get, d) + cph::wire::encode_request(put, d) +
-         cph::wire::encode_body_line("hello") + cph::wire::encode_request(close, d);
+  return cph::wire::encode_request(get, d) + cph::wire::encode_request(put, d) + cph::wire::encode_body_line("hello") +
+         cph::wire::encode_request(close, d);
 }
 
 TEST(WireRequestReader, StrictAcceptsWhatTheGoCommandWritesInEveryDialect) {
@@ -77,7 +77,9 @@ TEST(WireRequestReader, StrictAcceptsWhatTheGoCommandWritesInEveryDialect) {
   for (const auto& [d, had] : flags) {
     EXPECT_EQ(run(Mode::strict, go_stream(d), 0),
               "req id=1 cmd=get action=0102 out= size=0 had_out=0 had_obj=0\n"
-              "req id=2 cmd=put action=03 out=" + out_hex + " size=5 " + had + "\n"
+              "req id=2 cmd=put action=03 out=" +
+                  out_hex + " size=5 " + had +
+                  "\n"
                   "body 68656c6c6f\n"
                   "req id=3 cmd=close action= out= size=0 had_out=0 had_obj=0\n"
                   "eof\n")
@@ -102,8 +104,9 @@ TEST(WireRequestReader, TolerantReadsAnyWhitespaceEscapesAndArrayBodies) {
 
 TEST(WireRequestReader, ErrorsUseGoTextsAndNameTheOffset) {
   const std::pair<const char*, const char*> cases[] = {
-      {R"({"ID":"1"})", "error: request stream byte 9: json: cannot unmarshal string into Go struct field "
-                        "Request.ID of type int64\n"},
+      {R"({"ID":"1"})",
+       "error: request stream byte 9: json: cannot unmarshal string into Go struct field "
+       "Request.ID of type int64\n"},
       {R"({"ID":1,"BodySize":3}"AA=A")",
        "req id=1 cmd= action= out= size=3 had_out=0 had_obj=0\n"
        "error: request stream byte 26: illegal base64 data at input byte 2\n"},
@@ -121,15 +124,16 @@ TEST(WireRequestReader, ErrorsUseGoTextsAndNameTheOffset) {
 
 TEST(WireRequestReader, StrictRejectsAnythingButTheExactFraming) {
   const std::string ok = "{\"ID\":1,\"Command\":\"put\",\"BodySize\":5}\n\n\"aGVsbG8=\"\n";
-  EXPECT_EQ(run(Mode::strict, ok, 0), "req id=1 cmd=put action= out= size=5 had_out=0 had_obj=0\nbody 68656c6c6f\neof\n");
+  EXPECT_EQ(run(Mode::strict, ok, 0),
+            "req id=1 cmd=put action= out= size=5 had_out=0 had_obj=0\nbody 68656c6c6f\neof\n");
   const std::string bad[] = {
-      "{\"ID\":1,\"Command\":\"put\",\"BodySize\":5}\n\"aGVsbG8=\"\n",       // no blank line
-      " {\"ID\":1,\"Command\":\"get\"}\n\n",                               // leading space
-      "{\"ID\":1, \"Command\":\"get\"}\n\n",                               // not compact
-      "{\"ID\":1,\"Command\":\"put\",\"BodySize\":4}\n\n\"aGVsbG8=\"\n",   // BodySize disagrees
-      "{\"ID\":1,\"Command\":\"put\",\"BodySize\":5}\n\n\"aGVs\nbG8=\"\n", // newline inside the body
-      "{\"ID\":1,\"Command\":\"put\",\"BodySize\":5}\n\n\"aGVsbG8=\"",     // no final newline
-      "{\"ID\":1,\"Command\":\"get\"}\n",                                  // truncated
+      "{\"ID\":1,\"Command\":\"put\",\"BodySize\":5}\n\"aGVsbG8=\"\n",      // no blank line
+      " {\"ID\":1,\"Command\":\"get\"}\n\n",                                // leading space
+      "{\"ID\":1, \"Command\":\"get\"}\n\n",                                // not compact
+      "{\"ID\":1,\"Command\":\"put\",\"BodySize\":4}\n\n\"aGVsbG8=\"\n",    // BodySize disagrees
+      "{\"ID\":1,\"Command\":\"put\",\"BodySize\":5}\n\n\"aGVs\nbG8=\"\n",  // newline inside the body
+      "{\"ID\":1,\"Command\":\"put\",\"BodySize\":5}\n\n\"aGVsbG8=\"",      // no final newline
+      "{\"ID\":1,\"Command\":\"get\"}\n",                                   // truncated
   };
   for (const auto& b : bad) {
     const std::string got = run(Mode::strict, b, 0);
@@ -138,11 +142,12 @@ TEST(WireRequestReader, StrictRejectsAnythingButTheExactFraming) {
 }
 
 TEST(WireRequestReader, SameEventsHoweverChunked) {
-  std::vector<std::string> inputs = {go_stream(Dialect::object_id), go_stream(Dialect::output_and_object_id),
-                                     go_stream(Dialect::output_id),
-                                     " {\"id\":1,\"BodySize\":2}  \"aA\\u003d=\" 7 {\"ID\":2}",
-                                     R"({"ID":1,"BodySize":3}"AA=A")", "{\"ID\":1,\"BodySize\":3}\"!!\\x\"",
-                                     "{\"ID\":1}\n\n{\"ID\":2", "null 5 {}", "{\"ID\":1,\"BodySize\":1}null"};
+  std::vector<std::string> inputs = {
+      go_stream(Dialect::object_id),    go_stream(Dialect::output_and_object_id),
+      go_stream(Dialect::output_id),    " {\"id\":1,\"BodySize\":2}  \"aA\\u003d=\" 7 {\"ID\":2}",
+      R"({"ID":1,"BodySize":3}"AA=A")", "{\"ID\":1,\"BodySize\":3}\"!!\\x\"",
+      "{\"ID\":1}\n\n{\"ID\":2",        "null 5 {}",
+      "{\"ID\":1,\"BodySize\":1}null"};
   std::mt19937_64 rng(3);
   for (int i = 0; i < 200; ++i) {
     std::string s = inputs[rng() % 9];

@@ -22,104 +22,156 @@ std::string struct_name_for(const std::string& profile) {
 
 const std::vector<Row>& rows() {
   static const std::vector<Row> v = {
-    {"go1.25", std::string("{\"ID\":1,\"Err\":\"x\",\"KnownCommands\":[\"get\",\"put\",\"close\"],\"Miss\":true,\"OutputID\":\"AQID\",\"Size\":3,\"Time\":\"2024-01-02T03:04:05.5+01:00\",\"DiskPath\":\"/p\"}", 148),
-     "{\"ID\":1,\"Err\":\"x\",\"KnownCommands\":[\"get\",\"put\",\"close\"],\"Miss\":true,\"OutputID\":\"010203\",\"Size\":3,\"Time\":\"2024-01-02T02:04:05.500000000Z\",\"DiskPath\":\"/p\"}\n"},
-    {"go1.25", std::string("{\"id\":2,\"eRR\":\"y\",\"knowncommands\":[\"get\"],\"MISS\":true,\"outputid\":\"AQ==\",\"size\":1,\"time\":\"2024-01-02T03:04:05Z\",\"diskpath\":\"/q\"}", 127),
-     "{\"ID\":2,\"Err\":\"y\",\"KnownCommands\":[\"get\"],\"Miss\":true,\"OutputID\":\"01\",\"Size\":1,\"Time\":\"2024-01-02T03:04:05.000000000Z\",\"DiskPath\":\"/q\"}\n"},
-    {"go1.25", std::string("{\"\xe2""\x84""\xaa""nowncommands\":[\"get\"],\"\xc5""\xbf""ize\":5}", 37),
-     "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[\"get\"],\"Miss\":false,\"OutputID\":\"\",\"Size\":5,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"\\u212anowncommands\":[\"get\"],\"\\u017fize\":5}", 44),
-     "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[\"get\"],\"Miss\":false,\"OutputID\":\"\",\"Size\":5,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"ID\":1,\"Unknown\":{\"a\":[1,{\"b\":null}]},\"ID\":2}", 46),
-     "{\"ID\":2,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"ID\":null,\"Err\":null,\"Miss\":null,\"Time\":null,\"OutputID\":null}", 62),
-     "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"Time\":\"2024-01-02T03:04:05Z\",\"Time\":null}", 43),
-     "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"ID\":1}{\"ID\":2} {\"ID\":3}\n\x09""\x0d""{\"ID\":4}", 36),
-     "{\"ID\":1,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n{\"ID\":2,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n{\"ID\":3,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n{\"ID\":4,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"ID\":1.0}", 10),
-     "error: json: cannot unmarshal number 1.0 into Go struct field Response.ID of type int64\n"},
-    {"go1.25", std::string("{\"ID\":1e2}", 10),
-     "error: json: cannot unmarshal number 1e2 into Go struct field Response.ID of type int64\n"},
-    {"go1.25", std::string("{\"ID\":\"1\"}", 10),
-     "error: json: cannot unmarshal string into Go struct field Response.ID of type int64\n"},
-    {"go1.21", std::string("{\"ID\":\"1\"}", 10),
-     "error: json: cannot unmarshal string into Go struct field ProgResponse.ID of type int64\n"},
-    {"go1.24", std::string("{\"ID\":\"1\"}", 10),
-     "error: json: cannot unmarshal string into Go struct field ProgResponse.ID of type int64\n"},
-    {"go1.25", std::string("{\"ID\":9223372036854775808}", 26),
-     "error: json: cannot unmarshal number 9223372036854775808 into Go struct field Response.ID of type int64\n"},
-    {"go1.25", std::string("{\"ID\":-9223372036854775808}", 27),
-     "{\"ID\":-9223372036854775808,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"Miss\":1}", 10),
-     "error: json: cannot unmarshal number into Go struct field Response.Miss of type bool\n"},
-    {"go1.25", std::string("{\"KnownCommands\":\"get\"}", 23),
-     "error: json: cannot unmarshal string into Go struct field Response.KnownCommands of type []cacheprog.Cmd\n"},
-    {"go1.21", std::string("{\"KnownCommands\":[1]}", 21),
-     "error: json: cannot unmarshal number into Go struct field ProgResponse.KnownCommands of type cache.ProgCmd\n"},
-    {"go1.25", std::string("{\"OutputID\":\"AQ=\"}", 18),
-     "error: illegal base64 data at input byte 3\n"},
-    {"go1.25", std::string("{\"OutputID\":\"AQ\\r\\n==\"}", 23),
-     "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"01\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"OutputID\":[1,2,255]}", 22),
-     "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"0102ff\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"OutputID\":[256]}", 18),
-     "error: json: cannot unmarshal number 256 into Go struct field Response.OutputID of type uint8\n"},
-    {"go1.25", std::string("{\"OutputID\":\"AQID\",\"OutputID\":[7],\"OutputID\":[null,null]}", 57),
-     "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"0702\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"ID\":\"x\",\"Time\":1}", 19),
-     "error: Time.UnmarshalJSON: input is not a JSON string\n"},
-    {"go1.25", std::string("{\"ID\":\"x\",\"Size\":\"y\"}", 21),
-     "error: json: cannot unmarshal string into Go struct field Response.ID of type int64\n"},
-    {"go1.25", std::string("{\"Time\":\"2024-02-30T03:04:05Z\"}", 31),
-     "error: parsing time \"2024-02-30T03:04:05Z\": day out of range\n"},
-    {"go1.25", std::string("{\"Time\":\"2024-01-02T03:04:05+25:00\"}", 36),
-     "error: parsing time \"2024-01-02T03:04:05+25:00\": time zone offset hour out of range\n"},
-    {"go1.25", std::string("{\"Time\":\"2024-01-02 03:04:05Z\"}", 31),
-     "error: parsing time \"2024-01-02 03:04:05Z\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \" 03:04:05Z\" as \"T\"\n"},
-    {"go1.25", std::string("{\"Time\":\"2024-01-02T03:04:05Zjunk\"}", 35),
-     "error: parsing time \"2024-01-02T03:04:05Zjunk\": extra text: \"junk\"\n"},
-    {"go1.25", std::string("{\"Time\":\"\\u0032024-01-02T03:04:05Z\"}", 36),
-     "error: parsing time \"\\\\u0032024-01-02T03:04:05Z\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\\\\u0032024-01-02T03:04:05Z\" as \"2006\"\n"},
-    {"go1.25", std::string("{\"Time\":{}}", 11),
-     "error: Time.UnmarshalJSON: input is not a JSON string\n"},
-    {"go1.25", std::string("{\"Err\":\"\\ud800 \\ud83d\\ude00 <&>\"}", 33),
-     "{\"ID\":0,\"Err\":\"\xef""\xbf""\xbd"" \xf0""\x9f""\x98""\x80"" \\u003c\\u0026\\u003e\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"Err\":\"\xc3""\xbf""\"}", 12),
-     "{\"ID\":0,\"Err\":\"\xc3""\xbf""\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("null", 4),
-     "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("1", 1),
-     "error: json: cannot unmarshal number into Go value of type cacheprog.Response\n"},
-    {"go1.21", std::string("[]", 2),
-     "error: json: cannot unmarshal array into Go value of type cache.ProgResponse\n"},
-    {"go1.25", std::string("\"x\"", 3),
-     "error: json: cannot unmarshal string into Go value of type cacheprog.Response\n"},
-    {"go1.25", std::string("truex", 5),
-     "error: json: cannot unmarshal bool into Go value of type cacheprog.Response\n"},
-    {"go1.25", std::string("{\"ID\":1}x", 9),
-     "{\"ID\":1,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\nerror: invalid character 'x' looking for beginning of value\n"},
-    {"go1.25", std::string("{\"ID\":1", 7),
-     "error: unexpected EOF\n"},
-    {"go1.25", std::string("  \n ", 4),
-     ""},
-    {"go1.25", std::string("", 0),
-     ""},
-    {"go1.25", std::string("{\"a\" 1}", 7),
-     "error: invalid character '1' after object key\n"},
-    {"go1.25", std::string("{'a':1}", 7),
-     "error: invalid character '\\'' looking for beginning of object key string\n"},
-    {"go1.25", std::string("{\"a\":\"\x01""\"}", 9),
-     "error: invalid character '\\x01' in string literal\n"},
-    {"go1.25", std::string("\xc3""\x83""\xc2""\xa9""", 4),
-     "error: invalid character '\xc3""\x83""' looking for beginning of value\n"},
-    {"go1.25", std::string("{\"a\":tru}", 9),
-     "error: invalid character '}' in literal true (expecting 'e')\n"},
-    {"go1.25", std::string("1.", 2),
-     "error: unexpected EOF\n"},
-    {"go1.25", std::string(10001, '['),
-     "error: invalid character '[' exceeded max depth\n"},
+      {"go1.25",
+       std::string("{\"ID\":1,\"Err\":\"x\",\"KnownCommands\":[\"get\",\"put\",\"close\"],\"Miss\":true,\"OutputID\":"
+                   "\"AQID\",\"Size\":3,\"Time\":\"2024-01-02T03:04:05.5+01:00\",\"DiskPath\":\"/p\"}",
+                   148),
+       "{\"ID\":1,\"Err\":\"x\",\"KnownCommands\":[\"get\",\"put\",\"close\"],\"Miss\":true,\"OutputID\":\"010203\","
+       "\"Size\":3,\"Time\":\"2024-01-02T02:04:05.500000000Z\",\"DiskPath\":\"/p\"}\n"},
+      {"go1.25",
+       std::string("{\"id\":2,\"eRR\":\"y\",\"knowncommands\":[\"get\"],\"MISS\":true,\"outputid\":\"AQ==\",\"size\":1,"
+                   "\"time\":\"2024-01-02T03:04:05Z\",\"diskpath\":\"/q\"}",
+                   127),
+       "{\"ID\":2,\"Err\":\"y\",\"KnownCommands\":[\"get\"],\"Miss\":true,\"OutputID\":\"01\",\"Size\":1,\"Time\":"
+       "\"2024-01-02T03:04:05.000000000Z\",\"DiskPath\":\"/q\"}\n"},
+      {"go1.25",
+       std::string("{\"\xe2"
+                   "\x84"
+                   "\xaa"
+                   "nowncommands\":[\"get\"],\"\xc5"
+                   "\xbf"
+                   "ize\":5}",
+                   37),
+       "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[\"get\"],\"Miss\":false,\"OutputID\":\"\",\"Size\":5,\"Time\":null,"
+       "\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("{\"\\u212anowncommands\":[\"get\"],\"\\u017fize\":5}", 44),
+       "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[\"get\"],\"Miss\":false,\"OutputID\":\"\",\"Size\":5,\"Time\":null,"
+       "\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("{\"ID\":1,\"Unknown\":{\"a\":[1,{\"b\":null}]},\"ID\":2}", 46),
+       "{\"ID\":2,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,"
+       "\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("{\"ID\":null,\"Err\":null,\"Miss\":null,\"Time\":null,\"OutputID\":null}", 62),
+       "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,"
+       "\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("{\"Time\":\"2024-01-02T03:04:05Z\",\"Time\":null}", 43),
+       "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,"
+       "\"DiskPath\":\"\"}\n"},
+      {"go1.25",
+       std::string("{\"ID\":1}{\"ID\":2} {\"ID\":3}\n\x09"
+                   "\x0d"
+                   "{\"ID\":4}",
+                   36),
+       "{\"ID\":1,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,"
+       "\"DiskPath\":\"\"}\n{\"ID\":2,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,"
+       "\"Time\":null,\"DiskPath\":\"\"}\n{\"ID\":3,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\","
+       "\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n{\"ID\":4,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,"
+       "\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("{\"ID\":1.0}", 10),
+       "error: json: cannot unmarshal number 1.0 into Go struct field Response.ID of type int64\n"},
+      {"go1.25", std::string("{\"ID\":1e2}", 10),
+       "error: json: cannot unmarshal number 1e2 into Go struct field Response.ID of type int64\n"},
+      {"go1.25", std::string("{\"ID\":\"1\"}", 10),
+       "error: json: cannot unmarshal string into Go struct field Response.ID of type int64\n"},
+      {"go1.21", std::string("{\"ID\":\"1\"}", 10),
+       "error: json: cannot unmarshal string into Go struct field ProgResponse.ID of type int64\n"},
+      {"go1.24", std::string("{\"ID\":\"1\"}", 10),
+       "error: json: cannot unmarshal string into Go struct field ProgResponse.ID of type int64\n"},
+      {"go1.25", std::string("{\"ID\":9223372036854775808}", 26),
+       "error: json: cannot unmarshal number 9223372036854775808 into Go struct field Response.ID of type int64\n"},
+      {"go1.25", std::string("{\"ID\":-9223372036854775808}", 27),
+       "{\"ID\":-9223372036854775808,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,"
+       "\"Time\":null,\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("{\"Miss\":1}", 10),
+       "error: json: cannot unmarshal number into Go struct field Response.Miss of type bool\n"},
+      {"go1.25", std::string("{\"KnownCommands\":\"get\"}", 23),
+       "error: json: cannot unmarshal string into Go struct field Response.KnownCommands of type []cacheprog.Cmd\n"},
+      {"go1.21", std::string("{\"KnownCommands\":[1]}", 21),
+       "error: json: cannot unmarshal number into Go struct field ProgResponse.KnownCommands of type cache.ProgCmd\n"},
+      {"go1.25", std::string("{\"OutputID\":\"AQ=\"}", 18), "error: illegal base64 data at input byte 3\n"},
+      {"go1.25", std::string("{\"OutputID\":\"AQ\\r\\n==\"}", 23),
+       "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"01\",\"Size\":0,\"Time\":null,"
+       "\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("{\"OutputID\":[1,2,255]}", 22),
+       "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"0102ff\",\"Size\":0,\"Time\":null,"
+       "\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("{\"OutputID\":[256]}", 18),
+       "error: json: cannot unmarshal number 256 into Go struct field Response.OutputID of type uint8\n"},
+      {"go1.25", std::string("{\"OutputID\":\"AQID\",\"OutputID\":[7],\"OutputID\":[null,null]}", 57),
+       "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"0702\",\"Size\":0,\"Time\":null,"
+       "\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("{\"ID\":\"x\",\"Time\":1}", 19),
+       "error: Time.UnmarshalJSON: input is not a JSON string\n"},
+      {"go1.25", std::string("{\"ID\":\"x\",\"Size\":\"y\"}", 21),
+       "error: json: cannot unmarshal string into Go struct field Response.ID of type int64\n"},
+      {"go1.25", std::string("{\"Time\":\"2024-02-30T03:04:05Z\"}", 31),
+       "error: parsing time \"2024-02-30T03:04:05Z\": day out of range\n"},
+      {"go1.25", std::string("{\"Time\":\"2024-01-02T03:04:05+25:00\"}", 36),
+       "error: parsing time \"2024-01-02T03:04:05+25:00\": time zone offset hour out of range\n"},
+      {"go1.25", std::string("{\"Time\":\"2024-01-02 03:04:05Z\"}", 31),
+       "error: parsing time \"2024-01-02 03:04:05Z\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \" 03:04:05Z\" as "
+       "\"T\"\n"},
+      {"go1.25", std::string("{\"Time\":\"2024-01-02T03:04:05Zjunk\"}", 35),
+       "error: parsing time \"2024-01-02T03:04:05Zjunk\": extra text: \"junk\"\n"},
+      {"go1.25", std::string("{\"Time\":\"\\u0032024-01-02T03:04:05Z\"}", 36),
+       "error: parsing time \"\\\\u0032024-01-02T03:04:05Z\" as \"2006-01-02T15:04:05Z07:00\": cannot parse "
+       "\"\\\\u0032024-01-02T03:04:05Z\" as \"2006\"\n"},
+      {"go1.25", std::string("{\"Time\":{}}", 11), "error: Time.UnmarshalJSON: input is not a JSON string\n"},
+      {"go1.25", std::string("{\"Err\":\"\\ud800 \\ud83d\\ude00 <&>\"}", 33),
+       "{\"ID\":0,\"Err\":\"\xef"
+       "\xbf"
+       "\xbd"
+       " \xf0"
+       "\x9f"
+       "\x98"
+       "\x80"
+       " \\u003c\\u0026\\u003e\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,"
+       "\"DiskPath\":\"\"}\n"},
+      {"go1.25",
+       std::string("{\"Err\":\"\xc3"
+                   "\xbf"
+                   "\"}",
+                   12),
+       "{\"ID\":0,\"Err\":\"\xc3"
+       "\xbf"
+       "\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("null", 4),
+       "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,"
+       "\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("1", 1),
+       "error: json: cannot unmarshal number into Go value of type cacheprog.Response\n"},
+      {"go1.21", std::string("[]", 2),
+       "error: json: cannot unmarshal array into Go value of type cache.ProgResponse\n"},
+      {"go1.25", std::string("\"x\"", 3),
+       "error: json: cannot unmarshal string into Go value of type cacheprog.Response\n"},
+      {"go1.25", std::string("truex", 5),
+       "error: json: cannot unmarshal bool into Go value of type cacheprog.Response\n"},
+      {"go1.25", std::string("{\"ID\":1}x", 9),
+       "{\"ID\":1,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,"
+       "\"DiskPath\":\"\"}\nerror: invalid character 'x' looking for beginning of value\n"},
+      {"go1.25", std::string("{\"ID\":1", 7), "error: unexpected EOF\n"},
+      {"go1.25", std::string("  \n ", 4), ""},
+      {"go1.25", std::string("", 0), ""},
+      {"go1.25", std::string("{\"a\" 1}", 7), "error: invalid character '1' after object key\n"},
+      {"go1.25", std::string("{'a':1}", 7),
+       "error: invalid character '\\'' looking for beginning of object key string\n"},
+      {"go1.25",
+       std::string("{\"a\":\"\x01"
+                   "\"}",
+                   9),
+       "error: invalid character '\\x01' in string literal\n"},
+      {"go1.25",
+       std::string("\xc3"
+                   "\x83"
+                   "\xc2"
+                   "\xa9"
+                   "",
+                   4),
+       "error: invalid character '\xc3"
+       "\x83"
+       "' looking for beginning of value\n"},
+      {"go1.25", std::string("{\"a\":tru}", 9), "error: invalid character '}' in literal true (expecting 'e')\n"},
+      {"go1.25", std::string("1.", 2), "error: unexpected EOF\n"},
+      {"go1.25", std::string(10001, '['), "error: invalid character '[' exceeded max depth\n"},
   };
   return v;
 }
@@ -138,112 +190,198 @@ TEST(WireResponseDecoder, MatchesGoOnEveryRule) {
 // with go1.27.3; the profile column picks the struct name only.
 const std::vector<Row>& rows_v2() {
   static const std::vector<Row> v = {
-    {"go1.25", std::string("{\"OutputID\":\"AQ=\"}", 18),
-     "error: json: cannot unmarshal string into Go struct field Response.OutputID of type []uint8: illegal base64 data at input byte 3\n"},
-    {"go1.25", std::string("{\"OutputID\":\"A!==\",\"ID\":\"x\"}", 28),
-     "error: json: cannot unmarshal string into Go struct field Response.OutputID of type []uint8: illegal base64 data at input byte 1\n"},
-    {"go1.25", std::string("{\"ID\":\"x\",\"OutputID\":\"A!==\"}", 28),
-     "error: json: cannot unmarshal string into Go struct field Response.ID of type int64\n"},
-    {"go1.21", std::string("{\"OutputID\":\"A!==\"}", 19),
-     "error: json: cannot unmarshal string into Go struct field ProgResponse.OutputID of type []uint8: illegal base64 data at input byte 1\n"},
-    {"go1.25", std::string("{\"OutputID\":[256]}", 18),
-     "error: json: cannot unmarshal number 256 into Response.OutputID.0 of type uint8\n"},
-    {"go1.25", std::string("{\"OutputID\":[1,2,-1]}", 21),
-     "error: json: cannot unmarshal number -1 into Response.OutputID.2 of type uint8\n"},
-    {"go1.25", std::string("{\"OutputID\":[\"a\"]}", 18),
-     "error: json: cannot unmarshal string into Response.OutputID.0 of type uint8\n"},
-    {"go1.25", std::string("{\"OutputID\":[[1]]}", 18),
-     "error: json: cannot unmarshal array into Response.OutputID.0 of type uint8\n"},
-    {"go1.25", std::string("{\"KnownCommands\":[1]}", 21),
-     "error: json: cannot unmarshal number into Response.KnownCommands.0 of type cacheprog.Cmd\n"},
-    {"go1.21", std::string("{\"KnownCommands\":[\"a\",{}]}", 26),
-     "error: json: cannot unmarshal object into ProgResponse.KnownCommands.1 of type cache.ProgCmd\n"},
-    {"go1.25", std::string("{\"a\":\"\x01""\"}", 9),
-     "error: invalid character '\\x01' in string\n"},
-    {"go1.25", std::string("{\"a\x1f""\":1}", 8),
-     "error: invalid character '\\x1f' in string\n"},
-    {"go1.25", std::string("{\"a\":\"\\q\"}", 10),
-     "error: invalid escape sequence `\\q` in string\n"},
-    {"go1.25", std::string("{\"a\":\"\\u12G4\"}", 14),
-     "error: invalid escape sequence `\\u12G4` in string\n"},
-    {"go1.25", std::string("{\"a\":\"\\u12\"}", 12),
-     "error: invalid escape sequence `\\u12\"}` in string\n"},
-    {"go1.25", std::string("{\"a\":\"\\uG", 9),
-     "error: invalid escape sequence `\\uG` in string\n"},
-    {"go1.25", std::string("{\"a\":\"\\u12\xc3""\xa9""\"}", 14),
-     "error: invalid escape sequence `\\u12\xc3""\xa9""` in string\n"},
-    {"go1.25", std::string("{\"a\":\"\\\xc3""\"}", 10),
-     "error: invalid escape sequence \"\\\\\\xc3\" in string\n"},
-    {"go1.25", std::string("{\"a\":\"\\ \"}", 10),
-     "error: invalid escape sequence \"\\\\ \" in string\n"},
-    {"go1.25", std::string("{\"a\":\"\\`\"}", 10),
-     "error: invalid escape sequence \"\\\\`\" in string\n"},
-    {"go1.25", std::string("\xc3""\xa9""", 2),
-     "error: invalid character '\xc3""\xa9""' looking for beginning of value\n"},
-    {"go1.25", std::string("\xc3""", 1),
-     "error: invalid character '\\xc3' looking for beginning of value\n"},
-    {"go1.25", std::string("\xff""", 1),
-     "error: invalid character '\\xff' looking for beginning of value\n"},
-    {"go1.25", std::string("\xe2""\x80""\xa8""", 3),
-     "error: invalid character '\\u2028' looking for beginning of value\n"},
-    {"go1.25", std::string("\xf0""\x9f""\x98""\x80""", 4),
-     "error: invalid character '\xf0""\x9f""\x98""\x80""' looking for beginning of value\n"},
-    {"go1.25", std::string("\xef""\xbf""\xbd""", 3),
-     "error: invalid character '\xef""\xbf""\xbd""' looking for beginning of value\n"},
-    {"go1.25", std::string("{\"a\":1}\xc2""\x80""", 9),
-     "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\nerror: invalid character '\\u0080' looking for beginning of value\n"},
-    {"go1.25", std::string("{\"a\"\xc3""\xa9"":1}", 9),
-     "error: invalid character '\xc3""\xa9""' after object key\n"},
-    {"go1.25", std::string("[1\xc3""\xa9""]", 5),
-     "error: invalid character '\xc3""\xa9""' after array element\n"},
-    {"go1.25", std::string("{\"a\":tr\xc3""\xa9""}", 10),
-     "error: invalid character '\xc3""\xa9""' in literal true (expecting 'u')\n"},
-    {"go1.25", std::string("\xc3""(", 2),
-     "error: invalid character '\\xc3' looking for beginning of value\n"},
-    {"go1.25", std::string("{\"Time\":\"\\u0032024-01-02T03:04:05Z\"}", 36),
-     "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":\"2024-01-02T03:04:05.000000000Z\",\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"Time\":\"\xff""\"}", 12),
-     "error: parsing time \"\\xef\\xbf\\xbd\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\\xef\\xbf\\xbd\" as \"2006\"\n"},
-    {"go1.25", std::string("{\"Time\":1}", 10),
-     "error: json: cannot unmarshal number into Go struct field Response.Time of type time.Time\n"},
-    {"go1.25", std::string("{\"Time\":[]}", 11),
-     "error: json: cannot unmarshal array into Go struct field Response.Time of type time.Time\n"},
-    {"go1.25", std::string("{\"ID\":\"x\",\"Time\":1}", 19),
-     "error: json: cannot unmarshal string into Go struct field Response.ID of type int64\n"},
-    {"go1.25", std::string("{\"Time\":\"x\",\"ID\":\"y\"}", 21),
-     "error: parsing time \"x\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"x\" as \"2006\"\n"},
-    {"go1.25", std::string("{\"ID\":\"y\",\"Time\":\"x\"}", 21),
-     "error: json: cannot unmarshal string into Go struct field Response.ID of type int64\n"},
-    {"go1.25", std::string("{\"Time\":null}", 13),
-     "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"ID\":1,\"Time\":\"2024-01-02T03:04:05Z\"}", 38),
-     "{\"ID\":1,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":\"2024-01-02T03:04:05.000000000Z\",\"DiskPath\":\"\"}\n"},
-    {"go1.25", std::string("{\"id\":\"x\"}", 10),
-     "error: json: cannot unmarshal string into Go struct field Response.id of type int64\n"},
-    {"go1.24", std::string("{\"iD\":{}}", 9),
-     "error: json: cannot unmarshal object into Go struct field ProgResponse.iD of type int64\n"},
-    {"go1.25", std::string("{\"outputid\":\"!!\"}", 17),
-     "error: json: cannot unmarshal string into Go struct field Response.outputid of type []uint8: illegal base64 data at input byte 0\n"},
-    {"go1.25", std::string("{\"OUTPUTID\":[1,300]}", 20),
-     "error: json: cannot unmarshal number 300 into Response.OUTPUTID.1 of type uint8\n"},
-    {"go1.25", std::string("{\"\\u0069d\":\"x\"}", 15),
-     "error: json: cannot unmarshal string into Go struct field Response.id of type int64\n"},
-    {"go1.25", std::string("{\"ID\":1,\"id\":\"x\"}", 17),
-     "error: json: cannot unmarshal string into Go struct field Response.id of type int64\n"},
-    {"go1.25", std::string("{\"time\":1}", 10),
-     "error: json: cannot unmarshal number into Go struct field Response.time of type time.Time\n"},
-    {"go1.25", std::string("{\"ID\":1.}", 9),
-     "error: invalid character '}' in numeric literal\n"},
-    {"go1.25", std::string("-0.e-3", 6),
-     "error: invalid character 'e' in numeric literal\n"},
-    {"go1.25", std::string("{\"ID\":1e,\"Size\":2}", 18),
-     "error: invalid character ',' in numeric literal\n"},
-    {"go1.21", std::string("1e\xff""", 3),
-     "error: invalid character '\\xff' in numeric literal\n"},
-    {"go1.25", std::string("1.\xc3""\xa9""", 4),
-     "error: invalid character '\xc3""\xa9""' in numeric literal\n"},
-    {"go1.25", std::string(10001, '['),
-     "error: exceeded max depth\n"},
+      {"go1.25", std::string("{\"OutputID\":\"AQ=\"}", 18),
+       "error: json: cannot unmarshal string into Go struct field Response.OutputID of type []uint8: illegal base64 "
+       "data at input byte 3\n"},
+      {"go1.25", std::string("{\"OutputID\":\"A!==\",\"ID\":\"x\"}", 28),
+       "error: json: cannot unmarshal string into Go struct field Response.OutputID of type []uint8: illegal base64 "
+       "data at input byte 1\n"},
+      {"go1.25", std::string("{\"ID\":\"x\",\"OutputID\":\"A!==\"}", 28),
+       "error: json: cannot unmarshal string into Go struct field Response.ID of type int64\n"},
+      {"go1.21", std::string("{\"OutputID\":\"A!==\"}", 19),
+       "error: json: cannot unmarshal string into Go struct field ProgResponse.OutputID of type []uint8: illegal "
+       "base64 data at input byte 1\n"},
+      {"go1.25", std::string("{\"OutputID\":[256]}", 18),
+       "error: json: cannot unmarshal number 256 into Response.OutputID.0 of type uint8\n"},
+      {"go1.25", std::string("{\"OutputID\":[1,2,-1]}", 21),
+       "error: json: cannot unmarshal number -1 into Response.OutputID.2 of type uint8\n"},
+      {"go1.25", std::string("{\"OutputID\":[\"a\"]}", 18),
+       "error: json: cannot unmarshal string into Response.OutputID.0 of type uint8\n"},
+      {"go1.25", std::string("{\"OutputID\":[[1]]}", 18),
+       "error: json: cannot unmarshal array into Response.OutputID.0 of type uint8\n"},
+      {"go1.25", std::string("{\"KnownCommands\":[1]}", 21),
+       "error: json: cannot unmarshal number into Response.KnownCommands.0 of type cacheprog.Cmd\n"},
+      {"go1.21", std::string("{\"KnownCommands\":[\"a\",{}]}", 26),
+       "error: json: cannot unmarshal object into ProgResponse.KnownCommands.1 of type cache.ProgCmd\n"},
+      {"go1.25",
+       std::string("{\"a\":\"\x01"
+                   "\"}",
+                   9),
+       "error: invalid character '\\x01' in string\n"},
+      {"go1.25",
+       std::string("{\"a\x1f"
+                   "\":1}",
+                   8),
+       "error: invalid character '\\x1f' in string\n"},
+      {"go1.25", std::string("{\"a\":\"\\q\"}", 10), "error: invalid escape sequence `\\q` in string\n"},
+      {"go1.25", std::string("{\"a\":\"\\u12G4\"}", 14), "error: invalid escape sequence `\\u12G4` in string\n"},
+      {"go1.25", std::string("{\"a\":\"\\u12\"}", 12), "error: invalid escape sequence `\\u12\"}` in string\n"},
+      {"go1.25", std::string("{\"a\":\"\\uG", 9), "error: invalid escape sequence `\\uG` in string\n"},
+      {"go1.25",
+       std::string("{\"a\":\"\\u12\xc3"
+                   "\xa9"
+                   "\"}",
+                   14),
+       "error: invalid escape sequence `\\u12\xc3"
+       "\xa9"
+       "` in string\n"},
+      {"go1.25",
+       std::string("{\"a\":\"\\\xc3"
+                   "\"}",
+                   10),
+       "error: invalid escape sequence \"\\\\\\xc3\" in string\n"},
+      {"go1.25", std::string("{\"a\":\"\\ \"}", 10), "error: invalid escape sequence \"\\\\ \" in string\n"},
+      {"go1.25", std::string("{\"a\":\"\\`\"}", 10), "error: invalid escape sequence \"\\\\`\" in string\n"},
+      {"go1.25",
+       std::string("\xc3"
+                   "\xa9"
+                   "",
+                   2),
+       "error: invalid character '\xc3"
+       "\xa9"
+       "' looking for beginning of value\n"},
+      {"go1.25",
+       std::string("\xc3"
+                   "",
+                   1),
+       "error: invalid character '\\xc3' looking for beginning of value\n"},
+      {"go1.25",
+       std::string("\xff"
+                   "",
+                   1),
+       "error: invalid character '\\xff' looking for beginning of value\n"},
+      {"go1.25",
+       std::string("\xe2"
+                   "\x80"
+                   "\xa8"
+                   "",
+                   3),
+       "error: invalid character '\\u2028' looking for beginning of value\n"},
+      {"go1.25",
+       std::string("\xf0"
+                   "\x9f"
+                   "\x98"
+                   "\x80"
+                   "",
+                   4),
+       "error: invalid character '\xf0"
+       "\x9f"
+       "\x98"
+       "\x80"
+       "' looking for beginning of value\n"},
+      {"go1.25",
+       std::string("\xef"
+                   "\xbf"
+                   "\xbd"
+                   "",
+                   3),
+       "error: invalid character '\xef"
+       "\xbf"
+       "\xbd"
+       "' looking for beginning of value\n"},
+      {"go1.25",
+       std::string("{\"a\":1}\xc2"
+                   "\x80"
+                   "",
+                   9),
+       "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,"
+       "\"DiskPath\":\"\"}\nerror: invalid character '\\u0080' looking for beginning of value\n"},
+      {"go1.25",
+       std::string("{\"a\"\xc3"
+                   "\xa9"
+                   ":1}",
+                   9),
+       "error: invalid character '\xc3"
+       "\xa9"
+       "' after object key\n"},
+      {"go1.25",
+       std::string("[1\xc3"
+                   "\xa9"
+                   "]",
+                   5),
+       "error: invalid character '\xc3"
+       "\xa9"
+       "' after array element\n"},
+      {"go1.25",
+       std::string("{\"a\":tr\xc3"
+                   "\xa9"
+                   "}",
+                   10),
+       "error: invalid character '\xc3"
+       "\xa9"
+       "' in literal true (expecting 'u')\n"},
+      {"go1.25",
+       std::string("\xc3"
+                   "(",
+                   2),
+       "error: invalid character '\\xc3' looking for beginning of value\n"},
+      {"go1.25", std::string("{\"Time\":\"\\u0032024-01-02T03:04:05Z\"}", 36),
+       "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":\"2024-01-"
+       "02T03:04:05.000000000Z\",\"DiskPath\":\"\"}\n"},
+      {"go1.25",
+       std::string("{\"Time\":\"\xff"
+                   "\"}",
+                   12),
+       "error: parsing time \"\\xef\\xbf\\xbd\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\\xef\\xbf\\xbd\" as "
+       "\"2006\"\n"},
+      {"go1.25", std::string("{\"Time\":1}", 10),
+       "error: json: cannot unmarshal number into Go struct field Response.Time of type time.Time\n"},
+      {"go1.25", std::string("{\"Time\":[]}", 11),
+       "error: json: cannot unmarshal array into Go struct field Response.Time of type time.Time\n"},
+      {"go1.25", std::string("{\"ID\":\"x\",\"Time\":1}", 19),
+       "error: json: cannot unmarshal string into Go struct field Response.ID of type int64\n"},
+      {"go1.25", std::string("{\"Time\":\"x\",\"ID\":\"y\"}", 21),
+       "error: parsing time \"x\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"x\" as \"2006\"\n"},
+      {"go1.25", std::string("{\"ID\":\"y\",\"Time\":\"x\"}", 21),
+       "error: json: cannot unmarshal string into Go struct field Response.ID of type int64\n"},
+      {"go1.25", std::string("{\"Time\":null}", 13),
+       "{\"ID\":0,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":null,"
+       "\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("{\"ID\":1,\"Time\":\"2024-01-02T03:04:05Z\"}", 38),
+       "{\"ID\":1,\"Err\":\"\",\"KnownCommands\":[],\"Miss\":false,\"OutputID\":\"\",\"Size\":0,\"Time\":\"2024-01-"
+       "02T03:04:05.000000000Z\",\"DiskPath\":\"\"}\n"},
+      {"go1.25", std::string("{\"id\":\"x\"}", 10),
+       "error: json: cannot unmarshal string into Go struct field Response.id of type int64\n"},
+      {"go1.24", std::string("{\"iD\":{}}", 9),
+       "error: json: cannot unmarshal object into Go struct field ProgResponse.iD of type int64\n"},
+      {"go1.25", std::string("{\"outputid\":\"!!\"}", 17),
+       "error: json: cannot unmarshal string into Go struct field Response.outputid of type []uint8: illegal base64 "
+       "data at input byte 0\n"},
+      {"go1.25", std::string("{\"OUTPUTID\":[1,300]}", 20),
+       "error: json: cannot unmarshal number 300 into Response.OUTPUTID.1 of type uint8\n"},
+      {"go1.25", std::string("{\"\\u0069d\":\"x\"}", 15),
+       "error: json: cannot unmarshal string into Go struct field Response.id of type int64\n"},
+      {"go1.25", std::string("{\"ID\":1,\"id\":\"x\"}", 17),
+       "error: json: cannot unmarshal string into Go struct field Response.id of type int64\n"},
+      {"go1.25", std::string("{\"time\":1}", 10),
+       "error: json: cannot unmarshal number into Go struct field Response.time of type time.Time\n"},
+      {"go1.25", std::string("{\"ID\":1.}", 9), "error: invalid character '}' in numeric literal\n"},
+      {"go1.25", std::string("-0.e-3", 6), "error: invalid character 'e' in numeric literal\n"},
+      {"go1.25", std::string("{\"ID\":1e,\"Size\":2}", 18), "error: invalid character ',' in numeric literal\n"},
+      {"go1.21",
+       std::string("1e\xff"
+                   "",
+                   3),
+       "error: invalid character '\\xff' in numeric literal\n"},
+      {"go1.25",
+       std::string("1.\xc3"
+                   "\xa9"
+                   "",
+                   4),
+       "error: invalid character '\xc3"
+       "\xa9"
+       "' in numeric literal\n"},
+      {"go1.25", std::string(10001, '['), "error: exceeded max depth\n"},
   };
   return v;
 }
@@ -251,9 +389,9 @@ const std::vector<Row>& rows_v2() {
 TEST(WireResponseDecoder, JsonV2MatchesGo127) {
   for (const auto& row : rows_v2()) {
     bool ok = false;
-    EXPECT_EQ(cph::wire::normalized_response_stream(row.input, struct_name_for(row.profile), ok,
-                                                    cph::wire::JsonDialect::v2),
-              row.go_output)
+    EXPECT_EQ(
+        cph::wire::normalized_response_stream(row.input, struct_name_for(row.profile), ok, cph::wire::JsonDialect::v2),
+        row.go_output)
         << "input: " << row.input.substr(0, 200);
     EXPECT_EQ(ok, std::string(row.go_output).find("error: ") == std::string::npos);
   }

@@ -64,9 +64,9 @@ std::string describe(const Outcome& o) {
   for (size_t i = 0; i < o.values.size(); ++i) {
     const Response& r = o.values[i];
     s += "{id " + std::to_string(r.id) + " err '" + r.err + "' miss " + std::to_string(r.miss) + " size " +
-         std::to_string(r.size) + " out " + std::to_string(r.output_id.size()) + "B path '" + r.disk_path +
-         "' cmds " + std::to_string(r.known_commands.size()) + " time '" + (r.time ? r.time->text : "-") +
-         "' at " + std::to_string(o.consumed[i]) + "}\n";
+         std::to_string(r.size) + " out " + std::to_string(r.output_id.size()) + "B path '" + r.disk_path + "' cmds " +
+         std::to_string(r.known_commands.size()) + " time '" + (r.time ? r.time->text : "-") + "' at " +
+         std::to_string(o.consumed[i]) + "}\n";
   }
   return s + "error: " + o.error;
 }
@@ -116,8 +116,8 @@ class Gen {
       case 7: replace_once(s, "\"ID\":", "\"ID\":99999999999999999999,\"Size\":"); break;
       case 8: replace_once(s, "/cache", "\\/cache\\u00e9"); break;
       case 9: replace_once(s, "\"Miss\":true", "\"Miss\":\"true\""); break;
-      case 10: replace_once(s, "{", "{\"OutputID\":\"AQ=\","); break;      // bad base64, then the real one
-      case 11: {                                                               // keys in another order
+      case 10: replace_once(s, "{", "{\"OutputID\":\"AQ=\","); break;  // bad base64, then the real one
+      case 11: {                                                       // keys in another order
         const size_t a = s.find(",\"");
         if (a != std::string::npos) {
           const size_t b = s.find(",\"", a + 1);
@@ -169,7 +169,8 @@ void expect_same(const std::string& text, const std::vector<size_t>& pieces, con
   const Outcome exact = decode(text, false, {1 << 20});
   const Outcome fast = decode(text, true, pieces);
   ASSERT_EQ(fast, exact) << what << " input: " << testing::PrintToString(text) << "\nfast:\n"
-                         << describe(fast) << "\nexact:\n" << describe(exact);
+                         << describe(fast) << "\nexact:\n"
+                         << describe(exact);
 }
 
 TEST(ResponseFastPath, TakesTheLinesHelpersWrite) {
@@ -177,8 +178,8 @@ TEST(ResponseFastPath, TakesTheLinesHelpersWrite) {
   for (int i = 0; i < 2000; ++i) {
     const std::string s = encode_response(g.response());
     if (s.find("\\u") != std::string::npos || s.find("\\\"") != std::string::npos) continue;  // escapes: declined
-    if (s.find("2024-13") != std::string::npos) continue;  // a bad month: declined
-    if (s.find("\xc3") != std::string::npos) continue;     // non-ASCII: declined
+    if (s.find("2024-13") != std::string::npos) continue;                                     // a bad month: declined
+    if (s.find("\xc3") != std::string::npos) continue;                                        // non-ASCII: declined
     Response r;
     EXPECT_EQ(decode_plain_response(s, r), s.size() - 1) << s;  // all but the trailing newline
   }
