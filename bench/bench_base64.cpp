@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "memcpy_baseline.hpp"
 #include "wire/base64.hpp"
 #include "wire/base64_fast.hpp"
 
@@ -29,16 +30,7 @@ std::string random_bytes(size_t n) {
 // do the same work).
 size_t raw_size(const benchmark::State& state) { return static_cast<size_t>(state.range(0)) / 3 * 3; }
 
-void Memcpy(benchmark::State& state) {
-  const std::string src = random_bytes(raw_size(state));
-  std::vector<char> dst(src.size());
-  for (auto _ : state) {
-    std::memcpy(dst.data(), src.data(), src.size());
-    benchmark::DoNotOptimize(dst.data());
-    benchmark::ClobberMemory();
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * src.size()));
-}
+void Memcpy(benchmark::State& state) { cph::bench::memcpy_baseline(state, random_bytes(raw_size(state))); }
 
 void DecodeOpenSSL(benchmark::State& state) {
   const std::string text = cph::base64::encode(random_bytes(raw_size(state)));

@@ -20,6 +20,7 @@
 
 #include "cover/counter_writer.hpp"
 #include "cover/go_counters.hpp"
+#include "memcpy_baseline.hpp"
 
 namespace {
 
@@ -69,14 +70,7 @@ struct CoverDir {
 };
 
 void Memcpy(benchmark::State& state) {
-  const std::string src = counter_file(state.range(0), per_func(state));
-  std::vector<char> dst(src.size());
-  for (auto _ : state) {
-    std::memcpy(dst.data(), src.data(), src.size());
-    benchmark::DoNotOptimize(dst.data());
-    benchmark::ClobberMemory();
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * src.size()));
+  cph::bench::memcpy_baseline(state, counter_file(state.range(0), per_func(state)));
 }
 
 void Parse(benchmark::State& state) {
