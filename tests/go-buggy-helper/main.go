@@ -1,23 +1,46 @@
 // cph-buggy-helper: a correct, disk-backed GOCACHEPROG helper with three
-// planted bugs behind nested conditions, for coverage-guided fuzzing (issue
-// 20). Each bug stores or serves wrong bytes, so a later honest get reveals
-// it; each condition is its own `if`, so `go build -cover` counters show a
-// fuzzer how close it came. The conditions depend only on the request
-// stream (never on timing), so a finding replays.
+// planted bugs, for coverage-guided fuzzing (issue 20). Each bug stores or
+// serves wrong bytes, so the fuzzer's model sees it (a put's DiskPath, a
+// later get, or the DiskPaths checked at close). Each condition is a ladder
+// of three steps over consecutive requests of one helper life; each step is
+// its own `if`, so `go build -cover` counters show a fuzzer every step it
+// reached, and each step is one byte mutation away from an input that
+// reached the one before (fuzzer/op_bytes.hpp: a size byte says 0..191
+// directly, 192..255 whole KiB; a tag byte says the kind). The conditions
+// depend only on the request stream (never on timing), so a finding replays.
+// "Mid-size" is 65..127 bytes, "large" 128..191, "whole KiB" a nonzero
+// multiple of 1024.
 //
-//	reput-third   the third re-put of an ActionID (its fourth put in one
-//	              life), with a new body whose size is 2 mod 3, right after
-//	              a put of another ActionID: the body is stored with its
-//	              first byte flipped.
-//	empty-then-get a get right after a 0-byte re-put of an ActionID that
-//	              held a non-empty body, hitting another ActionID whose body
-//	              is more than 64 bytes and 5 mod 8: the object is cut by
-//	              one byte.
-//	close-stale   a close right after a re-put that changed the ActionID's
-//	              body to a nonzero size that is a multiple of 16: the index
-//	              is written pointing at the old body's file.
+//	size-ladder   three puts in a row: mid-size, large, then whole KiB: the
+//	              third is stored with its first byte flipped.
+//	get-two-back  a put of a new ActionID A (large), a put of a new
+//	              ActionID (mid-size), then a get of A: A's object loses its
+//	              last byte before it is served.
+//	miss-reput    a get that misses, a re-put of an ActionID with a new
+//	              mid-size or large body, then another put of that ActionID:
+//	              the body it replaced is overwritten with the new one (its
+//	              DiskPath, returned earlier, then holds other bytes).
 //
-// Usage: cph-buggy-helper --dir DIR [--bugs reput-third,empty-then-get,close-stale|none]
+// What `cph fuzz` (harness/fuzzer/generator.cpp, no --hostile) draws per
+// operation: a put 45 % (a new ActionID 3/4 of them, once keys exist), a get
+// 55 % (15 % of them of a key never put: a miss); a body size is 0 (5 %),
+// 1..64 (60 %), 1..4096 (25 %), 1..65536 (9.5 %), so mid-size has
+// p = 0.25*63/4096 + 0.095*63/65536 = 0.0039, large 0.0040, whole KiB
+// 0.25*4/4096 + 0.095*64/65536 = 3.4e-4. At one position of a session:
+//
+//	size-ladder   (0.45*0.0039) (0.45*0.0040) (0.45*3.4e-4)       = 4.9e-10
+//	get-two-back  (0.34*0.0040) (0.34*0.0039) (0.55*0.85/N)       = 8.4e-7/N
+//	miss-reput    (0.55*0.15) (0.45*0.25*0.3*0.0079) (0.45*0.25/N) = 2.5e-6/N
+//
+// with N the ActionIDs stored so far in the round (up to ~700 in a round of
+// 2000 ops; the mean of 1/N over a round is about 0.01). Over 180,000
+// operations (10 minutes at 300 ops/s) that is 9e-5, 1.5e-3 and 4.5e-3: a
+// random campaign of that length misses all three with probability 99.4 %.
+// libFuzzer's byte mutations reach each step with p 1/4 (a size band), 1/12
+// (a whole KiB: 22 of 256 size bytes) or about 1/16 times 1/n (a kind; a
+// key among the n of a life).
+//
+// Usage: cph-buggy-helper --dir DIR [--bugs size-ladder,get-two-back,miss-reput|none]
 //
 // Stdlib only. The protocol: /work/shared/DESIGN.md and Go's
 // cmd/go/internal/cacheprog.
@@ -73,19 +96,20 @@ type helper struct {
 	out  *bufio.Writer
 	enc  *json.Encoder
 
-	// This life's history, for the planted bugs' conditions.
-	puts map[string]int // ActionID -> puts in this life
-	prev request        // the request before the current one
-	// The previous object of each ActionID re-put in this life with a new body.
-	oldObject map[string][]byte
-	// Whether the current (previous) request was a 0-byte re-put of an
-	// ActionID that held a non-empty body.
-	emptyReput, prevEmptyReput bool
+	// The planted bugs' ladders: the step each reached with the previous
+	// request (0: none), and what a step remembers for the next.
+	sizeStep  int
+	twoBack   int
+	twoBackA  []byte // get-two-back: A, the ActionID of its first put
+	missReput int
+	reputKey  []byte // miss-reput: the re-put ActionID,
+	reputOld  []byte // the OutputID its re-put replaced,
+	reputBody []byte // and the re-put's body
 }
 
 func main() {
 	dir := flag.String("dir", "", "cache directory (created if missing)")
-	bugs := flag.String("bugs", "reput-third,empty-then-get,close-stale", "planted bugs to enable (comma-separated, or none)")
+	bugs := flag.String("bugs", "size-ladder,get-two-back,miss-reput", "planted bugs to enable (comma-separated, or none)")
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "cph-buggy-helper: --dir is required")
@@ -96,16 +120,14 @@ func main() {
 		os.Exit(1)
 	}
 	h := &helper{
-		dir:       *dir,
-		bugs:      map[string]bool{},
-		out:       bufio.NewWriter(os.Stdout),
-		puts:      map[string]int{},
-		oldObject: map[string][]byte{},
+		dir:  *dir,
+		bugs: map[string]bool{},
+		out:  bufio.NewWriter(os.Stdout),
 	}
 	for _, b := range strings.Split(*bugs, ",") {
 		switch b {
 		case "none", "":
-		case "reput-third", "empty-then-get", "close-stale":
+		case "size-ladder", "get-two-back", "miss-reput":
 			h.bugs[b] = true
 		default:
 			fmt.Fprintf(os.Stderr, "cph-buggy-helper: unknown bug %q\n", b)
@@ -151,14 +173,12 @@ func (h *helper) serve(in *bufio.Reader) int {
 		case "put":
 			h.reply(h.put(&req, body))
 		case "close":
-			h.close(&req)
 			h.reply(&response{ID: req.ID})
 			return 0
 		default:
+			h.takeSteps()
 			h.reply(&response{ID: req.ID, Err: "unknown command " + strconv.Quote(req.Command)})
 		}
-		h.prevEmptyReput, h.emptyReput = h.emptyReput, false
-		h.prev = req
 	}
 }
 
@@ -212,33 +232,48 @@ func (h *helper) writeIndex(actionID []byte, e entry) error {
 	return writeFile(h.indexPath(actionID), []byte(line))
 }
 
+// steps: where the ladders stood before the current request. Every request
+// ends every ladder it does not advance.
+type steps struct{ size, twoBack, missReput int }
+
+func (h *helper) takeSteps() steps {
+	s := steps{h.sizeStep, h.twoBack, h.missReput}
+	h.sizeStep, h.twoBack, h.missReput = 0, 0, 0
+	return s
+}
+
+func midSize(n int64) bool   { return n >= 65 && n <= 127 }
+func largeSize(n int64) bool { return n >= 128 && n <= 191 }
+
 func (h *helper) get(req *request) *response {
+	prev := h.takeSteps()
 	if len(req.ActionID) == 0 {
 		return &response{ID: req.ID, Err: "get without an ActionID"}
 	}
 	e, ok := h.lookup(req.ActionID)
+	path := ""
+	if ok {
+		path = h.objectPath(e.outputID)
+		// Like most helpers, it trusts its index: the file's size and
+		// checksum are the client's to check.
+		if _, err := os.Stat(path); err != nil {
+			ok = false
+		}
+	}
 	if !ok {
+		// miss-reput, step 1: a miss.
+		if h.bugs["miss-reput"] {
+			h.missReput = 1
+		}
 		return &response{ID: req.ID, Miss: true}
 	}
-	path := h.objectPath(e.outputID)
-	// Like most helpers, it trusts its index: the file's size and checksum
-	// are the client's to check.
-	if _, err := os.Stat(path); err != nil {
-		return &response{ID: req.ID, Miss: true}
-	}
-	// Planted bug empty-then-get: a "compaction" that runs after an empty
-	// re-put and trims the wrong object.
-	if h.bugs["empty-then-get"] {
-		if h.prev.Command == "put" {
-			if h.prevEmptyReput {
-				if string(h.prev.ActionID) != string(req.ActionID) {
-					if e.size > 64 {
-						if e.size%8 == 5 {
-							if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
-								writeFile(path, b[:len(b)-1])
-							}
-						}
-					}
+	// Planted bug get-two-back, step 3: a get of the ActionID put two
+	// requests ago; a "read-ahead" that trims the wrong object.
+	if h.bugs["get-two-back"] {
+		if prev.twoBack == 2 {
+			if string(req.ActionID) == string(h.twoBackA) {
+				if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+					writeFile(path, b[:len(b)-1])
 				}
 			}
 		}
@@ -248,6 +283,7 @@ func (h *helper) get(req *request) *response {
 }
 
 func (h *helper) put(req *request, body []byte) *response {
+	prev := h.takeSteps()
 	if len(req.ActionID) == 0 {
 		return &response{ID: req.ID, Err: "put without an ActionID"}
 	}
@@ -265,27 +301,54 @@ func (h *helper) put(req *request, body []byte) *response {
 	if string(outputID) != string(sum[:]) {
 		return &response{ID: req.ID, Err: "OutputID is not the SHA-256 of the body"}
 	}
-	key := string(req.ActionID)
 	old, hadOld := h.lookup(req.ActionID)
-	h.puts[key]++
-	if hadOld && string(old.outputID) != string(outputID) {
-		h.oldObject[key] = old.outputID
-	} else {
-		delete(h.oldObject, key)
-	}
-	h.emptyReput = hadOld && old.size > 0 && req.BodySize == 0
+	newBody := hadOld && string(old.outputID) != string(outputID)
 
 	stored := body
-	// Planted bug reput-third: a "delta" path for bodies that keep changing,
-	// which flips the first byte.
-	if h.bugs["reput-third"] {
-		if h.puts[key] == 4 {
-			if req.BodySize%3 == 2 {
-				if hadOld && string(old.outputID) != string(outputID) {
-					if h.prev.Command == "put" && string(h.prev.ActionID) != key {
-						stored = append([]byte(nil), body...)
-						stored[0] ^= 0x01
-					}
+	// Planted bug size-ladder: a "block-aligned fast path" entered after a
+	// run of growing bodies, which flips the first byte.
+	if h.bugs["size-ladder"] {
+		if prev.size == 2 { // step 3: a whole number of KiB
+			if req.BodySize >= 1024 && req.BodySize%1024 == 0 {
+				stored = append([]byte(nil), body...)
+				stored[0] ^= 0x01
+			}
+		}
+		if prev.size == 1 { // step 2: large
+			if largeSize(req.BodySize) {
+				h.sizeStep = 2
+			}
+		}
+		if midSize(req.BodySize) { // step 1: mid-size
+			h.sizeStep = 1
+		}
+	}
+	// get-two-back, steps 1 and 2: a large put of a new ActionID A, then a
+	// mid-size put of another new ActionID.
+	if h.bugs["get-two-back"] {
+		if !hadOld {
+			if prev.twoBack == 1 {
+				if midSize(req.BodySize) {
+					h.twoBack = 2
+				}
+			}
+			if largeSize(req.BodySize) {
+				h.twoBack = 1
+				h.twoBackA = append([]byte(nil), req.ActionID...)
+			}
+		}
+	}
+	// miss-reput, step 2: right after a miss, a re-put with a new body of
+	// 65..191 bytes. Step 3 is below, once this put is stored.
+	reputAgain := prev.missReput == 2 && string(req.ActionID) == string(h.reputKey)
+	if h.bugs["miss-reput"] {
+		if prev.missReput == 1 {
+			if newBody {
+				if midSize(req.BodySize) || largeSize(req.BodySize) {
+					h.missReput = 2
+					h.reputKey = append([]byte(nil), req.ActionID...)
+					h.reputOld = old.outputID
+					h.reputBody = append([]byte(nil), body...)
 				}
 			}
 		}
@@ -298,24 +361,13 @@ func (h *helper) put(req *request, body []byte) *response {
 	if err := h.writeIndex(req.ActionID, e); err != nil {
 		return &response{ID: req.ID, Err: "storing the index: " + err.Error()}
 	}
-	return &response{ID: req.ID, OutputID: outputID, Size: req.BodySize, DiskPath: path}
-}
-
-func (h *helper) close(req *request) {
-	// Planted bug close-stale: a "flush on close" that writes the index of
-	// the last re-put from a stale copy.
-	if h.bugs["close-stale"] {
-		if h.prev.Command == "put" {
-			if old, ok := h.oldObject[string(h.prev.ActionID)]; ok {
-				if h.prev.BodySize > 0 {
-					if h.prev.BodySize%16 == 0 {
-						if e, ok := h.lookup(h.prev.ActionID); ok {
-							e.outputID = old
-							h.writeIndex(h.prev.ActionID, e)
-						}
-					}
-				}
-			}
+	// Planted bug miss-reput, step 3: another put of the re-put ActionID; a
+	// "deduplication" that rewrites the object the re-put replaced with the
+	// re-put's body.
+	if h.bugs["miss-reput"] {
+		if reputAgain {
+			writeFile(h.objectPath(h.reputOld), h.reputBody)
 		}
 	}
+	return &response{ID: req.ID, OutputID: outputID, Size: req.BodySize, DiskPath: path}
 }
