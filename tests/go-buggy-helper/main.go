@@ -1,46 +1,54 @@
 // cph-buggy-helper: a correct, disk-backed GOCACHEPROG helper with three
 // planted bugs, for coverage-guided fuzzing (issue 20). Each bug stores or
 // serves wrong bytes, so the fuzzer's model sees it (a put's DiskPath, a
-// later get, or the DiskPaths checked at close). Each condition is a ladder
-// of three steps over consecutive requests of one helper life; each step is
-// its own `if`, so `go build -cover` counters show a fuzzer every step it
-// reached, and each step is one byte mutation away from an input that
-// reached the one before (fuzzer/op_bytes.hpp: a size byte says 0..191
-// directly, 192..255 whole KiB; a tag byte says the kind). The conditions
-// depend only on the request stream (never on timing), so a finding replays.
-// "Mid-size" is 65..127 bytes, "large" 128..191, "whole KiB" a nonzero
-// multiple of 1024.
+// later get, or the DiskPaths checked at close). All three live in the
+// helper's warm-up, its first 12 requests after a start, and each is a
+// ladder of three steps taken in order (not necessarily one right after
+// the other) within it. Each step is its own `if`, so `go build -cover`
+// counters show a fuzzer every step it reached, and each is one byte
+// mutation away from an input that reached the one before
+// (fuzzer/op_bytes.hpp: a size byte says 0..191 bytes directly, 192..255
+// whole KiB; a tag byte the kind; a key byte which stored key). The
+// conditions depend only on the request stream (never on timing), so a
+// finding replays. "Mid-size" is 65..127 bytes, "large" 128..191, "whole
+// KiB" a nonzero multiple of 1024.
 //
-//	size-ladder   three puts in a row: mid-size, large, then whole KiB: the
-//	              third is stored with its first byte flipped.
-//	get-two-back  a put of a new ActionID A (large), a put of a new
-//	              ActionID (mid-size), then a get of A: A's object loses its
-//	              last byte before it is served.
-//	miss-reput    a get that misses, a re-put of an ActionID with a new
-//	              mid-size or large body, then another put of that ActionID:
-//	              the body it replaced is overwritten with the new one (its
-//	              DiskPath, returned earlier, then holds other bytes).
+//	size-ladder   a put of a mid-size body, later a large one, later
+//	              another large one: that one is stored with its first
+//	              byte flipped.
+//	warm-get      a put of a new ActionID A with a whole KiB, later a put
+//	              of another new ActionID with a mid-size body, later a get
+//	              of A: A's object loses its last byte before it is served.
+//	miss-reput    a get that misses, later a re-put of an ActionID with a
+//	              new mid-size or large body, later the same put again (as
+//	              go re-puts): the object the re-put replaced is
+//	              overwritten with the re-put's body (its DiskPath, returned
+//	              earlier, then holds other bytes).
 //
-// What `cph fuzz` (harness/fuzzer/generator.cpp, no --hostile) draws per
-// operation: a put 45 % (a new ActionID 3/4 of them, once keys exist), a get
+// Why `cph fuzz` misses them (harness/fuzzer/generator.cpp, no --hostile):
+// its helper lives are long (a close 1 op in 1000, a kill 1 in 2000, a new
+// helper per round of 2000 ops: 580 helper starts in 300,000 operations
+// with seed 1), so few requests fall in a warm-up, and there its draws
+// rarely take the steps. Per operation: a put 45 % (of a new ActionID 3/4 of
+// them once keys exist; a re-put with the same body 0.45*0.25*0.7), a get
 // 55 % (15 % of them of a key never put: a miss); a body size is 0 (5 %),
 // 1..64 (60 %), 1..4096 (25 %), 1..65536 (9.5 %), so mid-size has
 // p = 0.25*63/4096 + 0.095*63/65536 = 0.0039, large 0.0040, whole KiB
-// 0.25*4/4096 + 0.095*64/65536 = 3.4e-4. At one position of a session:
+// 0.25*4/4096 + 0.095*64/65536 = 3.4e-4. In one warm-up (C(12,3) = 220
+// choices of the three requests; N the ActionIDs stored, at most 1/2 for
+// 1/N in a round's first life and about 1/500 later):
 //
-//	size-ladder   (0.45*0.0039) (0.45*0.0040) (0.45*3.4e-4)       = 4.9e-10
-//	get-two-back  (0.34*0.0040) (0.34*0.0039) (0.55*0.85/N)       = 8.4e-7/N
-//	miss-reput    (0.55*0.15) (0.45*0.25*0.3*0.0079) (0.45*0.25/N) = 2.5e-6/N
+//	size-ladder  220 (0.45*0.0039) (0.45*0.0040)^2                = 1.3e-6
+//	warm-get     220 (0.34*3.4e-4) (0.34*0.0039) (0.55*0.85/N)    = 3.4e-5/N
+//	miss-reput   220 (0.55*0.15) (0.45*0.25*0.3*0.0079) (0.079/N) = 3.8e-7/N
 //
-// with N the ActionIDs stored so far in the round (up to ~700 in a round of
-// 2000 ops; the mean of 1/N over a round is about 0.01). Over 180,000
-// operations (10 minutes at 300 ops/s) that is 9e-5, 1.5e-3 and 4.5e-3: a
-// random campaign of that length misses all three with probability 99.4 %.
-// libFuzzer's byte mutations reach each step with p 1/4 (a size band), 1/12
-// (a whole KiB: 22 of 256 size bytes) or about 1/16 times 1/n (a kind; a
-// key among the n of a life).
+// so over 580 lives (150 of them a round's first) at most 7e-4, 2.6e-3 and
+// 3e-5: a random campaign of 300,000 operations (10 minutes at 500 ops/s)
+// misses all three with probability over 99.6 %. For libFuzzer every life
+// is a warm-up, and a byte mutation takes a step with p 1/4 (a size band),
+// 22/256 (a whole KiB), 1/16 (a kind) or 1/n (a key among the n stored).
 //
-// Usage: cph-buggy-helper --dir DIR [--bugs size-ladder,get-two-back,miss-reput|none]
+// Usage: cph-buggy-helper --dir DIR [--bugs size-ladder,warm-get,miss-reput|none]
 //
 // Stdlib only. The protocol: /work/shared/DESIGN.md and Go's
 // cmd/go/internal/cacheprog.
@@ -96,20 +104,22 @@ type helper struct {
 	out  *bufio.Writer
 	enc  *json.Encoder
 
-	// The planted bugs' ladders: the step each reached with the previous
-	// request (0: none), and what a step remembers for the next.
+	// The planted bugs' ladders: requests served in this life, the step
+	// each ladder reached (0: none), and what a step remembers.
+	requests  int
 	sizeStep  int
-	twoBack   int
-	twoBackA  []byte // get-two-back: A, the ActionID of its first put
-	missReput int
+	warmStep  int
+	warmA     []byte // warm-get: A, the ActionID of its first step
+	missStep  int
 	reputKey  []byte // miss-reput: the re-put ActionID,
 	reputOld  []byte // the OutputID its re-put replaced,
-	reputBody []byte // and the re-put's body
+	reputBody []byte // the re-put's body
+	reputNew  []byte // and its OutputID
 }
 
 func main() {
 	dir := flag.String("dir", "", "cache directory (created if missing)")
-	bugs := flag.String("bugs", "size-ladder,get-two-back,miss-reput", "planted bugs to enable (comma-separated, or none)")
+	bugs := flag.String("bugs", "size-ladder,warm-get,miss-reput", "planted bugs to enable (comma-separated, or none)")
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "cph-buggy-helper: --dir is required")
@@ -127,7 +137,7 @@ func main() {
 	for _, b := range strings.Split(*bugs, ",") {
 		switch b {
 		case "none", "":
-		case "size-ladder", "get-two-back", "miss-reput":
+		case "size-ladder", "warm-get", "miss-reput":
 			h.bugs[b] = true
 		default:
 			fmt.Fprintf(os.Stderr, "cph-buggy-helper: unknown bug %q\n", b)
@@ -160,6 +170,7 @@ func (h *helper) serve(in *bufio.Reader) int {
 			fmt.Fprintln(os.Stderr, "cph-buggy-helper: reading a request:", err)
 			return 1
 		}
+		h.requests++
 		var body []byte
 		if req.Command == "put" && req.BodySize > 0 {
 			if err := dec.Decode(&body); err != nil {
@@ -176,7 +187,6 @@ func (h *helper) serve(in *bufio.Reader) int {
 			h.reply(&response{ID: req.ID})
 			return 0
 		default:
-			h.takeSteps()
 			h.reply(&response{ID: req.ID, Err: "unknown command " + strconv.Quote(req.Command)})
 		}
 	}
@@ -232,21 +242,15 @@ func (h *helper) writeIndex(actionID []byte, e entry) error {
 	return writeFile(h.indexPath(actionID), []byte(line))
 }
 
-// steps: where the ladders stood before the current request. Every request
-// ends every ladder it does not advance.
-type steps struct{ size, twoBack, missReput int }
+// warmUp: the planted bugs' ladders count only in a life's first requests.
+const warmUp = 12
 
-func (h *helper) takeSteps() steps {
-	s := steps{h.sizeStep, h.twoBack, h.missReput}
-	h.sizeStep, h.twoBack, h.missReput = 0, 0, 0
-	return s
-}
+func (h *helper) warm() bool { return h.requests <= warmUp }
 
 func midSize(n int64) bool   { return n >= 65 && n <= 127 }
 func largeSize(n int64) bool { return n >= 128 && n <= 191 }
 
 func (h *helper) get(req *request) *response {
-	prev := h.takeSteps()
 	if len(req.ActionID) == 0 {
 		return &response{ID: req.ID, Err: "get without an ActionID"}
 	}
@@ -262,16 +266,18 @@ func (h *helper) get(req *request) *response {
 	}
 	if !ok {
 		// miss-reput, step 1: a miss.
-		if h.bugs["miss-reput"] {
-			h.missReput = 1
+		if h.bugs["miss-reput"] && h.warm() {
+			if h.missStep == 0 {
+				h.missStep = 1
+			}
 		}
 		return &response{ID: req.ID, Miss: true}
 	}
-	// Planted bug get-two-back, step 3: a get of the ActionID put two
-	// requests ago; a "read-ahead" that trims the wrong object.
-	if h.bugs["get-two-back"] {
-		if prev.twoBack == 2 {
-			if string(req.ActionID) == string(h.twoBackA) {
+	// Planted bug warm-get, step 3: a get of A; a "warm-up read-ahead" that
+	// trims the object.
+	if h.bugs["warm-get"] && h.warm() {
+		if h.warmStep == 2 {
+			if string(req.ActionID) == string(h.warmA) {
 				if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
 					writeFile(path, b[:len(b)-1])
 				}
@@ -283,7 +289,6 @@ func (h *helper) get(req *request) *response {
 }
 
 func (h *helper) put(req *request, body []byte) *response {
-	prev := h.takeSteps()
 	if len(req.ActionID) == 0 {
 		return &response{ID: req.ID, Err: "put without an ActionID"}
 	}
@@ -305,50 +310,59 @@ func (h *helper) put(req *request, body []byte) *response {
 	newBody := hadOld && string(old.outputID) != string(outputID)
 
 	stored := body
-	// Planted bug size-ladder: a "block-aligned fast path" entered after a
-	// run of growing bodies, which flips the first byte.
-	if h.bugs["size-ladder"] {
-		if prev.size == 2 { // step 3: a whole number of KiB
-			if req.BodySize >= 1024 && req.BodySize%1024 == 0 {
+	// Planted bug size-ladder: a "warm-up write buffer" that flips the
+	// first byte of a large body after a mid-size and a large one.
+	if h.bugs["size-ladder"] && h.warm() {
+		switch h.sizeStep {
+		case 0:
+			if midSize(req.BodySize) { // step 1
+				h.sizeStep = 1
+			}
+		case 1:
+			if largeSize(req.BodySize) { // step 2
+				h.sizeStep = 2
+			}
+		case 2:
+			if largeSize(req.BodySize) { // step 3
 				stored = append([]byte(nil), body...)
 				stored[0] ^= 0x01
 			}
 		}
-		if prev.size == 1 { // step 2: large
-			if largeSize(req.BodySize) {
-				h.sizeStep = 2
-			}
-		}
-		if midSize(req.BodySize) { // step 1: mid-size
-			h.sizeStep = 1
-		}
 	}
-	// get-two-back, steps 1 and 2: a large put of a new ActionID A, then a
-	// mid-size put of another new ActionID.
-	if h.bugs["get-two-back"] {
-		if !hadOld {
-			if prev.twoBack == 1 {
-				if midSize(req.BodySize) {
-					h.twoBack = 2
-				}
+	// warm-get, steps 1 and 2: a whole-KiB put of a new ActionID A, then a
+	// mid-size put of another new ActionID. Step 3 is in get.
+	if h.bugs["warm-get"] && h.warm() && !hadOld {
+		switch h.warmStep {
+		case 0:
+			if req.BodySize >= 1024 && req.BodySize%1024 == 0 { // step 1
+				h.warmStep = 1
+				h.warmA = append([]byte(nil), req.ActionID...)
 			}
-			if largeSize(req.BodySize) {
-				h.twoBack = 1
-				h.twoBackA = append([]byte(nil), req.ActionID...)
+		case 1:
+			if midSize(req.BodySize) { // step 2
+				h.warmStep = 2
 			}
 		}
 	}
-	// miss-reput, step 2: right after a miss, a re-put with a new body of
+	// miss-reput, step 2: after the miss, a re-put with a new body of
 	// 65..191 bytes. Step 3 is below, once this put is stored.
-	reputAgain := prev.missReput == 2 && string(req.ActionID) == string(h.reputKey)
-	if h.bugs["miss-reput"] {
-		if prev.missReput == 1 {
+	reputAgain := false
+	if h.bugs["miss-reput"] && h.warm() {
+		switch h.missStep {
+		case 1:
 			if newBody {
-				if midSize(req.BodySize) || largeSize(req.BodySize) {
-					h.missReput = 2
+				if midSize(req.BodySize) || largeSize(req.BodySize) { // step 2
+					h.missStep = 2
 					h.reputKey = append([]byte(nil), req.ActionID...)
 					h.reputOld = old.outputID
 					h.reputBody = append([]byte(nil), body...)
+					h.reputNew = outputID
+				}
+			}
+		case 2:
+			if string(req.ActionID) == string(h.reputKey) {
+				if string(outputID) == string(h.reputNew) { // step 3: the same put again
+					reputAgain = true
 				}
 			}
 		}
@@ -361,7 +375,7 @@ func (h *helper) put(req *request, body []byte) *response {
 	if err := h.writeIndex(req.ActionID, e); err != nil {
 		return &response{ID: req.ID, Err: "storing the index: " + err.Error()}
 	}
-	// Planted bug miss-reput, step 3: another put of the re-put ActionID; a
+	// Planted bug miss-reput, step 3: the same put again (as go re-puts); a
 	// "deduplication" that rewrites the object the re-put replaced with the
 	// re-put's body.
 	if h.bugs["miss-reput"] {

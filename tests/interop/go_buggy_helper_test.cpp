@@ -40,7 +40,7 @@ TEST_P(GoBuggyHelperBug, ItsTraceFindsItAndTheBugFreeBuildPasses) {
   EXPECT_EQ(off.code, 0) << off.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Planted, GoBuggyHelperBug, testing::Values("size-ladder", "get-two-back", "miss-reput"),
+INSTANTIATE_TEST_SUITE_P(Planted, GoBuggyHelperBug, testing::Values("size-ladder", "warm-get", "miss-reput"),
                          [](const auto& info) {
                            std::string n = info.param;
                            for (char& c : n)
