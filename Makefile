@@ -9,6 +9,8 @@
 #   make fuzz    every libFuzzer target for FUZZ_SECONDS each
 #   make fuzz-helper HELPER='CMD --dir {dir}'
 #                a coverage-guided campaign against a live helper (fuzz_helper)
+#   make fuzz-proof  issue 20's proof: fuzz_helper finds each planted bug of
+#                the Go test helper where cph fuzz does not (needs Go; ~15 min)
 #   make bench   the benchmarks, one table
 #   make compat  published helpers against cph check / cph fuzz (network)
 #   make format  clang-format (.clang-format) on every C++ file
@@ -17,7 +19,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 TOOLS := cph cph-fake
 
-.PHONY: build tools run test dist asan tsan fuzz fuzz-helper bench compat format clean
+.PHONY: build tools run test dist asan tsan fuzz fuzz-helper fuzz-proof bench compat format clean
 
 # Configures build/default once, and again when the directory $(1) that a
 # target needs was left out (its package was missing then: after `make run`,
@@ -57,6 +59,14 @@ fuzz:
 fuzz-helper:
 	@scripts/deps.sh fuzz
 	@HELPER='$(HELPER)' scripts/fuzz-helper.sh
+
+# Not part of `make fuzz` (each target's minute) nor of .ci/run: its own
+# slow test (tests/fuzz-proof), in the fuzz preset's build.
+fuzz-proof:
+	@scripts/deps.sh fuzz
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS) --target cph-fuzz-proof-tests
+	@ctest --test-dir build/fuzz -R FuzzHelperProofSlow --output-on-failure
 
 bench:
 	@scripts/deps.sh bench
