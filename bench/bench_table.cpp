@@ -242,8 +242,8 @@ int main(int argc, char** argv) {
   // without the go/ group, which times the real go (scripts/bench.sh).
   {
     const auto c = e("check-fake", "seconds");
-    rows.push_back({"`cph check` default suite but go/* against cph-fake", c ? fmt("%.1f s", *c) : "n/a", "-", "-", "<= 30 s",
-                    verdict(c ? std::optional<bool>(*c <= 30) : std::nullopt)});
+    rows.push_back({"`cph check` default suite but go/* against cph-fake", c ? fmt("%.1f s", *c) : "n/a", "-", "-",
+                    "<= 30 s", verdict(c ? std::optional<bool>(*c <= 30) : std::nullopt)});
   }
   // A helper's life with nothing but close: the go command waits for each part.
   {

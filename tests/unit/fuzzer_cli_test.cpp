@@ -25,8 +25,8 @@ Ran cph(std::vector<std::string> args) {
   std::vector<std::string> argv{CPH_CLI_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
   cph::test::RunOptions o;
-  o.deadline = std::chrono::ceil<std::chrono::seconds>(cph::test::scaled(std::chrono::seconds(60)) *
-                                                       cph::test::load_scale());
+  o.deadline =
+      std::chrono::ceil<std::chrono::seconds>(cph::test::scaled(std::chrono::seconds(60)) * cph::test::load_scale());
   return cph::test::run_program(argv, o);
 }
 

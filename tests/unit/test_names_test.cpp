@@ -35,7 +35,8 @@ TEST(TestNames, EveryParameterPrintsAsText) {
     if (line.find("-byte object <") != std::string::npos) bytes += suite + line + "\n";
   }
   EXPECT_GT(tests, 100u) << listed.stdout_text;
-  EXPECT_EQ(bytes, "") << "give these parameter types a PrintTo (a name generator alone is not enough: ctest appends the printed parameter)";
+  EXPECT_EQ(bytes, "") << "give these parameter types a PrintTo (a name generator alone is not enough: ctest appends "
+                          "the printed parameter)";
 }
 
 }  // namespace
