@@ -46,12 +46,13 @@ dist: tools
 
 # Their test presets leave out the interop tests and OssFuzzBuildSlow (which
 # builds the project itself with its own flags: the sanitizer never sees it;
-# make test runs it). See CMakePresets.json, sanitizer-base.
+# make test runs it where clang-14 is installed, .ci/run after make asan).
+# See CMakePresets.json, sanitizer-base.
 asan tsan:
 	@scripts/deps.sh $@
 	@cmake --preset $@ >/dev/null
 	@cmake --build --preset $@ -j $(JOBS)
-	@echo "make $@: not run here: label interop (the real go), OssFuzzBuildSlow (its own build; make test runs it)"
+	@echo "make $@: not run here: label interop (the real go), OssFuzzBuildSlow (its own build; make test runs it where clang-14 is installed)"
 	@ctest --preset $@ -j $(JOBS)
 
 fuzz:
