@@ -4,6 +4,7 @@
 // class; --help follows the CLI convention.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -11,15 +12,22 @@
 #include "fuzzer/trace_file.hpp"
 #include "proc/temp_dir.hpp"
 #include "run_program.hpp"
+#include "test_scale.hpp"
 
 namespace {
 
 using cph::test::Ran;
 
+// 60 s on an idle machine, stretched under a sanitizer and by the load ctest
+// started at: `cph replay --minimize` replays a trace many times, each with
+// a fresh helper (under TSan at load 6 per core it took over 60 s).
 Ran cph(std::vector<std::string> args) {
   std::vector<std::string> argv{CPH_CLI_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
-  return cph::test::run_program(argv);
+  cph::test::RunOptions o;
+  o.deadline =
+      std::chrono::ceil<std::chrono::seconds>(cph::test::scaled(std::chrono::seconds(60)) * cph::test::load_scale());
+  return cph::test::run_program(argv, o);
 }
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
