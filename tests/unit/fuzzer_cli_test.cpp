@@ -4,6 +4,7 @@
 // class; --help follows the CLI convention.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "fuzzer/trace_file.hpp"
 #include "proc/temp_dir.hpp"
 #include "run_program.hpp"
+#include "test_scale.hpp"
 
 namespace {
 
@@ -23,6 +25,12 @@ Ran cph(std::vector<std::string> args) {
 }
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// An idle machine's reply deadline, stretched by the load, as a --reply-timeout
+// value: a reply slower than it is a hang, and these tests expect other classes.
+std::string reply_timeout(std::chrono::seconds idle) {
+  return std::to_string(cph::test::load_scaled(idle).count()) + "ms";
+}
 
 TEST(FuzzerCli, UsageErrorsExit2) {
   EXPECT_EQ(cph({"fuzz"}).code, 2);
@@ -62,13 +70,13 @@ TEST(FuzzerCli, DurationEndsTheRunWithoutAFinding) {
   Ran r = cph({"fuzz", "--duration", "2s", "--out", out.path(), "--", CPH_FAKE_BIN, "--dir", "{dir}"});
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(has(r.out, "no findings")) << r.out;
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, cph::test::load_scaled(std::chrono::seconds(15)));
 }
 
 TEST(FuzzerCli, FindingThenReplayMinimize) {
   cph::proc::TempDir out;
   const std::string script = std::string(CPH_SOURCE_DIR) + "/scenarios/fake-scripts/fuzz-min-corrupt-get.jsonc";
-  Ran r = cph({"fuzz", "--reply-timeout", "5s", "--out", out.path(), "--junit", out.path() + "/j.xml", "--",
+  Ran r = cph({"fuzz", "--reply-timeout", reply_timeout(std::chrono::seconds(5)), "--out", out.path(), "--junit", out.path() + "/j.xml", "--",
                CPH_FAKE_BIN, "--dir", "{dir}", "--seed", "{seed}", "--script", script});
   ASSERT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(has(r.out, "corruption at op")) << r.out;
