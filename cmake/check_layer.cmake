@@ -1,21 +1,37 @@
-# cmake -DLAYER=name -DALLOWED="a;b" -DFILES="f1;f2" -DSTAMP=file -P check_layer.cmake
+# cmake -DLAYER=name -DALLOWED="a;b" -DFILES="f1;f2" -DLAYER_DIRS="a;b;..."
+#       -DINTERNAL="a/x.hpp;..." -DSTAMP=file -P check_layer.cmake
 # Fails, naming file:line, when a file includes a project header ("dir/x.hpp")
-# of a directory that is not in ALLOWED: a layer may use only those below it.
+# of a directory (LAYER_DIRS: every layer) that is not in ALLOWED: a layer may
+# use only those below it. Fails too when a file includes a layer's internal
+# header (INTERNAL, cph_layer's INTERNAL) unless the file is a .cpp or another
+# internal header of that layer: an internal header is not installed, so no
+# public header may need it.
 cmake_minimum_required(VERSION 3.25)
-set(project_dirs input wire proc client runner report session check fuzzer scenario cli)
 set(errors "")
 foreach(file ${FILES})
+  get_filename_component(name ${file} NAME)
+  set(file_is_public_header FALSE)
+  if(file MATCHES "\\.hpp$" AND NOT "${LAYER}/${name}" IN_LIST INTERNAL)
+    set(file_is_public_header TRUE)
+  endif()
   file(STRINGS ${file} lines REGEX "^#include \"[a-z_]+/")
   file(READ ${file} text)
   foreach(line ${lines})
     string(REGEX REPLACE "^#include \"([a-z_]+)/.*" "\\1" dir "${line}")
-    if(dir IN_LIST project_dirs AND NOT dir IN_LIST ALLOWED)
+    string(REGEX REPLACE "^#include \"([^\"]+)\".*" "\\1" header "${line}")
+    set(why "")
+    if(dir IN_LIST LAYER_DIRS AND NOT dir IN_LIST ALLOWED)
+      set(why "layer '${LAYER}' includes ${dir}/, a layer it may not use (allowed: ${ALLOWED})")
+    elseif(header IN_LIST INTERNAL AND (NOT dir STREQUAL LAYER OR file_is_public_header))
+      set(why "includes ${header}, internal to layer '${dir}': only that layer's .cpp files and internal headers may (cph_layer INTERNAL)")
+    endif()
+    if(why)
       string(FIND "${text}" "${line}" at)
       string(SUBSTRING "${text}" 0 ${at} before)
       string(REGEX MATCHALL "\n" newlines "${before}")
       list(LENGTH newlines count)
       math(EXPR number "${count} + 1")
-      string(APPEND errors "${file}:${number}: layer '${LAYER}' includes ${dir}/, a layer it may not use (allowed: ${ALLOWED})\n")
+      string(APPEND errors "${file}:${number}: ${why}\n")
     endif()
   endforeach()
 endforeach()

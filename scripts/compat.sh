@@ -42,12 +42,15 @@ for h in "${helpers[@]}"; do
   fi
   version=$(go version -m "$gobin/$bin" | awk '$1=="mod"{print $3; exit}')
   report=$gobin/$bin.json
+  # The helper by its name, found on PATH (cph looks it up as go does): a
+  # report or failure text then names it as the reader would type it, not as
+  # a temporary path of this machine.
   # shellcheck disable=SC2086
-  "$cph" check --json "$report" -- "$gobin/$bin" $args >"$gobin/$bin.txt" 2>&1 || true
+  PATH=$gobin:$PATH "$cph" check --json "$report" -- "$bin" $args >"$gobin/$bin.txt" 2>&1 || true
   fuzz_report=$gobin/$bin.fuzz.json
   # shellcheck disable=SC2086
-  "$cph" fuzz --quiet --seed 1 --iterations 5000 --hostile --out "$gobin/$bin-findings" --json "$fuzz_report" \
-    -- "$gobin/$bin" $args >"$gobin/$bin.fuzz.txt" 2>&1 || true
+  PATH=$gobin:$PATH "$cph" fuzz --quiet --seed 1 --iterations 5000 --hostile --out "$gobin/$bin-findings" \
+    --json "$fuzz_report" -- "$bin" $args >"$gobin/$bin.fuzz.txt" 2>&1 || true
   python3 - "$report" "$bin" "$module" "$version" "$args" "$fuzz_report" >>"$out.tmp" <<'PY'
 import json, sys
 report, name, module, version, args, fuzz_report = sys.argv[1:]

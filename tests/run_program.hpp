@@ -26,8 +26,8 @@ struct Ran {
 };
 
 struct RunOptions {
-  std::string cwd;               // empty: ours
-  std::vector<std::string> env;  // "KEY=VALUE" added to ours
+  std::string cwd;                    // empty: ours
+  std::vector<std::string> env;       // "KEY=VALUE" added to ours
   std::chrono::seconds deadline{60};  // on an idle machine: run_program stretches it (load_scaled)
 };
 

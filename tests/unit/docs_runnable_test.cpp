@@ -137,7 +137,8 @@ TEST_P(DocsBlock, Runs) {
   RepoSandbox box;
   const auto limit = std::chrono::seconds(b.marker == kRunnable ? 90 : 300);
   ShellRun r = box.run(b.text, limit);
-  EXPECT_FALSE(r.timed_out) << b.file << ":" << b.line << ": the block did not end within " << r.deadline.count() << " ms:\n"
+  EXPECT_FALSE(r.timed_out) << b.file << ":" << b.line << ": the block did not end within " << r.deadline.count()
+                            << " ms:\n"
                             << b.text << "--- output:\n"
                             << r.output;
   EXPECT_EQ(r.code, 0) << b.file << ":" << b.line << ": the block exited " << r.code << ":\n"

@@ -18,6 +18,10 @@ namespace {
 
 using cph::test::Ran;
 
+// 60 s on an idle machine, which run_program stretches under a sanitizer and
+// by the load ctest started at (load_scaled): `cph replay --minimize` replays
+// a trace many times, each with a fresh helper (under TSan at load 6 per
+// core, and under ASan at load 15, it took over 60 s).
 Ran cph(std::vector<std::string> args) {
   std::vector<std::string> argv{CPH_CLI_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -76,8 +80,8 @@ TEST(FuzzerCli, DurationEndsTheRunWithoutAFinding) {
 TEST(FuzzerCli, FindingThenReplayMinimize) {
   cph::proc::TempDir out;
   const std::string script = std::string(CPH_SOURCE_DIR) + "/scenarios/fake-scripts/fuzz-min-corrupt-get.jsonc";
-  Ran r = cph({"fuzz", "--reply-timeout", reply_timeout(std::chrono::seconds(5)), "--out", out.path(), "--junit", out.path() + "/j.xml", "--",
-               CPH_FAKE_BIN, "--dir", "{dir}", "--seed", "{seed}", "--script", script});
+  Ran r = cph({"fuzz", "--reply-timeout", reply_timeout(std::chrono::seconds(5)), "--out", out.path(), "--junit",
+               out.path() + "/j.xml", "--", CPH_FAKE_BIN, "--dir", "{dir}", "--seed", "{seed}", "--script", script});
   ASSERT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(has(r.out, "corruption at op")) << r.out;
   std::string trace;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <ostream>
 #include <string>
 
 #include "fuzzer/campaign.hpp"
@@ -98,6 +99,10 @@ struct Fault {
   FailureClass cls;
   size_t within;  // operations
 };
+
+// ctest's test names end in the parameter as gtest prints it: without these,
+// the struct's bytes (pointers included), which change from run to run.
+void PrintTo(const Fault& f, std::ostream* os) { *os << f.script; }
 
 // Short deadlines only where a hang is the point (a slow reply taken for a
 // hang is still the class those rows expect, and a minimisation replays
@@ -253,6 +258,8 @@ struct NotAHelper {
   std::vector<std::string> argv;
   FailureClass cls;
 };
+
+void PrintTo(const NotAHelper& h, std::ostream* os) { *os << h.name; }
 
 class FuzzerNotAHelper : public ::testing::TestWithParam<NotAHelper> {};
 

@@ -3,7 +3,11 @@
 // given. Every fuzz target must land in $OUT, run one input, and have its
 // seed-corpus zip. Slow (it builds the library with clang): the name says so,
 // so quick runs can leave it out with --gtest_filter=-*Slow*.
-// WORK is kept under the build directory so that a second run is incremental.
+// WORK is a fresh temporary directory every run, as OSS-Fuzz's is: a WORK kept
+// between runs resumed whatever an earlier (perhaps killed) run left, and its
+// CMakeCache.txt kept every option build.sh once passed and no longer does,
+// so the test could pass where a clean OSS-Fuzz build fails. The build log
+// stays in the build directory (oss-fuzz-build.log) for a look afterwards.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -54,8 +58,8 @@ int run(const std::string& cmd, int seconds, const fs::path& log) {
 
 class TempDir {
  public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "cph-oss-fuzz-out-XXXXXX").string();
+  explicit TempDir(const std::string& prefix) {
+    std::string tmpl = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
     if (mkdtemp(tmpl.data())) path_ = tmpl;
   }
   ~TempDir() {
@@ -73,17 +77,17 @@ TEST(OssFuzzBuildSlow, EveryTargetBuildsRunsOneInputAndHasItsSeedCorpus) {
     GTEST_SKIP() << "clang++-14 is not on PATH; the OSS-Fuzz build needs it";
   if (!on_path("timeout")) GTEST_SKIP() << "coreutils timeout is not on PATH";
   const fs::path src = CPH_SOURCE_DIR;
-  const fs::path work = fs::path(CPH_BINARY_DIR) / "oss-fuzz-work";
-  fs::create_directories(work);
-  TempDir out;
-  ASSERT_FALSE(out.path().empty()) << "mkdtemp failed";
+  TempDir work_dir("cph-oss-fuzz-work-");
+  TempDir out("cph-oss-fuzz-out-");
+  ASSERT_FALSE(work_dir.path().empty() || out.path().empty()) << "mkdtemp failed";
+  const fs::path work = work_dir.path();
 
   const std::string env =
       "CC=clang-14 CXX=clang++-14 CFLAGS=-fsanitize=address,fuzzer-no-link "
       "CXXFLAGS=-fsanitize=address,fuzzer-no-link LIB_FUZZING_ENGINE=-fsanitize=fuzzer "
       "OUT=" +
       shell_quote(out.path().string()) + " WORK=" + shell_quote(work.string());
-  const fs::path build_log = work / "build.log";
+  const fs::path build_log = fs::path(CPH_BINARY_DIR) / "oss-fuzz-build.log";
   // ctest's deadline for *Slow* tests is 900 s on an idle machine
   // (tests/CMakeLists.txt), stretched by the load it started at: the build
   // gets 80% of it (at load 22 on 2 cores, 33 of 106 objects took 720 s).

@@ -2,6 +2,9 @@
 // including its error texts (they reach the user as "GOCACHEPROG args: ...").
 #include <gtest/gtest.h>
 
+#include <ostream>
+#include <string>
+
 #include "proc/quoted_split.hpp"
 
 namespace cph::proc {
@@ -14,6 +17,12 @@ struct SplitCase {
   Fields want;
   const char* error;
 };
+
+// Failures, and ctest's test names (gtest_discover_tests ends them in the
+// parameter as gtest prints it), show the input as a C string; gtest's
+// fallback would print the struct's bytes, pointers included, which change
+// from run to run.
+void PrintTo(const SplitCase& c, std::ostream* os) { *os << ::testing::PrintToString(std::string(c.input)); }
 
 class QuotedSplitTest : public ::testing::TestWithParam<SplitCase> {};
 
