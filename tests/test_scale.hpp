@@ -17,6 +17,18 @@
 
 namespace cph::test {
 
+// How much slower a sanitized build runs (ASan and TSan): 3, else 1.
+inline double sanitizer_slowdown() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return 3;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+  return 3;
+#endif
+#endif
+  return 1;
+}
+
 inline double timeout_scale() {
   double scale = 1.0;
   if (const char* env = std::getenv("CPH_TEST_TIMEOUT_SCALE"); env != nullptr && *env != '\0') {
@@ -24,14 +36,7 @@ inline double timeout_scale() {
     const double v = std::strtod(env, &end);
     if (end != env && *end == '\0' && v >= 1.0 && v <= 100.0) scale = v;
   }
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  scale *= 3;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-  scale *= 3;
-#endif
-#endif
-  return scale;
+  return scale * sanitizer_slowdown();
 }
 
 // The scale ctest started this test with (tests/ctest_load_scale.cmake.in:
@@ -47,12 +52,28 @@ inline double load_scale() {
   return 1.0;
 }
 
+// For a limit that only bounds work and is never the thing asserted (a
+// program the test runs, a reply it waits for, a case deadline where a
+// timeout is not the expected outcome): the load scale times the sanitizer
+// slowdown. A loaded machine and ASan each slow all work down, so a limit
+// measured on an idle, plain build stretches by both; the test's ctest
+// deadline was stretched by the same load scale. Never below
+// timeout_scale() (outside ctest, load_scale() is 1).
+inline double load_timeout_scale() { return std::max(load_scale() * sanitizer_slowdown(), timeout_scale()); }
+
+template <class Rep, class Period>
+std::chrono::milliseconds load_scaled(std::chrono::duration<Rep, Period> d) {
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(std::chrono::duration<double, std::milli>(d).count() * load_timeout_scale()));
+}
+
 template <class Rep, class Period>
 std::chrono::milliseconds scaled(std::chrono::duration<Rep, Period> d) {
   return std::chrono::milliseconds(
       static_cast<int64_t>(std::chrono::duration<double, std::milli>(d).count() * timeout_scale()));
 }
 
+#ifdef CPH_FAKE_BIN  // not in cph-fuzz-proof-tests
 // The slowest of three starts of cph-fake, spawn to handshake (10 s if it
 // never handshakes: the caller's deadlines then stretch far, and a test
 // failing for another reason says so).
@@ -73,5 +94,6 @@ inline std::chrono::milliseconds measured_fake_startup() {
   }
   return worst;
 }
+#endif
 
 }  // namespace cph::test

@@ -4,6 +4,9 @@
 # Writes to $OUT: every fuzz target, <target>_seed_corpus.zip, <target>.dict
 # and <target>.options where present, and cph-fake (fuzz_client_trace starts
 # it as its peer and finds it next to itself).
+# The shebang's -eu is lost when the script is run as `bash build.sh` (as
+# OSS-Fuzz and the tests do): set them here, so a failed build fails.
+set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
 work=${WORK:-$(mktemp -d)}

@@ -39,8 +39,9 @@ struct Report {
 Report check_go(const std::string& script, std::vector<std::string> extra = {}, std::chrono::seconds limit = 1800s) {
   const fs::path json = fs::temp_directory_path() /
                         ("cph-check-go-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()) + ".json");
-  std::vector<std::string> argv{CPH_CLI_BIN, "check",       "--only",          "go/*",
-                                "--json",    json.string(), "--timeout-scale", std::to_string(test::timeout_scale())};
+  std::vector<std::string> argv{
+      CPH_CLI_BIN, "check",       "--only",          "go/*",
+      "--json",    json.string(), "--timeout-scale", std::to_string(test::load_timeout_scale())};
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.insert(argv.end(), {"--", CPH_FAKE_BIN, "--dir", "{dir}"});
   if (!script.empty()) argv.insert(argv.end(), {"--script", "scenarios/fake-scripts/" + script});

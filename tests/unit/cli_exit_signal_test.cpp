@@ -14,6 +14,7 @@
 
 #include "proc/child.hpp"
 #include "proc/temp_dir.hpp"
+#include "test_scale.hpp"
 
 namespace {
 
@@ -25,7 +26,7 @@ pid_t read_pid(const std::string& fifo) {
   const int fd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return -1;
   std::string text;
-  auto deadline = std::chrono::steady_clock::now() + 10s;
+  auto deadline = std::chrono::steady_clock::now() + cph::test::load_scaled(10s);
   while (text.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
     pollfd p{fd, POLLIN, 0};
     ::poll(&p, 1, 100);
@@ -66,11 +67,11 @@ TEST_P(CliExitSignal, KillsTheHelpersAndRemovesTheTempDirs) {
   EXPECT_FALSE(fs::is_empty(tmp.path())) << "cph check made its cache directory";
 
   ::kill(cph->pid(), sig);
-  auto st = cph->wait_until(cph::proc::deadline_in(10s));
+  auto st = cph->wait_until(cph::proc::deadline_in(cph::test::load_scaled(10s)));
   ASSERT_TRUE(st) << "cph did not die of the signal";
   EXPECT_TRUE(st->signaled());
   EXPECT_EQ(st->signal(), sig);
-  EXPECT_TRUE(exits_within(helper, 10s)) << "the helper outlived cph";
+  EXPECT_TRUE(exits_within(helper, cph::test::load_scaled(10s))) << "the helper outlived cph";
   EXPECT_TRUE(fs::is_empty(tmp.path())) << "cph's temp directory is left";
   if (!exits_within(helper, 0ms)) ::kill(helper, SIGKILL);
 }
@@ -99,10 +100,10 @@ TEST_P(CliExitSignal, KillsWhatTheHelperStartedInItsOwnSession) {
   ASSERT_GT(escaped, 0) << "the helper did not start its process";
 
   ::kill(cph->pid(), sig);
-  auto st = cph->wait_until(cph::proc::deadline_in(10s));
+  auto st = cph->wait_until(cph::proc::deadline_in(cph::test::load_scaled(10s)));
   ASSERT_TRUE(st) << "cph did not die of the signal";
   EXPECT_TRUE(st->signaled());
-  EXPECT_TRUE(exits_within(escaped, 10s)) << "the process in its own session outlived cph";
+  EXPECT_TRUE(exits_within(escaped, cph::test::load_scaled(10s))) << "the process in its own session outlived cph";
   if (!exits_within(escaped, 0ms)) ::kill(escaped, SIGKILL);
 }
 

@@ -24,7 +24,8 @@ namespace fs = std::filesystem;
 struct ShellRun {
   int code = -1;  // exit code; -1 on a signal or the deadline
   bool timed_out = false;
-  std::string output;  // stdout and stderr, interleaved
+  std::string output;                     // stdout and stderr, interleaved
+  std::chrono::milliseconds deadline{0};  // the limit applied, stretched by the load (run_program)
 };
 
 inline bool go_available() {
@@ -56,7 +57,8 @@ class RepoSandbox {
   const fs::path& root() const { return root_; }
 
   // Runs `script` with bash -euo pipefail from the sandbox root; the whole
-  // process group is killed at the deadline.
+  // process group is killed at the deadline (`limit` on an idle machine,
+  // stretched by the load: run_program).
   ShellRun run(const std::string& script, std::chrono::seconds limit) const {
     const char* path = std::getenv("PATH");
     test::RunOptions o;
@@ -66,7 +68,7 @@ class RepoSandbox {
     o.deadline = limit;
     // The script's first line merges its stderr into stdout, in order.
     test::Ran r = test::run_program({"/bin/bash", "-euo", "pipefail", "-c", "exec 2>&1\n" + script}, o);
-    return ShellRun{r.code, r.timed_out, std::move(r.out)};
+    return ShellRun{r.code, r.timed_out, std::move(r.out), r.deadline};
   }
 
  private:

@@ -14,9 +14,12 @@
 #include "fuzzer/minimizer.hpp"
 #include "proc/temp_dir.hpp"
 #include "sanitized_build.hpp"
+#include "test_scale.hpp"
 
 namespace cph::fuzzer {
 namespace {
+
+using cph::test::load_scaled;
 
 std::string script(const std::string& name) { return std::string(CPH_SOURCE_DIR) + "/scenarios/fake-scripts/" + name; }
 
@@ -35,7 +38,11 @@ CampaignOptions options(std::vector<std::string> helper, size_t iterations, cons
   o.helper = std::move(helper);
   o.iterations = iterations;
   o.generator.max_body = 1 << 20;
-  o.exec.reply_timeout = std::chrono::seconds(1);
+  // An idle machine's 1 s, stretched by the load: a reply slower than the
+  // deadline is a hang, so on a loaded machine (or under ASan) a fixed one
+  // finds hangs that are not there (tests below that want a short one for a
+  // hang set it).
+  o.exec.reply_timeout = load_scaled(std::chrono::seconds(1));
   o.out_dir = out;
   return o;
 }
@@ -44,7 +51,7 @@ CampaignOptions options(std::vector<std::string> helper, size_t iterations, cons
 // machine under load (each sync reply is a few thread handoffs in both processes).
 TEST(FuzzerLive, PlainFakeTenThousandOpsNoFindingSlow) {
   auto o = options(fake(), 10000);
-  o.exec.reply_timeout = std::chrono::seconds(5);
+  o.exec.reply_timeout = load_scaled(std::chrono::seconds(5));
   CampaignResult r = run_campaign(o);
   for (const auto& round : r.rounds) {
     if (round.trace.failure) ADD_FAILURE() << describe(*round.trace.failure);
@@ -59,7 +66,7 @@ TEST(FuzzerLive, PlainFakeTenThousandOpsNoFindingSlow) {
 
 TEST(FuzzerLive, PlainFakeSurvivesHostileInput) {
   auto o = options(fake(), 3000);
-  o.exec.reply_timeout = std::chrono::seconds(5);
+  o.exec.reply_timeout = load_scaled(std::chrono::seconds(5));
   o.generator.hostile = true;
   CampaignResult r = run_campaign(o);
   for (const auto& round : r.rounds) {
@@ -77,7 +84,7 @@ TEST(FuzzerLive, AGoPanicIsACrashWhateverTheExitStatus) {
                                            R"({"stderr":"panic: close of closed channel\n\ngoroutine 1 [running]:\n"},)"
                                            R"({"exit":2}]}]})"});
   auto o = options(helper, 3000);
-  o.exec.reply_timeout = std::chrono::seconds(5);
+  o.exec.reply_timeout = load_scaled(std::chrono::seconds(5));
   CampaignResult r = run_campaign(o);
   ASSERT_EQ(r.findings, 1u) << "nothing found in " << r.stats.ops << " operations";
   const auto& failure = *r.rounds.back().trace.failure;
@@ -97,10 +104,12 @@ struct Fault {
 // the struct's bytes (pointers included), which change from run to run.
 void PrintTo(const Fault& f, std::ostream* os) { *os << f.script; }
 
-// Short deadlines only where a hang is the point: elsewhere a slow reply on a
-// loaded machine (or under ASan) must not turn into a false hang.
+// Short deadlines only where a hang is the point (a slow reply taken for a
+// hang is still the class those rows expect, and a minimisation replays
+// the hang many times): elsewhere a slow reply on a loaded machine (or
+// under ASan) must not turn into a false hang, so the deadline stretches.
 std::chrono::milliseconds deadline_for(FailureClass cls) {
-  return cls == FailureClass::hang ? std::chrono::seconds(1) : std::chrono::seconds(5);
+  return cls == FailureClass::hang ? std::chrono::milliseconds(1000) : load_scaled(std::chrono::seconds(5));
 }
 
 class FuzzerFault : public ::testing::TestWithParam<Fault> {};
@@ -193,13 +202,13 @@ INSTANTIATE_TEST_SUITE_P(ShortFaults, FuzzerMinimize,
 // that does not fail costs 25).
 TEST(FuzzerMinimize, FlakyFindingShrinksToAtMostFourOpsSlow) {
   auto o = options(fake("fuzz-min-reput-flaky.jsonc"), 5000);
-  o.exec.reply_timeout = std::chrono::seconds(5);
+  o.exec.reply_timeout = load_scaled(std::chrono::seconds(5));
   CampaignResult r = run_campaign(o);
   ASSERT_EQ(r.findings, 1u);
   const Trace& found = r.rounds.back().trace;
   ASSERT_EQ(found.failure->cls, FailureClass::corruption) << describe(*found.failure);
   MinimizeOptions mo;
-  mo.exec.reply_timeout = std::chrono::seconds(5);
+  mo.exec.reply_timeout = load_scaled(std::chrono::seconds(5));
   EXPECT_EQ(mo.attempts, kDefaultAttempts);
   const auto start = std::chrono::steady_clock::now();
   MinimizeResult m = minimize(found, mo);
@@ -261,7 +270,7 @@ TEST_P(FuzzerNotAHelper, ClearFindingNoHang) {
   const Failure& f = *r.rounds.back().trace.failure;
   EXPECT_EQ(f.cls, GetParam().cls) << describe(f);
   EXPECT_FALSE(f.message.empty());
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, load_scaled(std::chrono::seconds(10)));
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -20,6 +20,7 @@
 #include "runner/runner.hpp"
 #include "scenario/scenario_exec.hpp"
 #include "scenario/scenario_file.hpp"
+#include "test_scale.hpp"
 
 namespace cph::scenario {
 using namespace runner;
@@ -76,6 +77,12 @@ TEST(ScenariosCatalogue, EveryScenarioPassesUnderEveryProfile) {
 
   RunOptions options;
   options.jobs = 4;  // the cases mostly wait on the fake, not the CPU
+  // The cases' deadlines are an idle machine's (as `cph scenarios` with
+  // --timeout-scale): on a loaded one, or under ASan, the fake's replies
+  // and a 1 MiB put take longer, and a case expecting "ok" must not become
+  // a hang; the hang cases still hang, only later. Their client-side ticks
+  // (still_waiting_interval) are not scaled, so what they pin still shows.
+  options.timeout_scale = cph::test::load_timeout_scale();
   std::vector<const CaseDescriptor*> selected;
   for (const auto& c : cases) selected.push_back(&c);
   RunResults results = run_cases(selected, options);
@@ -108,7 +115,7 @@ CliRun run_cph(std::vector<std::string> args) {
   if (!child) throw std::runtime_error(error);
   child->close_stdin();
   CliRun r;
-  const auto until = proc::deadline_in(std::chrono::seconds(60));
+  const auto until = proc::deadline_in(cph::test::load_scaled(std::chrono::seconds(60)));
   char buf[4096];
   for (bool out_open = true; out_open;) {
     proc::IoResult io = child->read_stdout(buf, sizeof buf, until);
