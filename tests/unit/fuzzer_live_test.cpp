@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "fuzzer/campaign.hpp"
 #include "fuzzer/minimizer.hpp"
@@ -112,6 +113,17 @@ std::chrono::milliseconds deadline_for(FailureClass cls) {
   return cls == FailureClass::hang ? std::chrono::milliseconds(1000) : load_scaled(std::chrono::seconds(5));
 }
 
+// Names the parameterised rows after their fake script: fuzz-corrupt-get.jsonc
+// with prefix "fuzz-" is corrupt_get.
+auto named_after_script(std::string_view prefix) {
+  return [prefix](const auto& info) {
+    std::string n = info.param.script;
+    n = n.substr(prefix.size(), n.find('.') - prefix.size());
+    for (auto& c : n) c = c == '-' ? '_' : c;
+    return n;
+  };
+}
+
 class FuzzerFault : public ::testing::TestWithParam<Fault> {};
 
 // The issue's exact faults: 1 in 500 gets corrupt, SIGSEGV on the 300th put,
@@ -148,12 +160,7 @@ INSTANTIATE_TEST_SUITE_P(IssueFaults, FuzzerFault,
                                            // Issue 22: within the default iterations (10,000), by the model alone (the
                                            // put replies are right).
                                            Fault{"fuzz-reput-keeps-old.jsonc", FailureClass::corruption, 10000}),
-                         [](const auto& info) {
-                           std::string n = info.param.script;
-                           n = n.substr(5, n.find('.') - 5);
-                           for (auto& c : n) c = c == '-' ? '_' : c;
-                           return n;
-                         });
+                         named_after_script("fuzz-"));
 
 class FuzzerMinimize : public ::testing::TestWithParam<Fault> {};
 
@@ -188,12 +195,7 @@ INSTANTIATE_TEST_SUITE_P(ShortFaults, FuzzerMinimize,
                                            Fault{"fuzz-min-crash-put.jsonc", FailureClass::crash, 5000},
                                            Fault{"fuzz-min-drop-reply.jsonc", FailureClass::hang, 5000},
                                            Fault{"fuzz-min-wrong-id.jsonc", FailureClass::protocol, 5000}),
-                         [](const auto& info) {
-                           std::string n = info.param.script;
-                           n = n.substr(9, n.find('.') - 9);
-                           for (auto& c : n) c = c == '-' ? '_' : c;
-                           return n;
-                         });
+                         named_after_script("fuzz-min-"));
 
 // Issue 22: a finding that reproduces in about 1 replay of 6 (the re-put bug
 // on one put in six, drawn from the helper's --seed, which differs on every
