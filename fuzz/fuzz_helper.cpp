@@ -22,20 +22,27 @@
 //   CPH_FUZZ_HARNESS_EDGES  1: the harness's own edges count as feedback
 //                           even when the helper's coverage arrives
 //
-// Helper coverage: every life runs with its own GOCOVERDIR (a fresh
-// directory, removed after). A Go helper built with `go build -cover` writes
-// its counters there when it exits; they are folded (cover/go_counters.hpp)
-// into an array in the `__libfuzzer_extra_counters` section, which libFuzzer
-// (clang 14: FuzzerExtraCounters.cpp) reads as coverage after each input, so
-// a new branch of the helper makes an input interesting. When it does, the
+// Helper coverage, two ways, both folded into an array in the
+// `__libfuzzer_extra_counters` section, which libFuzzer (clang 14:
+// FuzzerExtraCounters.cpp) reads as coverage after each input, so a new
+// branch of the helper makes an input interesting:
+//   Go: every life runs with its own GOCOVERDIR (a fresh directory, removed
+//   after). A helper built with `go build -cover` writes its counters there
+//   when it exits (cover/go_counters.hpp).
+//   C or C++: CPH_FUZZ_SANCOV_SHM names a file this program maps, cleared
+//   before each life. A helper built with clang's
+//   -fsanitize-coverage=trace-pc-guard and linking fuzz/cph_sancov_runtime.c
+//   counts its edges into it as they run (cover/sancov_segment.hpp), so a
+//   life that ends in a kill or a hang gives its coverage too.
+// When the helper gives coverage, the
 // harness's own edges (this program's SanitizerCoverage counters) are
 // cleared after the life, so the helper's coverage is the only feedback: the
 // harness's edges follow timing (how a reply was split across reads, poll
 // wake-ups) more than the helper, and measured they filled the corpus with
 // inputs no different for the helper (292 inputs after 3,000 runs,
 // docs/fuzzer.md "Proof"). CPH_FUZZ_HARNESS_EDGES=1 keeps them. A helper
-// that leaves no counter file is fuzzed with the harness's edges alone, and
-// the target says so once on stderr.
+// that gives neither is fuzzed with the harness's edges alone, and the
+// target says so once on stderr.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -49,6 +56,7 @@
 #include <vector>
 
 #include "cover/go_counters.hpp"
+#include "cover/sancov_segment.hpp"
 #include "fuzzer/executor.hpp"
 #include "fuzzer/op_bytes.hpp"
 #include "input/duration.hpp"
@@ -141,6 +149,17 @@ const Config& config() {
   return c;
 }
 
+// The C/C++ helpers' segment, one for this process (each -fork or -jobs
+// worker is a process of its own), named to the helpers through the
+// environment they inherit.
+cover::SancovSegment& sancov_segment() {
+  static proc::TempDir dir("cph-fuzz-sancov");
+  static cover::SancovSegment segment(fs::path(dir.path()) / "counters");
+  static const bool named = ::setenv(cover::kSancovEnv, segment.path().c_str(), 1) == 0;
+  (void)named;
+  return segment;
+}
+
 constexpr size_t kLivesBeforeSaying = 8;
 
 bool has_counter_file(const fs::path& dir) {
@@ -194,25 +213,34 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // other thread runs between lives.
   proc::TempDir cover_dir;
   ::setenv("GOCOVERDIR", cover_dir.path().c_str(), 1);
+  cover::SancovSegment& segment = sancov_segment();
+  segment.clear();
   const fuzzer::ExecResult r = fuzzer::execute(trace, eo, nullptr);
-  // A life that ends in a kill leaves no counters: say it only when the
-  // first lives all left none.
+  // A Go helper's life that ends in a kill leaves no counters: say it only
+  // when the first lives all gave none.
   static size_t lives = 0, covered = 0;
   ++lives;
+  const std::span<uint8_t> counters(cph_helper_counters, sizeof cph_helper_counters);
+  bool gave = segment.fold_into(counters) > 0;
   if (has_counter_file(cover_dir.path())) {
-    ++covered;
+    gave = true;
     try {
-      cover::fold_counter_dir(cover_dir.path(), std::span<uint8_t>(cph_helper_counters, sizeof cph_helper_counters));
+      cover::fold_counter_dir(cover_dir.path(), counters);
     } catch (const std::exception& e) {
       static bool told = false;
       if (!told) std::fprintf(stderr, "fuzz_helper: unreadable Go coverage counters: %s\n", e.what());
       told = true;
     }
+  }
+  if (gave) {
+    ++covered;
   } else if (covered == 0 && lives == kLivesBeforeSaying) {
     std::fprintf(stderr,
-                 "fuzz_helper: the helper left no Go coverage counters in GOCOVERDIR in %zu lives (not built "
-                 "with `go build -cover`?): fuzzing with the harness's own edges alone\n",
-                 lives);
+                 "fuzz_helper: the helper gave no coverage in %zu lives: no Go counters in GOCOVERDIR (not built "
+                 "with `go build -cover`?) and no SanitizerCoverage counters in %s (not built with clang's "
+                 "-fsanitize-coverage=trace-pc-guard and fuzz/cph_sancov_runtime.c?): fuzzing with the harness's "
+                 "own edges alone\n",
+                 lives, cover::kSancovEnv);
   }
   // Once the helper has given coverage, it is the only feedback, also for a
   // life that left none (a kill, a crash).
