@@ -9,6 +9,12 @@ HELPER_ARGS='--dir {dir}'       # its arguments
 # The helper, built with coverage: each life writes its counters to the
 # GOCOVERDIR fuzz_helper gives it, and they steer libFuzzer.
 (cd "$SRC/helper" && CGO_ENABLED=0 go build -cover -covermode=count -o "$OUT/helper" "$HELPER_PACKAGE")
+# A helper in C or C++ instead: clang's trace-pc-guard and the harness's
+# runtime, which counts the helper's edges into the segment fuzz_helper names
+# (docs/fuzzer.md, "Helpers in C or C++"). Not with $CFLAGS/$CXXFLAGS: their
+# fuzzer instrumentation needs libFuzzer's runtime in the helper.
+#   clang -O2 -c "$SRC/cacheprog-harness/fuzz/cph_sancov_runtime.c" -o "$WORK/cph_sancov_runtime.o"
+#   clang++ -O1 -fsanitize-coverage=trace-pc-guard "$SRC"/helper/*.cpp "$WORK/cph_sancov_runtime.o" -o "$OUT/helper"
 
 # The target. The distribution's Boost.Filesystem is built for libstdc++, so
 # the harness builds without the -stdlib=libc++ of OSS-Fuzz's flags (libFuzzer
