@@ -29,6 +29,7 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -101,6 +102,19 @@ std::string b64encode(const Bytes& in) {
   return out;
 }
 
+// A byte's value in kB64, or -1: a table, not strchr (a fifth of the
+// helper's time) nor branches on the character (edges that would follow the
+// data, not the helper's logic).
+int b64_value(char c) {
+  static const auto table = [] {
+    std::array<int8_t, 256> t;
+    t.fill(-1);
+    for (int v = 0; v < 64; ++v) t[uint8_t(kB64[v])] = int8_t(v);
+    return t;
+  }();
+  return table[uint8_t(c)];
+}
+
 // base64.StdEncoding.Decode: padding required, \r and \n skipped.
 Bytes b64decode(const std::string& s) {
   std::string t;
@@ -113,12 +127,12 @@ Bytes b64decode(const std::string& s) {
     int pad = 0;
     for (int k = 0; k < 4; ++k) {
       const char c = t[i + k];
-      const char* p = c ? std::strchr(kB64, c) : nullptr;
+      const int d = b64_value(c);
       if (c == '=' && i + 4 == t.size() && k >= 2 && (k == 3 || t[i + 3] == '=')) {
         ++pad;
         v <<= 6;
-      } else if (p && pad == 0) {
-        v = v << 6 | uint32_t(p - kB64);
+      } else if (d >= 0 && pad == 0) {
+        v = v << 6 | uint32_t(d);
       } else {
         throw DecodeError{"illegal base64 data at input byte " + std::to_string(i + k)};
       }
