@@ -140,15 +140,17 @@ std::unique_ptr<Child> Child::spawn(const SpawnOptions& opts, std::string& error
   setup.file_size_limit = opts.file_size_limit;
 
   std::vector<std::string> args(opts.argv.begin() + 1, opts.argv.end());
+  // set(), not operator[]: Boost 1.74's find() compares the key against
+  // each entry with memcmp past the end of shorter entries (ASan reports it).
   bp::environment env = boost::this_process::environment();
   for (const std::string& kv : opts.env_extra) {
     const size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) continue;
-    env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    env.set(kv.substr(0, eq), kv.substr(eq + 1));
   }
   // Inherited by whatever the child starts: how its leftovers are found.
   const std::string tag = next_helper_tag();
-  env[kHelperTagVariable] = tag;
+  env.set(kHelperTagVariable, tag);
 
   pid_t failed_pid = -1;
   setup.failed_pid = &failed_pid;
