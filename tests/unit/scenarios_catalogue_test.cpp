@@ -16,7 +16,7 @@
 #include <sstream>
 #include <string>
 
-#include "proc/child.hpp"
+#include "run_program.hpp"
 #include "runner/runner.hpp"
 #include "scenario/scenario_exec.hpp"
 #include "scenario/scenario_file.hpp"
@@ -100,36 +100,11 @@ TEST(ScenariosCatalogue, EveryScenarioPassesUnderEveryProfile) {
             << failed << " failed\n";
 }
 
-// `cph scenarios` end to end: its exit status and what it printed.
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-CliRun run_cph(std::vector<std::string> args) {
+// `cph scenarios` end to end: its exit status and what it printed (both
+// pipes drained at once: run_program).
+test::Ran run_cph(std::vector<std::string> args) {
   args.insert(args.begin(), {CPH_CLI_BIN, "scenarios", "--fake", CPH_FAKE_BIN});
-  proc::SpawnOptions opts;
-  opts.argv = args;
-  std::string error;
-  auto child = proc::Child::spawn(opts, error);
-  if (!child) throw std::runtime_error(error);
-  child->close_stdin();
-  CliRun r;
-  const auto until = proc::deadline_in(cph::test::load_scaled(std::chrono::seconds(60)));
-  char buf[4096];
-  for (bool out_open = true; out_open;) {
-    proc::IoResult io = child->read_stdout(buf, sizeof buf, until);
-    r.out.append(buf, io.bytes);
-    out_open = io.status == proc::IoStatus::ok;
-  }
-  for (bool err_open = true; err_open;) {
-    proc::IoResult io = child->read_stderr(buf, sizeof buf, until);
-    r.err.append(buf, io.bytes);
-    err_open = io.status == proc::IoStatus::ok;
-  }
-  auto status = child->wait_until(until);
-  if (status && status->exited()) r.exit_code = status->exit_code();
-  return r;
+  return test::run_program(args);
 }
 
 class TempFile {
@@ -151,24 +126,24 @@ class TempFile {
 
 TEST(ScenariosCli, BadScenarioFileExits2NamingLineAndColumn) {
   TempFile bad("{\n  \"id\": \"x/y\",\n  \"title\": oops\n}\n");
-  CliRun r = run_cph({bad.path()});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find(bad.path() + ":3:"), std::string::npos) << r.err;
+  test::Ran r = run_cph({bad.path()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.stderr_text.find(bad.path() + ":3:"), std::string::npos) << r.stderr_text;
 }
 
 TEST(ScenariosCli, BadExpectationExits2NamingItsPath) {
   TempFile bad(R"({"id": "x/y", "title": "t", "pins": "p", "steps": [{"get": "01", "expect": {"outcome": "fatl"}}]})");
-  CliRun r = run_cph({bad.path()});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("steps[0].expect.outcome"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("\"fatal\""), std::string::npos) << r.err;
+  test::Ran r = run_cph({bad.path()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.stderr_text.find("steps[0].expect.outcome"), std::string::npos) << r.stderr_text;
+  EXPECT_NE(r.stderr_text.find("\"fatal\""), std::string::npos) << r.stderr_text;
 }
 
 TEST(ScenariosCli, SelectsByGroupAndProfileAndReportsJson) {
   std::string json_path =
       (fs::temp_directory_path() / ("cph-scenarios-" + std::to_string(::getpid()) + ".json")).string();
-  CliRun r = run_cph({"--only", "unknown-id", "--profile", "go1.21", "--json", json_path});
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  test::Ran r = run_cph({"--only", "unknown-id", "--profile", "go1.21", "--json", json_path});
+  EXPECT_EQ(r.code, 0) << r.stdout_text << r.stderr_text;
   std::ifstream in(json_path);
   nlohmann::json report = nlohmann::json::parse(in, nullptr, false);
   fs::remove(json_path);
@@ -188,9 +163,9 @@ TEST(ScenariosCli, AFailingScenarioExits1) {
   TempFile wrong(R"({"id": "x/wrong", "title": "t", "pins": "p", "profiles": ["go1.26"],
     "fake": {"rules": [{"when": {"command": "get"}, "do": {"set": {"Err": "boom"}}}]},
     "steps": [{"get": "01", "expect": {"outcome": "miss"}}]})");
-  CliRun r = run_cph({wrong.path()});
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("x/wrong@go1.26"), std::string::npos) << r.out;
+  test::Ran r = run_cph({wrong.path()});
+  EXPECT_EQ(r.code, 1) << r.stdout_text << r.stderr_text;
+  EXPECT_NE(r.stdout_text.find("x/wrong@go1.26"), std::string::npos) << r.stdout_text;
 }
 
 }  // namespace
