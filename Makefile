@@ -10,7 +10,7 @@
 #   make fuzz-helper HELPER='CMD --dir {dir}'
 #                a coverage-guided campaign against a live helper (fuzz_helper)
 #   make fuzz-proof  issue 20's proof: fuzz_helper finds planted bugs of the
-#                Go and C++ test helpers that cph fuzz misses in the same time (needs Go; ~12 min)
+#                Go and C++ test helpers that cph fuzz misses in the same time (needs Go; ~30 min)
 #   make bench   the benchmarks, one table
 #   make compat  published helpers against cph check / cph fuzz (network)
 #   make format  clang-format (.clang-format) on every C++ file
