@@ -56,9 +56,9 @@ struct Bug {
 // with any change to the target, the executor or the helper, so measure
 // again after one. A C++ helper's counters land live, so a life the input
 // kills gives those of however far the helper got, and one seed's count
-// varies: warm-get 784, 1,460 and 4,680 (its size-ladder, two steps of 1/4, falls
-// to plain mutation as well). The third bug, miss-reput, is left out for
-// time: found after 2,168 and 2,750 runs (8 minutes here, with the
+// varies: warm-get 784, 1,460 and 4,680 (its size-ladder, two steps of 1/4,
+// falls to plain mutation as well). The third bug, miss-reput, is left out
+// for time: found after 2,168 and 2,750 runs (8 minutes here, with the
 // comparison hints), and `cph fuzz` then runs as long; its figures are in
 // docs/fuzzer.md.
 const Bug kBugs[] = {{"go", "size-ladder", 1500}, {"go", "warm-get", 7500}, {"cpp", "warm-get", 9500}};
